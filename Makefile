@@ -1,0 +1,51 @@
+# gopy — developer tasks. See .ci/run for what CI does (`make ci`).
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO       ?= go
+FUZZTIME ?= 20s
+BIN      ?= bin/gopy
+
+.PHONY: run test test-pg ci lint build fuzz clean
+
+## run: start the portal (SQLite by default)
+run:
+	$(GO) run ./cmd/gopy
+
+## test: go test ./... (PostgreSQL tests skip unless TEST_DATABASE_URL is set)
+test:
+	$(GO) test ./...
+
+## test-pg: go test ./... against a throwaway PostgreSQL cluster (.ci/pg-start)
+test-pg:
+	@pg_env="$$(.ci/pg-start)"; eval "$$pg_env"; \
+	trap '.ci/pg-start stop "$$GOPY_PG_DIR"' EXIT; \
+	echo "TEST_DATABASE_URL=$$TEST_DATABASE_URL"; \
+	$(GO) test -count=1 ./...
+
+## ci: exactly what CI runs
+ci:
+	bash .ci/run
+
+## lint: gofmt + go vet
+lint:
+	@unformatted="$$(gofmt -l .)"; \
+	if [ -n "$$unformatted" ]; then echo "not gofmt-formatted:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+## build: static binary in bin/gopy
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/gopy
+
+## fuzz: run every Fuzz* target for FUZZTIME each (make fuzz FUZZTIME=1m)
+fuzz:
+	@targets="$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { names[n++] = $$1; next } \
+		/^ok[ \t]/ { for (i = 0; i < n; i++) print $$2, names[i]; n = 0; next } { n = 0 }')"; \
+	if [ -z "$$targets" ]; then echo "no fuzz targets found"; exit 0; fi; \
+	while read -r pkg name; do \
+		echo "=== fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+	done <<< "$$targets"
+
+clean:
+	rm -rf bin/

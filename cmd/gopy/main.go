@@ -1,0 +1,221 @@
+// Command gopy runs Góp Ý, the public-consultation portal for Vietnamese communes.
+//
+//	gopy [serve]       run the portal
+//	gopy migrate       apply pending database migrations
+//	gopy user add      create a staff account (password on standard input)
+//	gopy token create  print a bearer token for the API
+//	gopy demo          load the demo data into an empty database
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/config"
+	"github.com/gopy-vn/gopy/internal/demo"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/web"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "gopy:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  gopy [serve]                                              run the portal on $ADDR (default :8080)
+  gopy migrate                                              apply pending migrations
+  gopy user add --email E --name N --role R --unit CODE     create a staff account; password on stdin
+  gopy token create --email E                               print a new API bearer token
+  gopy demo                                                 load demo data into an empty database`
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	setupLogging(cfg)
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg)
+	case "migrate":
+		st, err := store.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		return st.Migrate(ctx)
+	case "user":
+		if len(args) == 0 || args[0] != "add" {
+			return errors.New(usage)
+		}
+		return userAdd(ctx, cfg, args[1:], stdin, stdout)
+	case "token":
+		if len(args) == 0 || args[0] != "create" {
+			return errors.New(usage)
+		}
+		return tokenCreate(ctx, cfg, args[1:], stdout)
+	case "demo":
+		a, closeDB, err := openApp(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		return loadDemo(ctx, a, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+func setupLogging(cfg config.Config) {
+	var h slog.Handler = slog.NewJSONHandler(os.Stderr, nil)
+	if cfg.LogFormat == "text" {
+		h = slog.NewTextHandler(os.Stderr, nil)
+	}
+	slog.SetDefault(slog.New(h))
+}
+
+// openApp opens the database and refuses a schema that is behind the code.
+func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	current, err := st.SchemaCurrent(ctx)
+	if err == nil && !current {
+		err = errors.New("the database schema is behind this version: run `gopy migrate` first")
+	}
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	return app.New(st), func() { _ = st.Close() }, nil
+}
+
+func serve(ctx context.Context, cfg config.Config) error {
+	if cfg.IsSQLite() {
+		// The embedded database is the zero-setup default: bring its schema up to date.
+		st, err := store.Open(ctx, cfg.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		err = st.Migrate(ctx)
+		_ = st.Close()
+		if err != nil {
+			return err
+		}
+	}
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if cfg.LoadDemo {
+		if n, err := a.Store.CountUnits(ctx); err == nil && n == 0 {
+			if err := loadDemo(ctx, a, os.Stdout); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+		}
+	}
+	srv, err := web.New(cfg, a)
+	if err != nil {
+		return err
+	}
+	slog.Info("listening", "addr", cfg.Addr, "database", string(a.Store.Dialect()), "url", cfg.BaseURL)
+	return srv.Start(ctx)
+}
+
+func loadDemo(ctx context.Context, a *app.App, out io.Writer) error {
+	logins, err := demo.Load(ctx, a)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "Demo data loaded (an example commune, not a real one). Staff logins, shown only this once:")
+	for _, l := range logins {
+		fmt.Fprintf(out, "  %-10s %-24s %s\n", l.Role, l.Email, l.Password)
+	}
+	return nil
+}
+
+func userAdd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	email := fs.String("email", "", "e-mail address (login)")
+	name := fs.String("name", "", "full name")
+	role := fs.String("role", "", "admin, official, moderator or observer")
+	unit := fs.String("unit", "", "code of the unit the role covers")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	password, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	st, err := a.CreateStaff(ctx, app.NewStaff{
+		Email: *email, Name: *name, Role: *role, UnitCode: *unit, Password: strings.TrimRight(password, "\r\n"),
+	})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created %s (%s) as %s of %s\n", st.Email, st.Name, *role, *unit)
+	return nil
+}
+
+func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	email := fs.String("email", "", "e-mail address of the staff account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	token, err := a.CreateToken(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintln(stdout, token)
+	return nil
+}
+
+// describe spells out a validation error field by field, in English for the terminal.
+func describe(err error) error {
+	de := domain.AsError(err)
+	if de.Code == domain.CodeInternal {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(i18n.T(i18n.EN, de.Message.Key, de.Message.Args...))
+	for f, m := range de.Fields {
+		fmt.Fprintf(&b, "\n  --%s: %s", f, i18n.T(i18n.EN, m.Key, m.Args...))
+	}
+	return errors.New(b.String())
+}

@@ -1,0 +1,123 @@
+// Package api serves the JSON API v1 of API.md. Handlers decode, call the app, and encode;
+// every rule lives in package app and every error leaves through one error handler.
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+)
+
+// API holds the handlers' dependencies.
+type API struct {
+	App *app.App
+	// Login starts a staff session for the actor (shared with the HTML login).
+	Login func(c echo.Context, actor *domain.Actor) error
+}
+
+// Register mounts the API under g (normally /api/v1). requireStaff guards staff endpoints.
+func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
+	g.GET("/units", a.listUnits)
+	g.GET("/consultations", a.listConsultations)
+	g.GET("/consultations/:id", a.getConsultation)
+	g.POST("/consultations/:id/opinions", a.submitOpinion)
+	g.GET("/consultations/:id/opinions", a.listOpinions)
+	g.GET("/consultations/:id/summary", a.summary)
+	g.GET("/opinions/:code", a.trackOpinion)
+	g.POST("/session", a.createSession)
+	g.GET("/openapi.json", serveOpenAPI)
+
+	staff := g.Group("", requireStaff)
+	staff.POST("/consultations", a.createConsultation)
+	staff.POST("/consultations/:id/publish", a.publish)
+	staff.POST("/consultations/:id/close", a.close)
+	staff.POST("/consultations/:id/opinions/offline", a.enterOffline)
+	staff.GET("/moderation/queue", a.queue)
+	staff.POST("/opinions/:id/moderation", a.moderate)
+}
+
+// decode reads a JSON body strictly enough to give integrators clear errors: the content
+// type must be JSON (which also keeps cross-site HTML forms out of cookie-authenticated
+// calls), the bytes valid UTF-8, the syntax valid, and each field of the right type.
+func decode(c echo.Context, v any) error {
+	mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if mt != echo.MIMEApplicationJSON {
+		return domain.Errorf(domain.CodeMalformed, "error.content_type")
+	}
+	raw, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			return domain.Errorf(domain.CodeTooLarge, "error.too_large")
+		}
+		return domain.Errorf(domain.CodeMalformed, "error.malformed")
+	}
+	if !utf8.Valid(raw) {
+		return domain.Errorf(domain.CodeMalformed, "error.utf8")
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return domain.InvalidField(te.Field, "validation.type")
+		}
+		var pe *time.ParseError
+		if errors.As(err, &pe) {
+			return domain.Errorf(domain.CodeInvalid, "validation.datetime")
+		}
+		return domain.Errorf(domain.CodeMalformed, "error.malformed_json")
+	}
+	return nil
+}
+
+// pathID parses a numeric path parameter; anything else is simply not found.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.ErrNotFound
+	}
+	return id, nil
+}
+
+// queryPage parses ?page=, defaulting to 1.
+func queryPage(c echo.Context) (int, error) {
+	p := c.QueryParam("page")
+	if p == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 || n > 100000 {
+		return 0, domain.InvalidField("page", "validation.page")
+	}
+	return n, nil
+}
+
+// list is the list shape of API.md.
+type list[T any] struct {
+	Items    []T  `json:"items"`
+	NextPage *int `json:"next_page"`
+}
+
+func newList[T any](items []T, page int, more bool) list[T] {
+	l := list[T]{Items: items}
+	if l.Items == nil {
+		l.Items = []T{}
+	}
+	if more {
+		next := page + 1
+		l.NextPage = &next
+	}
+	return l
+}
+
+func actor(c echo.Context) *domain.Actor { return httpx.Actor(c) }

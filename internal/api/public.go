@@ -1,0 +1,295 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+type unitJSON struct {
+	Code       string  `json:"code"`
+	Name       string  `json:"name"`
+	Kind       string  `json:"kind"`
+	ParentCode *string `json:"parent_code"`
+	Households int     `json:"households"`
+}
+
+func (a *API) listUnits(c echo.Context) error {
+	ctx := c.Request().Context()
+	parent := c.QueryParam("parent")
+	units, err := a.App.Units(ctx, parent)
+	if err != nil {
+		return err
+	}
+	items := make([]unitJSON, 0, len(units))
+	for _, u := range units {
+		j := unitJSON{Code: u.Code, Name: u.Name, Kind: string(u.Kind), Households: u.Households}
+		if parent != "" {
+			j.ParentCode = &parent
+		}
+		items = append(items, j)
+	}
+	return c.JSON(http.StatusOK, newList(items, 1, false))
+}
+
+type unitRef struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+type consultationJSON struct {
+	ID       int64         `json:"id"`
+	Title    string        `json:"title"`
+	Kind     string        `json:"kind"`
+	Matter   string        `json:"matter"`
+	Unit     unitRef       `json:"unit"`
+	Status   string        `json:"status"`
+	Phase    string        `json:"phase"`
+	OpensAt  time.Time     `json:"opens_at"`
+	ClosesAt time.Time     `json:"closes_at"`
+	Summary  string        `json:"summary"`
+	Version  int           `json:"version"`
+	Sections []sectionJSON `json:"sections,omitempty"`
+}
+
+type sectionJSON struct {
+	ID      int64  `json:"id"`
+	Ordinal int    `json:"ordinal"`
+	Kind    string `json:"kind"`
+	Path    string `json:"path"`
+	Heading string `json:"heading"`
+	Body    string `json:"body"`
+}
+
+func toConsultationJSON(c *domain.Consultation, now time.Time, withSections bool) consultationJSON {
+	j := consultationJSON{
+		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Status: string(c.Status),
+		Phase: string(c.PhaseAt(now)), OpensAt: c.OpensAt.In(domain.Zone), ClosesAt: c.ClosesAt.In(domain.Zone),
+		Summary: c.Summary, Version: c.Version,
+	}
+	if c.Unit != nil {
+		j.Unit = unitRef{Code: c.Unit.Code, Name: c.Unit.Name}
+	}
+	if withSections {
+		j.Sections = make([]sectionJSON, 0, len(c.Sections))
+		for _, s := range c.Sections {
+			j.Sections = append(j.Sections, sectionJSON{ID: s.ID, Ordinal: s.Ordinal, Kind: s.Kind, Path: s.Path, Heading: s.Heading, Body: s.Body})
+		}
+	}
+	return j
+}
+
+func (a *API) listConsultations(c echo.Context) error {
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	list, more, err := a.App.ListConsultations(c.Request().Context(), app.ConsultationQuery{
+		UnitCode: c.QueryParam("unit"), Status: c.QueryParam("status"), Q: c.QueryParam("q"), Page: page,
+	})
+	if err != nil {
+		return err
+	}
+	now := a.App.Now()
+	items := make([]consultationJSON, 0, len(list))
+	for i := range list {
+		items = append(items, toConsultationJSON(&list[i], now, false))
+	}
+	return c.JSON(http.StatusOK, newList(items, page, more))
+}
+
+func (a *API) getConsultation(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cons, err := a.App.Consultation(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toConsultationJSON(cons, a.App.Now(), true))
+}
+
+type receiptJSON struct {
+	TrackingCode string `json:"tracking_code"`
+	Status       string `json:"status"`
+}
+
+func (a *API) submitOpinion(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in app.NewOpinion
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	in.Lang = httpx.Lang(c)
+	r, err := a.App.SubmitOpinion(c.Request().Context(), id, in, c.Request().Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, receiptJSON{TrackingCode: r.Opinion.TrackingCode, Status: string(r.Opinion.Status)})
+}
+
+// publicOpinionJSON is an approved opinion as anyone may see it: no contact, and the
+// name only when the commenter agreed to show it.
+type publicOpinionJSON struct {
+	ID          int64     `json:"id"`
+	SectionID   *int64    `json:"section_id"`
+	Stance      string    `json:"stance"`
+	Body        string    `json:"body"`
+	Channel     string    `json:"channel"`
+	AuthorName  string    `json:"author_name,omitempty"`
+	Village     *unitRef  `json:"village,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+func toPublicOpinion(o *domain.Opinion) publicOpinionJSON {
+	j := publicOpinionJSON{
+		ID: o.ID, SectionID: o.SectionID, Stance: string(o.Stance), Body: o.Body, Channel: string(o.Channel),
+		AuthorName: o.PublicName(), SubmittedAt: o.SubmittedAt.In(domain.Zone),
+	}
+	if o.Village != nil {
+		j.Village = &unitRef{Code: o.Village.Code, Name: o.Village.Name}
+	}
+	return j
+}
+
+func (a *API) listOpinions(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	page, err := queryPage(c)
+	if err != nil {
+		return err
+	}
+	var f store.SectionFilter
+	switch s := c.QueryParam("section_id"); s {
+	case "":
+	case "none":
+		f.General = true
+	default:
+		sid, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return domain.InvalidField("section_id", "validation.section_unknown")
+		}
+		f.SectionID = &sid
+	}
+	list, more, err := a.App.ApprovedOpinions(c.Request().Context(), id, f, page)
+	if err != nil {
+		return err
+	}
+	items := make([]publicOpinionJSON, 0, len(list))
+	for i := range list {
+		items = append(items, toPublicOpinion(&list[i]))
+	}
+	return c.JSON(http.StatusOK, newList(items, page, more))
+}
+
+type trackedJSON struct {
+	TrackingCode    string     `json:"tracking_code"`
+	ConsultationID  int64      `json:"consultation_id"`
+	Status          string     `json:"status"`
+	Stance          string     `json:"stance"`
+	Body            string     `json:"body"`
+	SectionID       *int64     `json:"section_id"`
+	SubmittedAt     time.Time  `json:"submitted_at"`
+	DecidedAt       *time.Time `json:"decided_at"`
+	RejectionReason *string    `json:"rejection_reason"`
+	RejectionText   *string    `json:"rejection_reason_text,omitempty"`
+	Response        any        `json:"response"`
+}
+
+func (a *API) trackOpinion(c echo.Context) error {
+	t, err := a.App.Track(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	o := t.Opinion
+	j := trackedJSON{
+		TrackingCode: o.TrackingCode, ConsultationID: o.ConsultationID, Status: string(o.Status), Stance: string(o.Stance),
+		Body: o.Body, SectionID: o.SectionID, SubmittedAt: o.SubmittedAt.In(domain.Zone),
+	}
+	if o.DecidedAt != nil {
+		d := o.DecidedAt.In(domain.Zone)
+		j.DecidedAt = &d
+	}
+	if o.Status == domain.OpinionRejected {
+		r := string(o.RejectionReason)
+		text := httpx.T(c, "reason."+r)
+		j.RejectionReason, j.RejectionText = &r, &text
+	}
+	return c.JSON(http.StatusOK, j)
+}
+
+type summaryJSON struct {
+	Total     int            `json:"total"`
+	ByStance  stanceJSON     `json:"by_stance"`
+	BySection []sectionCount `json:"by_section"`
+	ByUnit    []unitCount    `json:"by_unit"`
+	ByChannel map[string]int `json:"by_channel"`
+}
+
+type stanceJSON struct {
+	Agree    int `json:"agree"`
+	Disagree int `json:"disagree"`
+	Other    int `json:"other"`
+}
+
+type sectionCount struct {
+	SectionID int64 `json:"section_id"`
+	Total     int   `json:"total"`
+	Agree     int   `json:"agree"`
+	Disagree  int   `json:"disagree"`
+	Other     int   `json:"other"`
+}
+
+type unitCount struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Total int    `json:"total"`
+}
+
+func (a *API) summary(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cons, err := a.App.Consultation(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	s, err := a.App.Summary(ctx, id)
+	if err != nil {
+		return err
+	}
+	j := summaryJSON{
+		Total:    s.Total,
+		ByStance: stanceJSON{Agree: s.Agree, Disagree: s.Disagree, Other: s.Other},
+		ByUnit:   []unitCount{}, ByChannel: map[string]int{}, BySection: []sectionCount{},
+	}
+	for _, sec := range cons.Sections {
+		if !sec.Commentable() {
+			continue
+		}
+		n := s.BySection[sec.ID]
+		j.BySection = append(j.BySection, sectionCount{SectionID: sec.ID, Total: n.Total, Agree: n.Agree, Disagree: n.Disagree, Other: n.Other})
+	}
+	for _, u := range s.ByUnit {
+		j.ByUnit = append(j.ByUnit, unitCount{Code: u.Code, Name: u.Name, Total: u.Total})
+	}
+	for _, ch := range domain.Channels {
+		j.ByChannel[string(ch)] = s.ByChannel[ch]
+	}
+	return c.JSON(http.StatusOK, j)
+}

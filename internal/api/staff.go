@@ -1,0 +1,188 @@
+package api
+
+import (
+	"context"
+	_ "embed"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+)
+
+//go:embed openapi.json
+var openAPI []byte
+
+func serveOpenAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, openAPI)
+}
+
+type credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (a *API) createSession(c echo.Context) error {
+	var in credentials
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	act, err := a.App.Login(c.Request().Context(), in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	if err := a.Login(c, act); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"name": act.Name, "email": act.Email})
+}
+
+// newConsultationJSON takes dates as RFC 3339 times or plain dates; a plain closing date
+// means the end of that day, as an official would read it.
+type newConsultationJSON struct {
+	app.NewConsultation
+	OpensAt  string `json:"opens_at"`
+	ClosesAt string `json:"closes_at"`
+}
+
+func parseWhen(field, s string, endOfDay bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, err := time.ParseInLocation(time.DateOnly, s, domain.Zone); err == nil {
+		if endOfDay {
+			d = d.AddDate(0, 0, 1)
+		}
+		return d, nil
+	}
+	return time.Time{}, domain.InvalidField(field, "validation.datetime")
+}
+
+func (a *API) createConsultation(c echo.Context) error {
+	var in newConsultationJSON
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	var err error
+	if in.NewConsultation.OpensAt, err = parseWhen("opens_at", in.OpensAt, false); err != nil {
+		return err
+	}
+	if in.NewConsultation.ClosesAt, err = parseWhen("closes_at", in.ClosesAt, true); err != nil {
+		return err
+	}
+	cons, err := a.App.CreateConsultation(c.Request().Context(), actor(c), in.NewConsultation)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toConsultationJSON(cons, a.App.Now(), true))
+}
+
+func (a *API) publish(c echo.Context) error {
+	return a.transition(c, a.App.Publish)
+}
+
+func (a *API) close(c echo.Context) error {
+	return a.transition(c, a.App.Close)
+}
+
+func (a *API) transition(c echo.Context, do func(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error)) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	cons, err := do(c.Request().Context(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toConsultationJSON(cons, a.App.Now(), false))
+}
+
+func (a *API) enterOffline(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in app.NewOpinion
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	in.Lang = httpx.Lang(c)
+	r, err := a.App.EnterOfflineOpinion(c.Request().Context(), actor(c), id, in, c.Request().Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, receiptJSON{TrackingCode: r.Opinion.TrackingCode, Status: string(r.Opinion.Status)})
+}
+
+// queueItemJSON is a pending opinion as a moderator sees it: the contact stays out even
+// here, since deciding on an opinion never needs it.
+type queueItemJSON struct {
+	ID             int64     `json:"id"`
+	ConsultationID int64     `json:"consultation_id"`
+	SectionID      *int64    `json:"section_id"`
+	SectionHeading string    `json:"section_heading,omitempty"`
+	Stance         string    `json:"stance"`
+	Body           string    `json:"body"`
+	Channel        string    `json:"channel"`
+	AuthorName     string    `json:"author_name,omitempty"`
+	ShowName       bool      `json:"show_name"`
+	Village        *unitRef  `json:"village,omitempty"`
+	SubmittedAt    time.Time `json:"submitted_at"`
+	Flags          []any     `json:"flags"`
+}
+
+func (a *API) queue(c echo.Context) error {
+	var cid *int64
+	if s := c.QueryParam("consultation_id"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return domain.InvalidField("consultation_id", "validation.type")
+		}
+		cid = &id
+	}
+	list, err := a.App.ModerationQueue(c.Request().Context(), actor(c), cid)
+	if err != nil {
+		return err
+	}
+	items := make([]queueItemJSON, 0, len(list))
+	for _, o := range list {
+		j := queueItemJSON{
+			ID: o.ID, ConsultationID: o.ConsultationID, SectionID: o.SectionID, Stance: string(o.Stance), Body: o.Body,
+			Channel: string(o.Channel), AuthorName: o.AuthorName, ShowName: o.ShowName,
+			SubmittedAt: o.SubmittedAt.In(domain.Zone), Flags: []any{},
+		}
+		if o.Section != nil {
+			j.SectionHeading = o.Section.Heading
+		}
+		if o.Village != nil {
+			j.Village = &unitRef{Code: o.Village.Code, Name: o.Village.Name}
+		}
+		items = append(items, j)
+	}
+	return c.JSON(http.StatusOK, newList(items, 1, false))
+}
+
+func (a *API) moderate(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var d app.Decision
+	if err := decode(c, &d); err != nil {
+		return err
+	}
+	o, err := a.App.Moderate(c.Request().Context(), actor(c), id, d)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"id": o.ID, "status": o.Status, "reason": o.RejectionReason})
+}

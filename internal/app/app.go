@@ -1,0 +1,121 @@
+// Package app holds the use cases of Góp Ý: what an official, a resident and a moderator can
+// do. The web pages and the JSON API both call it, so every rule is enforced once, here:
+// validation, sanitising, authorisation and the law's periods.
+package app
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+// App carries the dependencies of the use cases.
+type App struct {
+	Store    *store.Store
+	Now      func() time.Time
+	validate *validator.Validate
+}
+
+// New builds the App on a store.
+func New(st *store.Store) *App {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	// Field errors are reported under the JSON names that API clients and forms use.
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			return ""
+		}
+		return name
+	})
+	return &App{Store: st, Now: func() time.Time { return time.Now().UTC() }, validate: v}
+}
+
+// check validates a struct and turns validator errors into a domain error with one locale
+// key per field ("validation.required", "validation.max", …) and the rule's parameter.
+func (a *App) check(in any) error {
+	err := a.validate.Struct(in)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return domain.Internal(err)
+	}
+	fields := map[string]domain.Message{}
+	for _, fe := range verrs {
+		if _, seen := fields[fe.Field()]; seen {
+			continue
+		}
+		msg := domain.Message{Key: "validation." + fe.Tag()}
+		if fe.Param() != "" {
+			msg.Args = []any{fe.Param()}
+		}
+		fields[fe.Field()] = msg
+	}
+	return domain.Invalid(fields)
+}
+
+// mergeInvalid adds field messages to a validation error, or starts one.
+func mergeInvalid(err error, field, key string, args ...any) error {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == domain.CodeInvalid {
+		if _, seen := de.Fields[field]; !seen {
+			de.Fields[field] = domain.Message{Key: key, Args: args}
+		}
+		return de
+	}
+	if err != nil {
+		return err
+	}
+	return domain.InvalidField(field, key, args...)
+}
+
+// wrap passes domain errors through and hides anything else behind an internal error.
+func wrap(err error) error {
+	if err == nil {
+		return nil
+	}
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return domain.Errorf(domain.CodeUnavailable, "error.unavailable")
+	}
+	return domain.Internal(err)
+}
+
+// authorize checks that the actor holds perm over a unit (or one above it).
+func (a *App) authorize(ctx context.Context, actor *domain.Actor, perm domain.Permission, unitID int64) error {
+	if actor == nil {
+		return domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	ancestry, err := a.Store.UnitAncestry(ctx, unitID)
+	if err != nil {
+		return wrap(err)
+	}
+	if !actor.Can(perm, ancestry) {
+		return domain.Errorf(domain.CodeForbidden, "error.forbidden")
+	}
+	return nil
+}
+
+// scope returns the IDs of every unit where the actor holds perm, subtrees included.
+func (a *App) scope(ctx context.Context, actor *domain.Actor, perm domain.Permission) ([]int64, error) {
+	if actor == nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	roots := actor.UnitIDs(perm)
+	if len(roots) == 0 {
+		return nil, domain.Errorf(domain.CodeForbidden, "error.forbidden")
+	}
+	ids, err := a.Store.UnitSubtree(ctx, roots)
+	return ids, wrap(err)
+}

@@ -1,0 +1,229 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/draft"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/textnorm"
+)
+
+// SectionInput is one section given explicitly instead of pasted text.
+type SectionInput struct {
+	Heading string `json:"heading" validate:"max=500"`
+	Body    string `json:"body" validate:"max=50000"`
+}
+
+// NewConsultation is what an official enters to create a consultation.
+type NewConsultation struct {
+	Title    string         `json:"title" validate:"required,max=300"`
+	Kind     string         `json:"kind" validate:"required,oneof=huong_uoc quy_uoc plan policy budget other"`
+	Matter   string         `json:"matter" validate:"omitempty,oneof=decide consult"`
+	UnitCode string         `json:"unit_code" validate:"required,max=64"`
+	Summary  string         `json:"summary" validate:"max=3000"`
+	Text     string         `json:"text" validate:"max=200000"`
+	Sections []SectionInput `json:"sections" validate:"max=2000,dive"`
+	OpensAt  time.Time      `json:"opens_at" validate:"required"`
+	ClosesAt time.Time      `json:"closes_at" validate:"required"`
+}
+
+// DefaultMatter is the legal class a kind usually has: village charters are decided by the
+// households (Law art. 15), plans and policies are consulted on (art. 25).
+func DefaultMatter(kind domain.ConsultationKind) domain.Matter {
+	if kind == domain.KindHuongUoc || kind == domain.KindQuyUoc {
+		return domain.MatterDecide
+	}
+	return domain.MatterConsult
+}
+
+// CreateConsultation saves a draft consultation, splitting pasted text into sections.
+func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in NewConsultation) (*domain.Consultation, error) {
+	in.Title = textnorm.CleanLine(in.Title)
+	in.Summary = textnorm.CleanText(in.Summary)
+	in.Text = textnorm.CleanText(in.Text)
+	in.UnitCode = strings.TrimSpace(in.UnitCode)
+	err := a.check(in)
+
+	var sections []domain.Section
+	if len(in.Sections) > 0 {
+		for i, s := range in.Sections {
+			heading, body := textnorm.CleanLine(s.Heading), textnorm.CleanText(s.Body)
+			if heading == "" && body == "" {
+				continue
+			}
+			sections = append(sections, domain.Section{
+				Ordinal: len(sections) + 1, Kind: string(draft.Article), Level: 1,
+				Path: "s" + strconv.Itoa(i+1), Heading: heading, Body: body,
+			})
+		}
+	} else {
+		for _, s := range draft.Split(in.Text) {
+			sections = append(sections, domain.Section{
+				Ordinal: s.Ordinal, Kind: string(s.Kind), Level: s.Level, Path: s.Path, Heading: s.Heading, Body: s.Body,
+			})
+		}
+	}
+	if len(sections) == 0 {
+		err = mergeInvalid(err, "text", "validation.draft_empty")
+	}
+	if !in.OpensAt.IsZero() && !in.ClosesAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
+		err = mergeInvalid(err, "closes_at", "validation.closes_before_opens")
+	}
+	var unit *domain.Unit
+	if in.UnitCode != "" {
+		unit, _ = a.Store.UnitByCode(ctx, in.UnitCode)
+		if unit == nil || unit.ID == 0 {
+			err = mergeInvalid(err, "unit_code", "validation.unit_unknown")
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, actor, domain.PermManageConsultation, unit.ID); err != nil {
+		return nil, err
+	}
+	kind := domain.ConsultationKind(in.Kind)
+	matter := domain.Matter(in.Matter)
+	if matter == "" {
+		matter = DefaultMatter(kind)
+	}
+	now := a.Now()
+	c := &domain.Consultation{
+		UnitID: unit.ID, Kind: kind, Matter: matter, Title: in.Title, Summary: in.Summary,
+		SearchText: textnorm.Fold(in.Title + " " + in.Summary),
+		Status:     domain.StatusDraft, Version: 1,
+		OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
+		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
+		Sections: sections,
+	}
+	if err := a.Store.CreateConsultation(ctx, c, in.Text); err != nil {
+		return nil, wrap(err)
+	}
+	c.Unit = unit
+	return c, nil
+}
+
+// Consultation loads a consultation for the public: drafts and withdrawn ones are not found,
+// unless the actor may manage or oversee it.
+func (a *App) Consultation(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	c, err := a.Store.ConsultationByID(ctx, id)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if c.Status == domain.StatusDraft {
+		if actor == nil || a.authorize(ctx, actor, domain.PermOversee, c.UnitID) != nil {
+			return nil, domain.ErrNotFound
+		}
+	}
+	return c, nil
+}
+
+// ConsultationQuery is a public list request.
+type ConsultationQuery struct {
+	UnitCode string
+	Status   string // "", "open", "closed", "results_published"
+	Q        string
+	Page     int
+}
+
+// ListConsultations lists published consultations of a unit and the units under it.
+func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]domain.Consultation, bool, error) {
+	f := store.ConsultationFilter{Page: q.Page, PerPage: 20, Query: textnorm.Fold(q.Q)}
+	if q.UnitCode != "" {
+		unit, err := a.Store.UnitByCode(ctx, q.UnitCode)
+		if err != nil {
+			return nil, false, domain.InvalidField("unit", "validation.unit_unknown")
+		}
+		if f.UnitIDs, err = a.Store.UnitSubtree(ctx, []int64{unit.ID}); err != nil {
+			return nil, false, wrap(err)
+		}
+	}
+	now := a.Now()
+	switch q.Status {
+	case "":
+		f.Statuses = []domain.Status{domain.StatusOpen, domain.StatusClosed, domain.StatusResultsPublished}
+	case "open":
+		f.Statuses = []domain.Status{domain.StatusOpen}
+		f.OpenAt = &now
+	case "closed", "results_published":
+		f.Statuses = []domain.Status{domain.Status(q.Status)}
+	default:
+		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published")
+	}
+	list, more, err := a.Store.ListConsultations(ctx, f)
+	return list, more, wrap(err)
+}
+
+// StaffConsultations lists every consultation, drafts included, in the units the actor manages or oversees.
+func (a *App) StaffConsultations(ctx context.Context, actor *domain.Actor, page int) ([]domain.Consultation, bool, error) {
+	units, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, false, err
+	}
+	list, more, err := a.Store.ListConsultations(ctx, store.ConsultationFilter{UnitIDs: units, Page: page, PerPage: 50})
+	return list, more, wrap(err)
+}
+
+// Publish opens a draft for opinions, refusing a period shorter than the law allows.
+func (a *App) Publish(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	c, err := a.manageable(ctx, actor, id, domain.StatusOpen)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	if !c.ClosesAt.After(now) {
+		return nil, domain.InvalidField("closes_at", "validation.closes_in_past")
+	}
+	minDays := domain.MinPeriodDays(c.Kind, c.Matter)
+	if days := c.PeriodDays(now); days < minDays {
+		return nil, domain.InvalidField("closes_at", "validation.period_too_short."+string(lawBasis(c)), minDays, days)
+	}
+	err = a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", map[string]any{"published_at": now})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return a.Store.ConsultationByID(ctx, id)
+}
+
+// lawBasis names the rule behind a minimum period, for the message that explains a refusal.
+func lawBasis(c *domain.Consultation) string {
+	if c.Kind == domain.KindHuongUoc || c.Kind == domain.KindQuyUoc {
+		return "charter"
+	}
+	if c.Matter == domain.MatterConsult {
+		return "consult"
+	}
+	return "other"
+}
+
+// Close ends the period of an open consultation.
+func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	c, err := a.manageable(ctx, actor, id, domain.StatusClosed)
+	if err != nil {
+		return nil, err
+	}
+	err = a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", map[string]any{"closed_at": a.Now()})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return a.Store.ConsultationByID(ctx, id)
+}
+
+// manageable loads a consultation the actor may manage and checks the transition to `to`.
+func (a *App) manageable(ctx context.Context, actor *domain.Actor, id int64, to domain.Status) (*domain.Consultation, error) {
+	c, err := a.Store.ConsultationByID(ctx, id)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
+		return nil, err
+	}
+	if !domain.CanTransition(c.Status, to) {
+		return nil, domain.Errorf(domain.CodeConflict, "error.transition."+string(to))
+	}
+	return c, nil
+}

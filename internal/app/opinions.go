@@ -1,0 +1,215 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/textnorm"
+	"github.com/gopy-vn/gopy/internal/trackcode"
+)
+
+// NewOpinion is what a resident (or an official entering a paper opinion) submits.
+type NewOpinion struct {
+	SectionID   *int64 `json:"section_id"`
+	Stance      string `json:"stance" validate:"required,oneof=agree disagree other"`
+	Body        string `json:"body" validate:"required,min=2,max=5000"`
+	AuthorName  string `json:"author_name" validate:"max=100"`
+	ShowName    bool   `json:"show_name"`
+	Contact     string `json:"contact" validate:"max=200"`
+	Consent     bool   `json:"consent"`
+	VillageCode string `json:"village_code" validate:"max=64"`
+	Channel     string `json:"channel" validate:"omitempty,oneof=online meeting form box phone social"`
+	// Lang is the language the form was shown in, so the consent is recorded in the words the commenter read.
+	Lang string `json:"-"`
+}
+
+// Receipt is what the commenter gets back: the same for a first submission and its retries.
+type Receipt struct {
+	Opinion *domain.Opinion
+	Created bool
+}
+
+// SubmitOpinion stores a resident's opinion on an open consultation. It returns only after
+// the row is committed. A repeat with the same idempotency key returns the first receipt.
+func (a *App) SubmitOpinion(ctx context.Context, consultationID int64, in NewOpinion, idempotencyKey string) (*Receipt, error) {
+	in.Channel = string(domain.ChannelOnline)
+	return a.addOpinion(ctx, nil, consultationID, in, idempotencyKey)
+}
+
+// EnterOfflineOpinion records an opinion an official gathered at a meeting, on a paper form,
+// from the comment box or by phone. It counts like an online one once approved.
+func (a *App) EnterOfflineOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, idempotencyKey string) (*Receipt, error) {
+	if in.Channel == "" || in.Channel == string(domain.ChannelOnline) {
+		return nil, domain.InvalidField("channel", "validation.channel_offline")
+	}
+	if actor == nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	return a.addOpinion(ctx, actor, consultationID, in, idempotencyKey)
+}
+
+func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, key string) (*Receipt, error) {
+	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	if err != nil || c.Status == domain.StatusDraft {
+		return nil, domain.ErrNotFound
+	}
+	now := a.Now()
+	if actor != nil {
+		if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
+			return nil, err
+		}
+		if c.Status != domain.StatusOpen && c.Status != domain.StatusClosed {
+			return nil, domain.Errorf(domain.CodeConflict, "error.consultation_not_open")
+		}
+	} else if c.PhaseAt(now) != domain.PhaseOpen {
+		return nil, domain.Errorf(domain.CodeConflict, "error.consultation_not_open")
+	}
+
+	for field, v := range map[string]string{"body": in.Body, "author_name": in.AuthorName, "contact": in.Contact, "village_code": in.VillageCode} {
+		if !utf8.ValidString(v) {
+			return nil, domain.InvalidField(field, "validation.utf8")
+		}
+	}
+	in.Body = textnorm.CleanText(in.Body)
+	in.AuthorName = textnorm.CleanLine(in.AuthorName)
+	in.Contact = textnorm.CleanLine(in.Contact)
+	in.VillageCode = strings.TrimSpace(in.VillageCode)
+	err = a.check(in)
+	if len(key) > domain.MaxIdempotency || !utf8.ValidString(key) {
+		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
+	}
+	if in.SectionID != nil && !commentable(c, *in.SectionID) {
+		err = mergeInvalid(err, "section_id", "validation.section_unknown")
+	}
+	var villageID *int64
+	if in.VillageCode != "" {
+		villageID, err = a.villageOf(ctx, c, in.VillageCode, err)
+	}
+	if in.Contact != "" && !in.Consent {
+		err = mergeInvalid(err, "consent", "validation.consent_contact")
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	o := &domain.Opinion{
+		ConsultationID: c.ID, SectionID: in.SectionID, Stance: domain.Stance(in.Stance), Body: in.Body,
+		Channel: domain.Channel(in.Channel), VillageID: villageID,
+		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
+		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
+	}
+	if o.ShowName || o.Contact != "" {
+		o.ConsentAt = &now
+		o.ConsentText = consentText(o, in.Lang)
+	}
+	if key != "" {
+		o.IdempotencyKey = &key
+	}
+	if actor != nil {
+		o.EnteredBy = &actor.StaffID
+	}
+	stored, created, err := a.Store.InsertOpinion(ctx, o)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &Receipt{Opinion: stored, Created: created}, nil
+}
+
+// consentText records, in the words the form showed, what the commenter agreed to.
+func consentText(o *domain.Opinion, lang string) string {
+	var parts []string
+	if o.ShowName {
+		parts = append(parts, i18n.T(lang, "consent.show_name"))
+	}
+	if o.Contact != "" {
+		parts = append(parts, i18n.T(lang, "consent.contact"))
+	}
+	return strings.Join(parts, "\n")
+}
+
+func commentable(c *domain.Consultation, sectionID int64) bool {
+	for _, s := range c.Sections {
+		if s.ID == sectionID {
+			return s.Commentable()
+		}
+	}
+	return false
+}
+
+// villageOf resolves a village code to a village under the consultation's unit.
+func (a *App) villageOf(ctx context.Context, c *domain.Consultation, code string, err error) (*int64, error) {
+	v, lookupErr := a.Store.UnitByCode(ctx, code)
+	if lookupErr != nil || v.Kind != domain.UnitVillage {
+		return nil, mergeInvalid(err, "village_code", "validation.village_unknown")
+	}
+	ancestry, aerr := a.Store.UnitAncestry(ctx, v.ID)
+	if aerr != nil {
+		return nil, wrap(aerr)
+	}
+	for _, id := range ancestry {
+		if id == c.UnitID {
+			return &v.ID, err
+		}
+	}
+	return nil, mergeInvalid(err, "village_code", "validation.village_unknown")
+}
+
+// TrackedOpinion is what a commenter sees when looking up their tracking code.
+type TrackedOpinion struct {
+	Opinion      *domain.Opinion
+	Consultation *domain.Consultation
+	Section      *domain.Section
+}
+
+// Track looks up an opinion by the tracking code as the commenter typed it.
+func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) {
+	code, ok := trackcode.Parse(typed)
+	if !ok {
+		return nil, domain.InvalidField("code", "validation.tracking_code")
+	}
+	o, err := a.Store.OpinionByCode(ctx, code)
+	if err != nil {
+		return nil, domain.Errorf(domain.CodeNotFound, "error.tracking_not_found")
+	}
+	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	t := &TrackedOpinion{Opinion: o, Consultation: c}
+	if o.SectionID != nil {
+		for i := range c.Sections {
+			if c.Sections[i].ID == *o.SectionID {
+				t.Section = &c.Sections[i]
+			}
+		}
+	}
+	return t, nil
+}
+
+// ApprovedOpinions lists approved opinions of a published consultation.
+func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f store.SectionFilter, page int) ([]domain.Opinion, bool, error) {
+	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+		return nil, false, err
+	}
+	list, more, err := a.Store.ApprovedOpinions(ctx, consultationID, f, page, domain.OpinionsPerPage)
+	return list, more, wrap(err)
+}
+
+// Summary counts the approved opinions of a published consultation.
+func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summary, error) {
+	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+		return nil, err
+	}
+	s, err := a.Store.Summary(ctx, consultationID)
+	return s, wrap(err)
+}
+
+// LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
+func (a *App) LatestOpinions(ctx context.Context, consultationID int64, perSection int) (map[int64][]domain.Opinion, error) {
+	m, err := a.Store.LatestApproved(ctx, consultationID, perSection)
+	return m, wrap(err)
+}

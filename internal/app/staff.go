@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gopy-vn/gopy/internal/auth"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/textnorm"
+)
+
+// NewStaff describes a staff account to create.
+type NewStaff struct {
+	Email    string `json:"email" validate:"required,email,max=200"`
+	Name     string `json:"name" validate:"required,max=100"`
+	Role     string `json:"role" validate:"required,oneof=admin official moderator observer"`
+	UnitCode string `json:"unit_code" validate:"required,max=64"`
+	Password string `json:"password" validate:"required,min=10,max=1000"`
+}
+
+// CreateStaff creates a staff account with one role over one unit. It is used by the command
+// line and the demo loader; it does not check who asks.
+func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, error) {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Name = textnorm.CleanLine(in.Name)
+	if err := a.check(in); err != nil {
+		return nil, err
+	}
+	unit, err := a.Store.UnitByCode(ctx, in.UnitCode)
+	if err != nil {
+		return nil, domain.InvalidField("unit_code", "validation.unit_unknown")
+	}
+	if _, err := a.Store.StaffByEmail(ctx, in.Email); err == nil {
+		return nil, domain.InvalidField("email", "validation.email_taken")
+	}
+	hash, err := auth.HashPassword(in.Password)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	st := &domain.Staff{Email: in.Email, Name: in.Name, PasswordHash: hash, CreatedAt: a.Now()}
+	roles := []domain.RoleAssignment{{Role: domain.Role(in.Role), UnitID: unit.ID}}
+	if err := a.Store.CreateStaff(ctx, st, roles); err != nil {
+		return nil, wrap(err)
+	}
+	return st, nil
+}
+
+// Login checks an e-mail and password and returns the actor. Unknown e-mails take as long
+// as wrong passwords, so the answer does not reveal which accounts exist.
+func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor, error) {
+	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		if !domain.IsCode(err, domain.CodeNotFound) {
+			return nil, wrap(err)
+		}
+		auth.CheckDummy(password)
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
+	}
+	ok, err := auth.CheckPassword(st.PasswordHash, password)
+	if err != nil || !ok || st.DisabledAt != nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
+	}
+	return a.actorOf(ctx, st)
+}
+
+// ActorByID loads the actor of a session; a disabled account has none.
+func (a *App) ActorByID(ctx context.Context, staffID int64) (*domain.Actor, error) {
+	st, err := a.Store.StaffByID(ctx, staffID)
+	if err != nil || st.DisabledAt != nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	return a.actorOf(ctx, st)
+}
+
+// ActorByToken loads the actor owning a bearer token.
+func (a *App) ActorByToken(ctx context.Context, token string) (*domain.Actor, error) {
+	st, err := a.Store.StaffByTokenHash(ctx, auth.HashToken(token))
+	if err != nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	return a.actorOf(ctx, st)
+}
+
+func (a *App) actorOf(ctx context.Context, st *domain.Staff) (*domain.Actor, error) {
+	roles, err := a.Store.RolesOf(ctx, st.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &domain.Actor{StaffID: st.ID, Name: st.Name, Email: st.Email, Roles: roles}, nil
+}
+
+// CreateToken issues a bearer token for the account with this e-mail; only its hash is stored.
+func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
+	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return "", domain.InvalidField("email", "validation.staff_unknown")
+	}
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return "", wrap(err)
+	}
+	return token, wrap(a.Store.CreateToken(ctx, st.ID, hash))
+}
+
+// Units lists the units under a parent code, or the top-level units.
+func (a *App) Units(ctx context.Context, parentCode string) ([]domain.Unit, error) {
+	var parent *int64
+	if parentCode != "" {
+		u, err := a.Store.UnitByCode(ctx, parentCode)
+		if err != nil {
+			return nil, domain.Errorf(domain.CodeNotFound, "error.unit_not_found")
+		}
+		parent = &u.ID
+	}
+	list, err := a.Store.ChildUnits(ctx, parent)
+	return list, wrap(err)
+}
+
+// Villages lists the villages under a consultation's unit, for the opinion form.
+func (a *App) Villages(ctx context.Context, unitID int64) ([]domain.Unit, error) {
+	list, err := a.Store.VillagesUnder(ctx, unitID)
+	return list, wrap(err)
+}

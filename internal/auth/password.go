@@ -1,0 +1,101 @@
+// Package auth hashes staff passwords and bearer tokens.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Argon2id parameters (RFC 9106's second recommended option, with 64 MiB of memory).
+const (
+	argonTime    = 3
+	argonMemory  = 64 * 1024
+	argonThreads = 2
+	argonKeyLen  = 32
+	saltLen      = 16
+)
+
+// MinPasswordLength is the shortest password accepted for a staff account, in characters.
+const MinPasswordLength = 10
+
+// HashPassword returns an argon2id hash in PHC string format. The password is NFC-normalised
+// first, so a Vietnamese passphrase typed on different keyboards (composed or decomposed
+// diacritics) gives the same hash; argon2id, unlike bcrypt, uses every byte of a long one.
+func HashPassword(password string) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(norm.NFC.String(password)), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+var errBadHash = errors.New("auth: malformed password hash")
+
+// CheckPassword reports whether password matches a hash made by HashPassword, in constant time.
+func CheckPassword(hash, password string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errBadHash
+	}
+	var version int
+	var mem uint32
+	var iter uint32
+	var threads uint8
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errBadHash
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &iter, &threads); err != nil {
+		return false, errBadHash
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false, errBadHash
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil {
+		return false, errBadHash
+	}
+	got := argon2.IDKey([]byte(norm.NFC.String(password)), salt, iter, mem, threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}
+
+// dummyHash is checked against when an account does not exist, so a login for an unknown
+// e-mail takes as long as one for a known e-mail.
+var dummyHash, _ = HashPassword("gopy-dummy-password")
+
+// CheckDummy spends the time of one password check.
+func CheckDummy(password string) { _, _ = CheckPassword(dummyHash, password) }
+
+// NewToken returns a random bearer token and the hash to store; only the hash is kept.
+func NewToken() (token, hash string, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", err
+	}
+	token = "gopy_" + base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token), nil
+}
+
+// HashToken hashes a bearer token for lookup. Tokens are 256 random bits, so a fast hash is enough.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// RandomPassword returns a readable random password for demo accounts.
+func RandomPassword() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}

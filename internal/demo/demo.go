@@ -1,0 +1,185 @@
+// Package demo loads example data so a new user sees a working portal at once: an example
+// province, a commune with four villages, an open draft hương ước split into articles, a few
+// opinions, and staff accounts with fresh random passwords. The names are examples, not
+// real administrative units.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/auth"
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// Login is a demo staff account and its one-time password.
+type Login struct {
+	Role     string
+	Email    string
+	Password string
+}
+
+type unitSpec struct {
+	code, name, parent string
+	kind               domain.UnitKind
+	households         int
+}
+
+var units = []unitSpec{
+	{"VD", "Tỉnh Ví Dụ (dữ liệu mẫu)", "", domain.UnitProvince, 0},
+	{"VD-HB", "Xã Hòa Bình (dữ liệu mẫu)", "VD", domain.UnitCommune, 0},
+	{"VD-HB-DONG", "Thôn Đông", "VD-HB", domain.UnitVillage, 182},
+	{"VD-HB-TAY", "Thôn Tây", "VD-HB", domain.UnitVillage, 145},
+	{"VD-HB-NAM", "Thôn Nam", "VD-HB", domain.UnitVillage, 210},
+	{"VD-HB-BAC", "Thôn Bắc", "VD-HB", domain.UnitVillage, 98},
+}
+
+// HuongUoc is the example draft village charter.
+const HuongUoc = `HƯƠNG ƯỚC THÔN ĐÔNG
+Xã Hòa Bình (dự thảo lấy ý kiến nhân dân)
+
+Căn cứ Luật Thực hiện dân chủ ở cơ sở số 10/2022/QH15;
+Căn cứ Nghị định số 61/2023/NĐ-CP về xây dựng và thực hiện hương ước, quy ước của cộng đồng dân cư.
+
+Chương I
+NHỮNG QUY ĐỊNH CHUNG
+
+Điều 1. Phạm vi điều chỉnh
+Hương ước này quy định về giữ gìn an ninh trật tự, vệ sinh môi trường, nếp sống văn minh trong việc cưới, việc tang và lễ hội của Thôn Đông.
+
+Điều 2. Đối tượng áp dụng
+Hương ước áp dụng với mọi hộ gia đình và cá nhân sinh sống, làm việc trên địa bàn thôn.
+
+Chương II
+NỘI DUNG CỤ THỂ
+
+Điều 3. Giữ gìn vệ sinh môi trường
+1. Mỗi hộ gia đình phân loại rác tại nguồn và đổ rác đúng giờ, đúng nơi quy định.
+2. Ngày chủ nhật cuối tháng, mỗi hộ cử một người tham gia tổng vệ sinh đường làng, ngõ xóm.
+3. Không thả rông gia súc, gia cầm trên đường làng.
+
+Điều 4. Việc cưới
+1. Tổ chức cưới trang trọng, tiết kiệm, không kéo dài quá một ngày.
+2. Không sử dụng loa đài công suất lớn sau 22 giờ.
+
+Điều 5. Việc tang
+1. Tổ chức tang lễ chu đáo, tiết kiệm, không rải vàng mã trên đường.
+2. Khuyến khích hỏa táng và an táng tại nghĩa trang của xã.
+
+Chương III
+TỔ CHỨC THỰC HIỆN
+
+Điều 6. Khen thưởng và xử lý vi phạm
+1. Hộ gia đình thực hiện tốt hương ước được biểu dương tại hội nghị thôn cuối năm.
+2. Hộ gia đình vi phạm bị nhắc nhở tại cuộc họp thôn; vi phạm nhiều lần thì báo cáo Ủy ban nhân dân xã xem xét.
+`
+
+// Load fills an empty database with the demo data and returns the demo logins. It refuses to
+// run on a database that already has units.
+func Load(ctx context.Context, a *app.App) ([]Login, error) {
+	n, err := a.Store.CountUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return nil, fmt.Errorf("the database already has %d units; demo data goes only into an empty database", n)
+	}
+	now := a.Now()
+	ids := map[string]int64{}
+	for _, u := range units {
+		unit := &domain.Unit{Code: u.code, Name: u.name, Kind: u.kind, Households: u.households, CreatedAt: now}
+		if u.parent != "" {
+			p := ids[u.parent]
+			unit.ParentID = &p
+		}
+		if err := a.Store.CreateUnit(ctx, unit); err != nil {
+			return nil, err
+		}
+		ids[u.code] = unit.ID
+	}
+
+	var logins []Login
+	for _, s := range []struct{ role, email, name string }{
+		{"admin", "admin@example.vn", "Quản trị (mẫu)"},
+		{"official", "canbo@example.vn", "Cán bộ xã (mẫu)"},
+		{"moderator", "kiemduyet@example.vn", "Kiểm duyệt viên (mẫu)"},
+		{"observer", "giamsat@example.vn", "Ban Thanh tra nhân dân (mẫu)"},
+	} {
+		pw := auth.RandomPassword()
+		unit := "VD-HB"
+		if s.role == "admin" {
+			unit = "VD"
+		}
+		if _, err := a.CreateStaff(ctx, app.NewStaff{Email: s.email, Name: s.name, Role: s.role, UnitCode: unit, Password: pw}); err != nil {
+			return nil, err
+		}
+		logins = append(logins, Login{Role: s.role, Email: s.email, Password: pw})
+	}
+
+	official, err := actor(ctx, a, "canbo@example.vn")
+	if err != nil {
+		return nil, err
+	}
+	moderator, err := actor(ctx, a, "kiemduyet@example.vn")
+	if err != nil {
+		return nil, err
+	}
+	opens, closes := domain.PeriodFromDates(now.AddDate(0, 0, -3), now.AddDate(0, 0, 30))
+	c, err := a.CreateConsultation(ctx, official, app.NewConsultation{
+		Title: "Dự thảo Hương ước Thôn Đông", Kind: string(domain.KindHuongUoc), UnitCode: "VD-HB",
+		Summary: "Thôn Đông lấy ý kiến bà con về dự thảo hương ước mới: vệ sinh môi trường, việc cưới, việc tang. " +
+			"Mời bà con đọc từng điều và góp ý.",
+		Text: HuongUoc, OpensAt: opens, ClosesAt: closes,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Publishing checks the legal period from today; the demo period started three days ago.
+	if err := a.Store.ChangeStatus(ctx, c.ID, domain.StatusDraft, domain.StatusOpen, &official.StaffID, "demo", map[string]any{"published_at": opens.UTC()}); err != nil {
+		return nil, err
+	}
+	article := func(path string) *int64 {
+		for _, s := range c.Sections {
+			if s.Path == path {
+				return &s.ID
+			}
+		}
+		return nil
+	}
+	samples := []struct {
+		section       *int64
+		stance, body  string
+		name, village string
+		approve       bool
+	}{
+		{article("c2.d3"), "agree", "Tôi đồng ý phân loại rác tại nguồn. Đề nghị thôn đặt thêm thùng rác ở đầu ngõ 5.", "Nguyễn Văn An", "VD-HB-DONG", true},
+		{article("c2.d4"), "disagree", "Quy định cưới không quá một ngày là khó với các gia đình có họ hàng ở xa. Nên cho phép hai ngày.", "", "VD-HB-TAY", true},
+		{article("c2.d5"), "other", "Nghĩa trang của xã còn xa, đề nghị làm đường vào trước khi khuyến khích an táng tại đó.", "Trần Thị Bình", "VD-HB-NAM", true},
+		{nil, "agree", "Dự thảo viết dễ hiểu, bà con trong xóm đều đồng tình.", "", "VD-HB-BAC", true},
+		{article("c2.d4"), "agree", "Đồng ý không dùng loa công suất lớn sau 22 giờ, trẻ nhỏ cần ngủ.", "", "VD-HB-DONG", false},
+	}
+	for _, s := range samples {
+		r, err := a.SubmitOpinion(ctx, c.ID, app.NewOpinion{
+			SectionID: s.section, Stance: s.stance, Body: s.body, AuthorName: s.name, ShowName: s.name != "", VillageCode: s.village,
+		}, "")
+		if err != nil {
+			return nil, err
+		}
+		if s.approve {
+			if _, err := a.Moderate(ctx, moderator, r.Opinion.ID, app.Decision{Decision: "approve"}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return logins, nil
+}
+
+func actor(ctx context.Context, a *app.App, email string) (*domain.Actor, error) {
+	st, err := a.Store.StaffByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return a.ActorByID(ctx, st.ID)
+}
+

@@ -1,0 +1,168 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// Stance is what the commenter thinks of the draft or article.
+type Stance string
+
+// Stances: đồng ý, không đồng ý, ý kiến khác.
+const (
+	StanceAgree    Stance = "agree"
+	StanceDisagree Stance = "disagree"
+	StanceOther    Stance = "other"
+)
+
+// Stances lists the stances in the order forms show them.
+var Stances = []Stance{StanceAgree, StanceDisagree, StanceOther}
+
+// Channel is how an opinion reached the commune (Law art. 26).
+type Channel string
+
+// Channels: the portal itself, and the offline ones officials enter.
+const (
+	ChannelOnline  Channel = "online"
+	ChannelMeeting Channel = "meeting"
+	ChannelForm    Channel = "form"
+	ChannelBox     Channel = "box"
+	ChannelPhone   Channel = "phone"
+	ChannelSocial  Channel = "social"
+)
+
+// Channels lists every channel in report order.
+var Channels = []Channel{ChannelOnline, ChannelMeeting, ChannelForm, ChannelBox, ChannelPhone, ChannelSocial}
+
+// OpinionStatus is where an opinion stands in moderation.
+type OpinionStatus string
+
+// Opinion statuses.
+const (
+	OpinionPending  OpinionStatus = "pending"
+	OpinionApproved OpinionStatus = "approved"
+	OpinionRejected OpinionStatus = "rejected"
+)
+
+// RejectReason is one of the fixed reasons shown to a rejected author.
+type RejectReason string
+
+// Reasons for rejecting an opinion; "other" needs a note.
+const (
+	ReasonSpam         RejectReason = "spam"
+	ReasonOffensive    RejectReason = "offensive"
+	ReasonOffTopic     RejectReason = "off_topic"
+	ReasonPersonalData RejectReason = "personal_data"
+	ReasonDuplicate    RejectReason = "duplicate"
+	ReasonOther        RejectReason = "other"
+)
+
+// RejectReasons lists the reasons in the order forms show them.
+var RejectReasons = []RejectReason{ReasonSpam, ReasonOffensive, ReasonOffTopic, ReasonPersonalData, ReasonDuplicate, ReasonOther}
+
+// ValidRejectReason reports whether r is on the fixed list.
+func ValidRejectReason(r RejectReason) bool { return slices.Contains(RejectReasons, r) }
+
+// Limits on citizen input, in characters.
+const (
+	MaxOpinionBody  = 5000
+	MinOpinionBody  = 2
+	MaxName         = 100
+	MaxContact      = 200
+	MaxNote         = 1000
+	MaxTitle        = 300
+	MaxSummary      = 3000
+	MaxDraftText    = 200_000
+	MaxIdempotency  = 64
+	OpinionsPerPage = 20
+)
+
+// Opinion is one resident's comment on a consultation or one of its sections.
+type Opinion struct {
+	ID              int64         `gorm:"column:id;primaryKey"`
+	ConsultationID  int64         `gorm:"column:consultation_id"`
+	SectionID       *int64        `gorm:"column:section_id"`
+	Stance          Stance        `gorm:"column:stance"`
+	Body            string        `gorm:"column:body"`
+	Channel         Channel       `gorm:"column:channel"`
+	VillageID       *int64        `gorm:"column:village_id"`
+	AuthorName      string        `gorm:"column:author_name"`
+	ShowName        bool          `gorm:"column:show_name"`
+	Contact         string        `gorm:"column:contact"`
+	ConsentAt       *time.Time    `gorm:"column:consent_at"`
+	ConsentText     string        `gorm:"column:consent_text"`
+	Status          OpinionStatus `gorm:"column:status"`
+	RejectionReason RejectReason  `gorm:"column:rejection_reason"`
+	TrackingCode    string        `gorm:"column:tracking_code"`
+	IdempotencyKey  *string       `gorm:"column:idempotency_key"`
+	SubmittedAt     time.Time     `gorm:"column:submitted_at"`
+	DecidedAt       *time.Time    `gorm:"column:decided_at"`
+	EnteredBy       *int64        `gorm:"column:entered_by"`
+
+	Village *Unit    `gorm:"-"`
+	Section *Section `gorm:"-"`
+}
+
+// TableName names the table for the store.
+func (Opinion) TableName() string { return "opinions" }
+
+// PublicName is the name shown to the public: only with the author's consent.
+func (o Opinion) PublicName() string {
+	if o.ShowName {
+		return o.AuthorName
+	}
+	return ""
+}
+
+// ModerationEvent records one moderation decision. The table is append-only.
+type ModerationEvent struct {
+	ID         int64         `gorm:"column:id;primaryKey"`
+	OpinionID  int64         `gorm:"column:opinion_id"`
+	ActorID    *int64        `gorm:"column:actor_id"`
+	FromStatus OpinionStatus `gorm:"column:from_status"`
+	ToStatus   OpinionStatus `gorm:"column:to_status"`
+	Reason     string        `gorm:"column:reason"`
+	Note       string        `gorm:"column:note"`
+	CreatedAt  time.Time     `gorm:"column:created_at"`
+
+	ActorName string `gorm:"->;column:actor_name"` // read only, filled by joins
+}
+
+// TableName names the table for the store.
+func (ModerationEvent) TableName() string { return "moderation_events" }
+
+// Counts are the counts by stance of a set of opinions.
+type Counts struct {
+	Total    int `json:"total"`
+	Agree    int `json:"agree"`
+	Disagree int `json:"disagree"`
+	Other    int `json:"other"`
+}
+
+// Add counts n opinions of a stance.
+func (c *Counts) Add(s Stance, n int) {
+	c.Total += n
+	switch s {
+	case StanceAgree:
+		c.Agree += n
+	case StanceDisagree:
+		c.Disagree += n
+	default:
+		c.Other += n
+	}
+}
+
+// Summary holds the live counts of approved opinions of a consultation.
+type Summary struct {
+	Counts
+	BySection map[int64]Counts
+	ByUnit    []UnitCount
+	ByChannel map[Channel]int
+}
+
+// UnitCount is the number of approved opinions from one village.
+type UnitCount struct {
+	Code  string
+	Name  string
+	Total int
+}

@@ -1,0 +1,113 @@
+package domain
+
+import (
+	"slices"
+	"time"
+)
+
+// Role is what a staff member may do within the units assigned to them.
+type Role string
+
+// Staff roles (API.md).
+const (
+	RoleAdmin     Role = "admin"
+	RoleOfficial  Role = "official"
+	RoleModerator Role = "moderator"
+	RoleObserver  Role = "observer"
+)
+
+// ValidRole reports whether r is one of the known roles.
+func ValidRole(r Role) bool {
+	return slices.Contains([]Role{RoleAdmin, RoleOfficial, RoleModerator, RoleObserver}, r)
+}
+
+// Staff is a staff account. PasswordHash is an argon2id hash in PHC format.
+type Staff struct {
+	ID           int64      `gorm:"column:id;primaryKey"`
+	Email        string     `gorm:"column:email"`
+	Name         string     `gorm:"column:name"`
+	PasswordHash string     `gorm:"column:password_hash"`
+	CreatedAt    time.Time  `gorm:"column:created_at"`
+	DisabledAt   *time.Time `gorm:"column:disabled_at"`
+}
+
+// TableName names the table for the store.
+func (Staff) TableName() string { return "staff" }
+
+// RoleAssignment gives a staff member a role over a unit and every unit below it.
+type RoleAssignment struct {
+	ID      int64 `gorm:"column:id;primaryKey"`
+	StaffID int64 `gorm:"column:staff_id"`
+	Role    Role  `gorm:"column:role"`
+	UnitID  int64 `gorm:"column:unit_id"`
+}
+
+// TableName names the table for the store.
+func (RoleAssignment) TableName() string { return "staff_roles" }
+
+// Actor is the signed-in staff member on whose behalf a request acts.
+type Actor struct {
+	StaffID int64
+	Name    string
+	Email   string
+	Roles   []RoleAssignment
+}
+
+// Permission is an action that needs a role over a unit.
+type Permission string
+
+// Permissions checked by Authorize.
+const (
+	PermManageConsultation Permission = "manage_consultation" // create, publish, close, enter offline opinions
+	PermModerate           Permission = "moderate"
+	PermOversee            Permission = "oversee" // read-only oversight
+)
+
+// rolesFor lists the roles that grant a permission; admin grants everything.
+var rolesFor = map[Permission][]Role{
+	PermManageConsultation: {RoleAdmin, RoleOfficial},
+	PermModerate:           {RoleAdmin, RoleModerator},
+	PermOversee:            {RoleAdmin, RoleOfficial, RoleModerator, RoleObserver},
+}
+
+// Can reports whether the actor holds perm over the unit whose ancestry (the unit itself
+// first, then its parent, up to the root) is given. This is the one place where roles are
+// checked against units.
+func (a *Actor) Can(perm Permission, unitAndAncestors []int64) bool {
+	if a == nil {
+		return false
+	}
+	for _, ra := range a.Roles {
+		if slices.Contains(rolesFor[perm], ra.Role) && slices.Contains(unitAndAncestors, ra.UnitID) {
+			return true
+		}
+	}
+	return false
+}
+
+// HasAny reports whether the actor holds any role that grants perm, anywhere.
+func (a *Actor) HasAny(perm Permission) bool {
+	if a == nil {
+		return false
+	}
+	for _, ra := range a.Roles {
+		if slices.Contains(rolesFor[perm], ra.Role) {
+			return true
+		}
+	}
+	return false
+}
+
+// UnitIDs returns the units where the actor holds a role granting perm.
+func (a *Actor) UnitIDs(perm Permission) []int64 {
+	var ids []int64
+	if a == nil {
+		return nil
+	}
+	for _, ra := range a.Roles {
+		if slices.Contains(rolesFor[perm], ra.Role) && !slices.Contains(ids, ra.UnitID) {
+			ids = append(ids, ra.UnitID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,94 @@
+// Package i18n translates message keys into Vietnamese or English. Locale files are flat
+// key → text maps, Vietnamese first; code passes keys, never sentences.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Languages the portal speaks; the first is the default.
+const (
+	VI = "vi"
+	EN = "en"
+)
+
+//go:embed locales/*.json
+var files embed.FS
+
+var catalogs = map[string]map[string]string{}
+
+func init() {
+	for _, lang := range []string{VI, EN} {
+		raw, err := files.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			panic(err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			panic(fmt.Sprintf("locales/%s.json: %v", lang, err))
+		}
+		catalogs[lang] = m
+	}
+}
+
+// Keys returns every key of a language, for the test that both files match.
+func Keys(lang string) []string {
+	var keys []string
+	for k := range catalogs[lang] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Has reports whether a key exists in the Vietnamese catalogue.
+func Has(key string) bool {
+	_, ok := catalogs[VI][key]
+	return ok
+}
+
+// T returns the text of key in lang, formatted with args (fmt verbs such as %d or %[1]s).
+// A key missing in English falls back to Vietnamese; a key missing everywhere is returned
+// as is, so a forgotten translation shows up instead of an empty string.
+func T(lang, key string, args ...any) string {
+	text, ok := catalogs[lang][key]
+	if !ok {
+		if text, ok = catalogs[VI][key]; !ok {
+			return key
+		}
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(text, args...)
+	}
+	return text
+}
+
+var matcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
+
+// Negotiate picks the language: an explicit choice (cookie or query) wins, then Accept-Language,
+// then Vietnamese.
+func Negotiate(choice, acceptLanguage string) string {
+	switch strings.ToLower(choice) {
+	case VI, EN:
+		return strings.ToLower(choice)
+	}
+	if acceptLanguage == "" {
+		return VI
+	}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return VI
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return VI
+	}
+	if idx == 1 {
+		return EN
+	}
+	return VI
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// CreateConsultation inserts a consultation with its first version and sections, in one transaction.
+func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, sourceText string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.conn(ctx).Create(c).Error; err != nil {
+			return err
+		}
+		v := domain.Version{ConsultationID: c.ID, Number: c.Version, SourceText: sourceText, CreatedAt: c.CreatedAt}
+		if err := tx.conn(ctx).Create(&v).Error; err != nil {
+			return err
+		}
+		for i := range c.Sections {
+			c.Sections[i].ConsultationID = c.ID
+			c.Sections[i].VersionID = v.ID
+		}
+		if len(c.Sections) > 0 {
+			if err := tx.conn(ctx).CreateInBatches(c.Sections, 200).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ConsultationByID loads a consultation with its unit and the sections of its current version.
+func (s *Store) ConsultationByID(ctx context.Context, id int64) (*domain.Consultation, error) {
+	var c domain.Consultation
+	if err := s.conn(ctx).Take(&c, id).Error; err != nil {
+		return nil, notFound(err)
+	}
+	unit, err := s.UnitByID(ctx, c.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	c.Unit = unit
+	err = s.conn(ctx).Model(&domain.Section{}).
+		Joins("JOIN consultation_versions v ON v.id = sections.version_id").
+		Where("v.consultation_id = ? AND v.number = ?", c.ID, c.Version).
+		Order("sections.ordinal").Find(&c.Sections).Error
+	return &c, err
+}
+
+// ConsultationFilter selects consultations for a list.
+type ConsultationFilter struct {
+	UnitIDs  []int64 // nil: every unit
+	Statuses []domain.Status
+	OpenAt   *time.Time // only those taking opinions at this moment
+	Query    string     // folded search text
+	Page     int        // 1-based
+	PerPage  int
+}
+
+// ListConsultations returns a page of consultations, newest period first, with their units,
+// and whether another page follows.
+func (s *Store) ListConsultations(ctx context.Context, f ConsultationFilter) ([]domain.Consultation, bool, error) {
+	q := s.conn(ctx).Model(&domain.Consultation{})
+	if f.UnitIDs != nil {
+		q = q.Where("unit_id IN ?", f.UnitIDs)
+	}
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN ?", f.Statuses)
+	}
+	if f.OpenAt != nil {
+		q = q.Where("opens_at <= ? AND closes_at > ?", f.OpenAt.UTC(), f.OpenAt.UTC())
+	}
+	for _, word := range strings.Fields(f.Query) {
+		q = q.Where("search_text LIKE ?", "%"+escapeLike(word)+"%")
+	}
+	if f.PerPage <= 0 {
+		f.PerPage = 20
+	}
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	var list []domain.Consultation
+	err := q.Order("opens_at DESC, id DESC").Limit(f.PerPage + 1).Offset((f.Page - 1) * f.PerPage).Find(&list).Error
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(list) > f.PerPage
+	if more {
+		list = list[:f.PerPage]
+	}
+	ids := make([]int64, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, c.UnitID)
+	}
+	units, err := s.UnitsByIDs(ctx, ids)
+	if err != nil {
+		return nil, false, err
+	}
+	for i := range list {
+		list[i].Unit = units[list[i].UnitID]
+	}
+	return list, more, nil
+}
+
+// escapeLike makes user text literal inside a LIKE pattern. Search text is folded to
+// letters, digits and spaces, so only the wildcards themselves can appear.
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+// ChangeStatus moves a consultation from one status to another and logs the change, in one
+// transaction. It fails with a conflict when the consultation is no longer in from, so two
+// officials acting at once cannot both succeed.
+func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Status, actorID *int64, reason string, set map[string]any) error {
+	now := time.Now().UTC()
+	return s.Tx(ctx, func(tx *Store) error {
+		if set == nil {
+			set = map[string]any{}
+		}
+		set["status"] = to
+		set["updated_at"] = now
+		res := tx.conn(ctx).Model(&domain.Consultation{}).Where("id = ? AND status = ?", id, from).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
+		}
+		return tx.conn(ctx).Create(&domain.ConsultationEvent{
+			ConsultationID: id, ActorID: actorID, FromStatus: from, ToStatus: to, Reason: reason, CreatedAt: now,
+		}).Error
+	})
+}
+
+// ConsultationEvents lists the status changes of a consultation, oldest first.
+func (s *Store) ConsultationEvents(ctx context.Context, id int64) ([]domain.ConsultationEvent, error) {
+	var ev []domain.ConsultationEvent
+	return ev, s.conn(ctx).Where("consultation_id = ?", id).Order("id").Find(&ev).Error
+}

@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm/clause"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// InsertOpinion stores an opinion and returns the stored row. When the opinion carries an
+// idempotency key already used on the same consultation, nothing is inserted and the first
+// opinion is returned with created=false: a resident pressing submit twice on 3G, or many
+// retries racing each other, leave exactly one row. The unique constraint decides the race.
+func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion) (stored *domain.Opinion, created bool, err error) {
+	res := s.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "idempotency_key"}},
+		DoNothing: true,
+	}).Create(o)
+	if res.Error != nil {
+		return nil, false, res.Error
+	}
+	if res.RowsAffected == 1 {
+		return o, true, nil
+	}
+	var first domain.Opinion
+	err = s.conn(ctx).Where("consultation_id = ? AND idempotency_key = ?", o.ConsultationID, o.IdempotencyKey).Take(&first).Error
+	return &first, false, notFound(err)
+}
+
+// OpinionByCode finds an opinion by its canonical tracking code.
+func (s *Store) OpinionByCode(ctx context.Context, code string) (*domain.Opinion, error) {
+	var o domain.Opinion
+	err := s.conn(ctx).Where("tracking_code = ?", code).Take(&o).Error
+	return &o, notFound(err)
+}
+
+// OpinionByID finds an opinion by ID.
+func (s *Store) OpinionByID(ctx context.Context, id int64) (*domain.Opinion, error) {
+	var o domain.Opinion
+	err := s.conn(ctx).Take(&o, id).Error
+	return &o, notFound(err)
+}
+
+// SectionFilter narrows opinions to a section; General means opinions on the whole draft.
+type SectionFilter struct {
+	SectionID *int64
+	General   bool
+}
+
+// ApprovedOpinions returns a page of approved opinions of a consultation, newest first,
+// and whether another page follows.
+func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f SectionFilter, page, perPage int) ([]domain.Opinion, bool, error) {
+	q := s.conn(ctx).Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved)
+	switch {
+	case f.SectionID != nil:
+		q = q.Where("section_id = ?", *f.SectionID)
+	case f.General:
+		q = q.Where("section_id IS NULL")
+	}
+	if page < 1 {
+		page = 1
+	}
+	var list []domain.Opinion
+	err := q.Order("submitted_at DESC, id DESC").Limit(perPage + 1).Offset((page - 1) * perPage).Find(&list).Error
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(list) > perPage
+	if more {
+		list = list[:perPage]
+	}
+	return list, more, s.attachVillages(ctx, list)
+}
+
+// LatestApproved returns up to n of the newest approved opinions for every section of a
+// consultation and for the draft as a whole (key 0), in one query.
+func (s *Store) LatestApproved(ctx context.Context, consultationID int64, n int) (map[int64][]domain.Opinion, error) {
+	var list []domain.Opinion
+	err := s.conn(ctx).Raw(`
+		SELECT * FROM (
+			SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.section_id ORDER BY o.submitted_at DESC, o.id DESC) AS rn
+			FROM opinions o WHERE o.consultation_id = ? AND o.status = ?
+		) ranked WHERE rn <= ? ORDER BY submitted_at DESC, id DESC`,
+		consultationID, domain.OpinionApproved, n).Scan(&list).Error
+	if err != nil {
+		return nil, err
+	}
+	if err := s.attachVillages(ctx, list); err != nil {
+		return nil, err
+	}
+	out := map[int64][]domain.Opinion{}
+	for _, o := range list {
+		var key int64
+		if o.SectionID != nil {
+			key = *o.SectionID
+		}
+		out[key] = append(out[key], o)
+	}
+	return out, nil
+}
+
+func (s *Store) attachVillages(ctx context.Context, list []domain.Opinion) error {
+	var ids []int64
+	for _, o := range list {
+		if o.VillageID != nil {
+			ids = append(ids, *o.VillageID)
+		}
+	}
+	units, err := s.UnitsByIDs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range list {
+		if list[i].VillageID != nil {
+			list[i].Village = units[*list[i].VillageID]
+		}
+	}
+	return nil
+}
+
+// Summary counts the approved opinions of a consultation by stance, section, village and channel.
+func (s *Store) Summary(ctx context.Context, consultationID int64) (*domain.Summary, error) {
+	sum := &domain.Summary{BySection: map[int64]domain.Counts{}, ByChannel: map[domain.Channel]int{}}
+	var rows []struct {
+		SectionID *int64
+		Stance    domain.Stance
+		Channel   domain.Channel
+		N         int
+	}
+	err := s.conn(ctx).Model(&domain.Opinion{}).
+		Select("section_id, stance, channel, COUNT(*) AS n").
+		Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved).
+		Group("section_id, stance, channel").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		sum.Add(r.Stance, r.N)
+		sum.ByChannel[r.Channel] += r.N
+		if r.SectionID != nil {
+			c := sum.BySection[*r.SectionID]
+			c.Add(r.Stance, r.N)
+			sum.BySection[*r.SectionID] = c
+		}
+	}
+	err = s.conn(ctx).Raw(`
+		SELECT u.code AS code, u.name AS name, COUNT(*) AS total
+		FROM opinions o JOIN units u ON u.id = o.village_id
+		WHERE o.consultation_id = ? AND o.status = ?
+		GROUP BY u.code, u.name ORDER BY total DESC, u.name`,
+		consultationID, domain.OpinionApproved).Scan(&sum.ByUnit).Error
+	return sum, err
+}
+
+// QueueFilter selects pending opinions for moderation.
+type QueueFilter struct {
+	UnitIDs        []int64 // consultations of these units only
+	ConsultationID *int64
+	Limit          int
+}
+
+// PendingOpinions lists pending opinions, oldest first, with their sections and villages.
+func (s *Store) PendingOpinions(ctx context.Context, f QueueFilter) ([]domain.Opinion, error) {
+	q := s.conn(ctx).Model(&domain.Opinion{}).Select("opinions.*").
+		Joins("JOIN consultations c ON c.id = opinions.consultation_id").
+		Where("opinions.status = ? AND c.unit_id IN ?", domain.OpinionPending, f.UnitIDs)
+	if f.ConsultationID != nil {
+		q = q.Where("opinions.consultation_id = ?", *f.ConsultationID)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 50
+	}
+	var list []domain.Opinion
+	if err := q.Order("opinions.submitted_at, opinions.id").Limit(f.Limit).Find(&list).Error; err != nil {
+		return nil, err
+	}
+	var sectionIDs []int64
+	for _, o := range list {
+		if o.SectionID != nil {
+			sectionIDs = append(sectionIDs, *o.SectionID)
+		}
+	}
+	if len(sectionIDs) > 0 {
+		var sections []domain.Section
+		if err := s.conn(ctx).Where("id IN ?", sectionIDs).Find(&sections).Error; err != nil {
+			return nil, err
+		}
+		byID := map[int64]*domain.Section{}
+		for i := range sections {
+			byID[sections[i].ID] = &sections[i]
+		}
+		for i := range list {
+			if list[i].SectionID != nil {
+				list[i].Section = byID[*list[i].SectionID]
+			}
+		}
+	}
+	return list, s.attachVillages(ctx, list)
+}
+
+// Decide moves an opinion from one moderation status to another and appends the decision to
+// the moderation log, in one transaction. A conflict means someone decided first.
+func (s *Store) Decide(ctx context.Context, opinionID int64, from, to domain.OpinionStatus, reason domain.RejectReason, note string, actorID *int64) error {
+	now := time.Now().UTC()
+	return s.Tx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
+			Updates(map[string]any{"status": to, "rejection_reason": reason, "decided_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
+		}
+		return tx.conn(ctx).Create(&domain.ModerationEvent{
+			OpinionID: opinionID, ActorID: actorID, FromStatus: from, ToStatus: to,
+			Reason: string(reason), Note: note, CreatedAt: now,
+		}).Error
+	})
+}
+
+// ModerationEvents lists the decisions about an opinion, oldest first, with the moderators' names.
+func (s *Store) ModerationEvents(ctx context.Context, opinionID int64) ([]domain.ModerationEvent, error) {
+	var ev []domain.ModerationEvent
+	err := s.conn(ctx).Model(&domain.ModerationEvent{}).
+		Select("moderation_events.*, staff.name AS actor_name").
+		Joins("LEFT JOIN staff ON staff.id = moderation_events.actor_id").
+		Where("opinion_id = ?", opinionID).Order("moderation_events.id").Scan(&ev).Error
+	return ev, err
+}

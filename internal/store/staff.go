@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// CreateStaff inserts a staff account with its role assignments.
+func (s *Store) CreateStaff(ctx context.Context, st *domain.Staff, roles []domain.RoleAssignment) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.conn(ctx).Create(st).Error; err != nil {
+			return err
+		}
+		for i := range roles {
+			roles[i].StaffID = st.ID
+			if err := tx.conn(ctx).Create(&roles[i]).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// StaffByEmail finds an account by its lower-case e-mail address.
+func (s *Store) StaffByEmail(ctx context.Context, email string) (*domain.Staff, error) {
+	var st domain.Staff
+	err := s.conn(ctx).Where("email = ?", email).Take(&st).Error
+	return &st, notFound(err)
+}
+
+// StaffByID finds an account by ID.
+func (s *Store) StaffByID(ctx context.Context, id int64) (*domain.Staff, error) {
+	var st domain.Staff
+	err := s.conn(ctx).Take(&st, id).Error
+	return &st, notFound(err)
+}
+
+// RolesOf lists a staff member's role assignments.
+func (s *Store) RolesOf(ctx context.Context, staffID int64) ([]domain.RoleAssignment, error) {
+	var roles []domain.RoleAssignment
+	return roles, s.conn(ctx).Where("staff_id = ?", staffID).Order("id").Find(&roles).Error
+}
+
+type apiToken struct {
+	ID        int64      `gorm:"column:id;primaryKey"`
+	StaffID   int64      `gorm:"column:staff_id"`
+	TokenHash string     `gorm:"column:token_hash"`
+	CreatedAt time.Time  `gorm:"column:created_at"`
+	RevokedAt *time.Time `gorm:"column:revoked_at"`
+}
+
+func (apiToken) TableName() string { return "api_tokens" }
+
+// CreateToken stores the hash of a new bearer token.
+func (s *Store) CreateToken(ctx context.Context, staffID int64, hash string) error {
+	return s.conn(ctx).Create(&apiToken{StaffID: staffID, TokenHash: hash, CreatedAt: time.Now().UTC()}).Error
+}
+
+// StaffByTokenHash finds the enabled account owning an unrevoked token.
+func (s *Store) StaffByTokenHash(ctx context.Context, hash string) (*domain.Staff, error) {
+	var st domain.Staff
+	err := s.conn(ctx).Model(&domain.Staff{}).
+		Joins("JOIN api_tokens t ON t.staff_id = staff.id").
+		Where("t.token_hash = ? AND t.revoked_at IS NULL AND staff.disabled_at IS NULL", hash).
+		Take(&st).Error
+	return &st, notFound(err)
+}

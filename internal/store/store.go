@@ -1,0 +1,192 @@
+// Package store is the only package that talks to the database. It opens PostgreSQL or the
+// embedded SQLite file, applies the migrations, and holds one file of queries per entity.
+// Dialect differences stay in this package.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/postgresstore"
+	"github.com/alexedwards/scs/sqlite3store"
+	"github.com/alexedwards/scs/v2"
+	"github.com/libtnb/sqlite"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/migrations"
+)
+
+// Dialect names a supported database.
+type Dialect string
+
+// Supported dialects.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Store wraps a GORM handle; inside a transaction it wraps the transaction's handle.
+type Store struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// IsPostgresURL reports whether a DATABASE_URL points at PostgreSQL rather than a SQLite file.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
+// SQLiteDSN builds the DSN for a SQLite file: WAL so readers do not block the writer,
+// foreign keys on, and immediate transactions so concurrent writers queue instead of failing.
+func SQLiteDSN(path string) string {
+	return "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// Open connects to url: a postgres:// URL, or else a SQLite file path (created with its folder).
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+		SkipDefaultTransaction: true,
+	}
+	var (
+		db      *gorm.DB
+		err     error
+		dialect Dialect
+	)
+	if IsPostgresURL(url) {
+		dialect = Postgres
+		db, err = gorm.Open(postgres.Open(url), cfg)
+	} else {
+		dialect = SQLite
+		path := strings.TrimPrefix(url, "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("create database folder: %w", err)
+			}
+		}
+		db, err = gorm.Open(sqlite.Open(SQLiteDSN(path)), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == SQLite {
+		// One writer at a time is SQLite's model; a small pool keeps readers concurrent under WAL.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(32)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{db: db, dialect: dialect}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dialect tells which database the store talks to.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// SQLDB returns the underlying pool, for the session store and migrations.
+func (s *Store) SQLDB() *sql.DB {
+	db, _ := s.db.DB()
+	return db
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.SQLDB().PingContext(ctx)
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.SQLDB().Close() }
+
+// Tx runs fn in a transaction; fn's error rolls it back.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, dialect: s.dialect})
+	})
+}
+
+func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// MigrationsFS returns the migration files of a dialect.
+func MigrationsFS(d Dialect) fs.FS {
+	sub, err := fs.Sub(migrations.FS, string(d))
+	if err != nil {
+		panic(err) // the folders are embedded at build time
+	}
+	return sub
+}
+
+func (s *Store) provider() (*goose.Provider, error) {
+	gd := goose.DialectPostgres
+	if s.dialect == SQLite {
+		gd = goose.DialectSQLite3
+	}
+	return goose.NewProvider(gd, s.SQLDB(), MigrationsFS(s.dialect))
+}
+
+// Migrate applies pending migrations, each in its own transaction.
+func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.provider()
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		slog.Info("migration applied", "version", r.Source.Version, "file", filepath.Base(r.Source.Path), "duration", r.Duration)
+	}
+	return err
+}
+
+// SchemaCurrent reports whether every migration has been applied, so the server can refuse
+// to serve a schema that is behind its code.
+func (s *Store) SchemaCurrent(ctx context.Context) (bool, error) {
+	p, err := s.provider()
+	if err != nil {
+		return false, err
+	}
+	pending, err := p.HasPending(ctx)
+	return !pending, err
+}
+
+// notFound turns GORM's missing-row error into the domain's.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return domain.ErrNotFound
+	}
+	return err
+}
+
+// SessionStore returns a scs session store on this database, in the table the migrations made.
+func (s *Store) SessionStore() scs.Store {
+	if s.dialect == Postgres {
+		return postgresstore.New(s.SQLDB())
+	}
+	return sqlite3store.New(s.SQLDB())
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+func pathID(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.ErrNotFound
+	}
+	return id, nil
+}
+
+func queryInt(c echo.Context, name string, def int) int {
+	n, err := strconv.Atoi(c.QueryParam(name))
+	if err != nil || n < 1 {
+		return def
+	}
+	return n
+}
+
+type homeData struct {
+	Q     string
+	Items []domain.Consultation
+	Page  int
+	More  bool
+}
+
+func (s *Server) home(c echo.Context) error {
+	d := homeData{Q: c.QueryParam("q"), Page: queryInt(c, "page", 1)}
+	var err error
+	d.Items, d.More, err = s.app.ListConsultations(c.Request().Context(), app.ConsultationQuery{Q: d.Q, Page: d.Page})
+	if err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "home", s.view(c, "home.title", d))
+}
+
+type consultationData struct {
+	C       *domain.Consultation
+	Phase   domain.Phase
+	Summary *domain.Summary
+	Latest  map[int64][]domain.Opinion
+}
+
+func (s *Server) showConsultation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cons, err := s.app.Consultation(ctx, httpx.Actor(c), id)
+	if err != nil {
+		return err
+	}
+	d := consultationData{C: cons, Phase: cons.PhaseAt(s.app.Now())}
+	if d.Summary, err = s.app.Store.Summary(ctx, id); err != nil {
+		return err
+	}
+	if d.Latest, err = s.app.LatestOpinions(ctx, id, 3); err != nil {
+		return err
+	}
+	v := s.view(c, "", d)
+	v.Title = cons.Title
+	return s.views.render(c, http.StatusOK, "consultation", v)
+}
+
+type opinionsData struct {
+	C       *domain.Consultation
+	Section *domain.Section
+	General bool
+	Items   []domain.Opinion
+	Page    int
+	More    bool
+}
+
+func (s *Server) listOpinions(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cons, err := s.app.Consultation(ctx, nil, id)
+	if err != nil {
+		return err
+	}
+	d := opinionsData{C: cons, Page: queryInt(c, "page", 1)}
+	var f store.SectionFilter
+	switch sec := c.QueryParam("section"); sec {
+	case "":
+	case "none":
+		f.General, d.General = true, true
+	default:
+		d.Section = findSection(cons, sec)
+		if d.Section == nil {
+			return domain.ErrNotFound
+		}
+		f.SectionID = &d.Section.ID
+	}
+	if d.Items, d.More, err = s.app.ApprovedOpinions(ctx, id, f, d.Page); err != nil {
+		return err
+	}
+	v := s.view(c, "opinions.title", d)
+	return s.views.render(c, http.StatusOK, "opinions", v)
+}
+
+func findSection(c *domain.Consultation, idText string) *domain.Section {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil
+	}
+	for i := range c.Sections {
+		if c.Sections[i].ID == id {
+			return &c.Sections[i]
+		}
+	}
+	return nil
+}
+
+// opinionForm is the resident's form, kept as typed so a refused submission loses nothing.
+type opinionForm struct {
+	C        *domain.Consultation
+	Section  *domain.Section
+	Villages []domain.Unit
+	In       app.NewOpinion
+	Key      string // idempotency key, fixed when the form is first shown
+	Open     bool
+}
+
+func (s *Server) opinionFormData(c echo.Context, id int64) (*opinionForm, error) {
+	ctx := c.Request().Context()
+	cons, err := s.app.Consultation(ctx, nil, id)
+	if err != nil {
+		return nil, err
+	}
+	villages, err := s.app.Villages(ctx, cons.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	return &opinionForm{C: cons, Villages: villages, Open: cons.PhaseAt(s.app.Now()) == domain.PhaseOpen}, nil
+}
+
+func (s *Server) newOpinion(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.opinionFormData(c, id)
+	if err != nil {
+		return err
+	}
+	if sec := c.QueryParam("section"); sec != "" {
+		if f.Section = findSection(f.C, sec); f.Section == nil || !f.Section.Commentable() {
+			return domain.ErrNotFound
+		}
+		f.In.SectionID = &f.Section.ID
+	}
+	f.Key = newFormKey()
+	return s.views.render(c, http.StatusOK, "comment", s.view(c, "comment.title", f))
+}
+
+func (s *Server) createOpinion(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.opinionFormData(c, id)
+	if err != nil {
+		return err
+	}
+	f.In = app.NewOpinion{
+		Stance: c.FormValue("stance"), Body: c.FormValue("body"), AuthorName: c.FormValue("author_name"),
+		ShowName: c.FormValue("show_name") == "1", Contact: c.FormValue("contact"),
+		Consent: c.FormValue("consent") == "1", VillageCode: c.FormValue("village_code"), Lang: httpx.Lang(c),
+	}
+	f.Key = c.FormValue("key")
+	if sec := c.FormValue("section_id"); sec != "" {
+		if f.Section = findSection(f.C, sec); f.Section == nil {
+			return domain.ErrNotFound
+		}
+		f.In.SectionID = &f.Section.ID
+	}
+	r, err := s.app.SubmitOpinion(c.Request().Context(), id, f.In, f.Key)
+	if err != nil {
+		return s.formError(c, err, "comment", "comment.title", f)
+	}
+	return c.Redirect(http.StatusSeeOther, "/track/"+r.Opinion.TrackingCode+"?new=1")
+}
+
+// formError re-renders a form with the user's input and the messages tied to their fields.
+// Errors that are not about the input (not found, internal) go to the error handler.
+func (s *Server) formError(c echo.Context, err error, page, titleKey string, data any) error {
+	de := domain.AsError(err)
+	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict && de.Code != domain.CodeUnauthorized {
+		return err
+	}
+	v := s.view(c, titleKey, data)
+	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+	v.Errors = httpx.FieldMessages(de, v.L)
+	return s.views.render(c, httpx.Status(de.Code), page, v)
+}
+
+type trackData struct {
+	Code    string
+	New     bool
+	Tracked *app.TrackedOpinion
+}
+
+func (s *Server) track(c echo.Context) error {
+	code := c.Param("code")
+	if code == "" {
+		code = c.QueryParam("code")
+	}
+	d := trackData{Code: code, New: c.QueryParam("new") == "1"}
+	if code == "" {
+		return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
+	}
+	t, err := s.app.Track(c.Request().Context(), code)
+	if err != nil {
+		return s.formError(c, err, "track", "track.title", d)
+	}
+	d.Tracked = t
+	return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
+}

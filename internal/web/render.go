@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/i18n"
+)
+
+// View is what every page template receives: the request's language, the actor, the CSRF
+// token, and the page's own data in Data.
+type View struct {
+	L       string // language
+	Title   string
+	Actor   *domain.Actor
+	CSRF    string
+	Path    string
+	Query   string
+	Flash   string
+	Now     time.Time
+	Data    any
+	Errors  map[string]string // field → message, for forms
+	Message string            // form-level error message
+}
+
+// renderer holds one parsed template set per page: the layout, the partials and the page.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+func newRenderer(views fs.FS, assets *assets) (*renderer, error) {
+	funcs := template.FuncMap{
+		"t":     i18n.T,
+		"asset": assets.URL,
+		"date":  formatDate,
+		"dtime": formatDateTime,
+		"num":   formatNumber,
+		"lines": paragraphs,
+		"pct":   percent,
+		"deref": func(p *int64) int64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"seq": func(n int) []int {
+			s := make([]int, n)
+			for i := range s {
+				s[i] = i
+			}
+			return s
+		},
+		"add":     func(a, b int) int { return a + b },
+		"lastDay": func(c *domain.Consultation) time.Time { return c.LastDay() },
+		"list":    func(items ...string) []string { return items },
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[kv[i].(string)] = kv[i+1]
+			}
+			return m
+		},
+	}
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(views, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(views, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{pages: map[string]*template.Template{}}
+	for _, n := range names {
+		t, err := template.Must(layout.Clone()).ParseFS(views, n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		r.pages[strings.TrimSuffix(strings.TrimPrefix(n, "pages/"), ".html")] = t
+	}
+	return r, nil
+}
+
+// render writes a page into a buffer first, so a template error becomes a clean 500 instead
+// of half a page.
+func (r *renderer) render(c echo.Context, status int, page string, v View) error {
+	t, ok := r.pages[page]
+	if !ok {
+		return fmt.Errorf("no page template %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "base", v); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// view fills the common fields of a View for a request.
+func (s *Server) view(c echo.Context, titleKey string, data any) View {
+	token, _ := c.Get("csrf").(string)
+	return View{
+		L: httpx.Lang(c), Title: httpx.T(c, titleKey), Actor: httpx.Actor(c), CSRF: token,
+		Path: c.Request().URL.Path, Query: c.Request().URL.RawQuery, Now: s.app.Now(), Data: data,
+	}
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(domain.Zone).Format("02/01/2006")
+}
+
+func formatDateTime(t time.Time) string {
+	return t.In(domain.Zone).Format("15:04 02/01/2006")
+}
+
+// formatNumber groups thousands with dots, as Vietnamese readers expect (1.234).
+func formatNumber(n int) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// paragraphs splits plain text at blank lines; templates escape each part and keep line
+// breaks with CSS (white-space: pre-line), so no markup from the text is ever trusted.
+func paragraphs(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func percent(part, total int) int {
+	if total == 0 {
+		return 0
+	}
+	return part * 100 / total
+}

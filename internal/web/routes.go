@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// routes lists every route of the portal.
+func (s *Server) routes() {
+	e := s.Echo
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/static/*", s.assets.serve)
+	e.GET("/favicon.ico", func(c echo.Context) error {
+		return c.Redirect(http.StatusMovedPermanently, s.assets.URL("icon.svg"))
+	})
+
+	// Residents: no account needed.
+	e.GET("/", s.home)
+	e.GET("/c/:id", s.showConsultation)
+	e.GET("/c/:id/comment", s.newOpinion)
+	e.POST("/c/:id/comment", s.createOpinion)
+	e.GET("/c/:id/opinions", s.listOpinions)
+	e.GET("/track", s.track)
+	e.GET("/track/:code", s.track)
+
+	// Staff.
+	e.GET("/login", s.loginForm)
+	e.POST("/login", s.login)
+	e.POST("/logout", s.logout)
+	staff := e.Group("/staff", s.requireStaff)
+	staff.GET("", s.staffHome)
+	staff.GET("/consultations/new", s.newConsultation)
+	staff.POST("/consultations", s.createConsultation)
+	staff.GET("/consultations/:id", s.staffConsultation)
+	staff.POST("/consultations/:id/publish", s.publishConsultation)
+	staff.POST("/consultations/:id/close", s.closeConsultation)
+	staff.GET("/moderation", s.moderationQueue)
+	staff.POST("/opinions/:id/moderate", s.moderateOpinion)
+
+	s.api.Register(e.Group("/api/v1"), s.requireStaff)
+}
+
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 503 while the database does not, so a load balancer stops sending traffic.
+func (s *Server) readyz(c echo.Context) error {
+	if err := s.app.Store.Ping(c.Request().Context()); err != nil {
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,256 @@
+// Package web serves Góp Ý over HTTP: the server-rendered pages for residents and staff,
+// the JSON API mounted from package api, static files, health checks, and the middleware
+// around them. Every route is listed in routes.go.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/gopy-vn/gopy/internal/api"
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/config"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/public"
+	"github.com/gopy-vn/gopy/views"
+)
+
+// MaxBody bounds every request body: an opinion is at most a few kilobytes and a pasted
+// draft a few hundred.
+const MaxBody = "512K"
+
+// Server is the HTTP side of the portal.
+type Server struct {
+	Echo     *echo.Echo
+	app      *app.App
+	cfg      config.Config
+	sessions *scs.SessionManager
+	views    *renderer
+	assets   *assets
+	api      *api.API
+}
+
+// New builds the server with its middleware and routes.
+func New(cfg config.Config, a *app.App) (*Server, error) {
+	as, err := newAssets(public.FS)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := newRenderer(views.FS, as)
+	if err != nil {
+		return nil, err
+	}
+	sm := scs.New()
+	sm.Store = a.Store.SessionStore()
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 2 * time.Hour
+	sm.Cookie.Name = "gopy_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	// Requests come straight from clients unless a proxy is configured; never trust
+	// X-Forwarded-For by default, or anyone could pick their own address.
+	e.IPExtractor = echo.ExtractIPDirect()
+	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as}
+	s.api = &api.API{App: a, Login: s.startSession}
+	e.HTTPErrorHandler = s.handleError
+	s.middleware()
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) middleware() {
+	e := s.Echo
+	e.Use(middleware.RequestID())
+	e.Use(s.logRequests)
+	e.Use(middleware.Recover())
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit(MaxBody))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	e.Use(s.negotiateLanguage)
+	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
+	e.Use(s.loadActor)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		ContextKey:     "csrf",
+		CookieName:     "gopy_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.cfg.SecureCookies,
+		CookieSameSite: http.SameSiteLaxMode,
+		// The JSON API is protected by requiring a JSON content type (see api.decode),
+		// which a cross-site form cannot send; health checks and static files change nothing.
+		Skipper: func(c echo.Context) bool {
+			p := c.Request().URL.Path
+			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
+		},
+	}))
+}
+
+// securityHeaders sets the headers every response carries. The pages use no inline script
+// or style, so the policy can forbid both.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+			"form-action 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		return next(c)
+	}
+}
+
+// logRequests writes one structured line per request, with its request id.
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req, res := c.Request(), c.Response()
+		level := slog.LevelInfo
+		if res.Status >= 500 {
+			level = slog.LevelError
+		}
+		slog.Log(req.Context(), level, "request",
+			"id", res.Header().Get(echo.HeaderXRequestID), "method", req.Method, "path", req.URL.Path,
+			"status", res.Status, "bytes", res.Size, "duration_ms", time.Since(start).Milliseconds())
+		return nil
+	}
+}
+
+// negotiateLanguage picks Vietnamese or English from ?lang=, the lang cookie or
+// Accept-Language, and remembers an explicit choice.
+func (s *Server) negotiateLanguage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		choice := c.QueryParam("lang")
+		if choice == i18n.VI || choice == i18n.EN {
+			c.SetCookie(&http.Cookie{Name: "lang", Value: choice, Path: "/", MaxAge: 365 * 24 * 3600,
+				HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
+		} else if ck, err := c.Cookie("lang"); err == nil {
+			choice = ck.Value
+		}
+		httpx.SetLang(c, i18n.Negotiate(choice, c.Request().Header.Get("Accept-Language")))
+		return next(c)
+	}
+}
+
+const sessionStaffKey = "staff_id"
+
+// loadActor finds the staff member of a request: a bearer token for API clients, else the
+// session cookie.
+func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx := c.Request().Context()
+		if h := c.Request().Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
+			actor, err := s.app.ActorByToken(ctx, strings.TrimSpace(strings.TrimPrefix(h, "Bearer ")))
+			if err != nil {
+				return err
+			}
+			httpx.SetActor(c, actor)
+		} else if id := s.sessions.GetInt64(ctx, sessionStaffKey); id != 0 {
+			if actor, err := s.app.ActorByID(ctx, id); err == nil {
+				httpx.SetActor(c, actor)
+			}
+		}
+		return next(c)
+	}
+}
+
+// startSession signs a staff member in, renewing the session id against fixation.
+func (s *Server) startSession(c echo.Context, actor *domain.Actor) error {
+	ctx := c.Request().Context()
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		return err
+	}
+	s.sessions.Put(ctx, sessionStaffKey, actor.StaffID)
+	httpx.SetActor(c, actor)
+	return nil
+}
+
+// requireStaff guards staff routes: pages redirect to the login form, the API answers 401.
+func (s *Server) requireStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if httpx.Actor(c) == nil {
+			if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+				return domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+			}
+			return c.Redirect(http.StatusSeeOther, "/login?next="+c.Request().URL.Path)
+		}
+		return next(c)
+	}
+}
+
+// handleError is the one place errors become responses: JSON under /api/, a page elsewhere.
+// Internal details go to the log, never to the client.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	de := httpx.FromHTTP(err)
+	status := httpx.Status(de.Code)
+	if de.Code == domain.CodeInternal || de.Code == domain.CodeUnavailable {
+		slog.ErrorContext(c.Request().Context(), "request failed", "path", c.Request().URL.Path,
+			"id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err)
+	}
+	if de.Code == domain.CodeUnavailable {
+		c.Response().Header().Set("Retry-After", "5")
+	}
+	lang := httpx.Lang(c)
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().URL.Path == "/readyz" {
+		_ = c.JSON(status, httpx.Body(de, lang))
+		return
+	}
+	v := s.view(c, "error.title", nil)
+	v.Message = i18n.T(lang, de.Message.Key, de.Message.Args...)
+	if rerr := s.views.render(c, status, "error", v); rerr != nil {
+		slog.Error("render error page", "err", rerr)
+		_ = c.String(status, v.Message)
+	}
+}
+
+// Start listens on the configured address until ctx ends, then shuts down gracefully:
+// new connections are refused and in-flight requests get ShutdownTimeout to finish.
+func (s *Server) Start(ctx context.Context) error {
+	srv := &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.Echo,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	slog.Info("shutting down")
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

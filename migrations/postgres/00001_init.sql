@@ -1,0 +1,172 @@
+-- +goose Up
+-- Administrative units: provinces, communes/wards and the villages under them.
+-- Units merge and rename, so the tree is data, imported from the official list.
+CREATE TABLE units (
+    id          BIGSERIAL PRIMARY KEY,
+    code        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('province', 'commune', 'ward', 'special_zone', 'village')),
+    parent_id   BIGINT REFERENCES units (id),
+    households  INTEGER NOT NULL DEFAULT 0 CHECK (households >= 0),
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX units_parent_idx ON units (parent_id);
+
+CREATE TABLE staff (
+    id            BIGSERIAL PRIMARY KEY,
+    email         TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL,
+    disabled_at   TIMESTAMPTZ
+);
+
+-- A role covers its unit and every unit below it.
+CREATE TABLE staff_roles (
+    id        BIGSERIAL PRIMARY KEY,
+    staff_id  BIGINT NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (role IN ('admin', 'official', 'moderator', 'observer')),
+    unit_id   BIGINT NOT NULL REFERENCES units (id),
+    UNIQUE (staff_id, role, unit_id)
+);
+
+CREATE TABLE api_tokens (
+    id          BIGSERIAL PRIMARY KEY,
+    staff_id    BIGINT NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TIMESTAMPTZ NOT NULL,
+    revoked_at  TIMESTAMPTZ
+);
+
+-- Staff sessions, in the layout of alexedwards/scs postgresstore.
+CREATE TABLE sessions (
+    token   TEXT PRIMARY KEY,
+    data    BYTEA NOT NULL,
+    expiry  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_expiry_idx ON sessions (expiry);
+
+CREATE TABLE consultations (
+    id            BIGSERIAL PRIMARY KEY,
+    unit_id       BIGINT NOT NULL REFERENCES units (id),
+    kind          TEXT NOT NULL CHECK (kind IN ('huong_uoc', 'quy_uoc', 'plan', 'policy', 'budget', 'other')),
+    matter        TEXT NOT NULL CHECK (matter IN ('decide', 'consult')),
+    title         TEXT NOT NULL,
+    summary       TEXT NOT NULL DEFAULT '',
+    -- Diacritic-folded title and summary, so "huong uoc" finds "hương ước" on both databases.
+    search_text   TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed', 'results_published', 'withdrawn')),
+    version       INTEGER NOT NULL DEFAULT 1,
+    opens_at      TIMESTAMPTZ NOT NULL,
+    closes_at     TIMESTAMPTZ NOT NULL,
+    published_at  TIMESTAMPTZ,
+    closed_at     TIMESTAMPTZ,
+    created_by    BIGINT REFERENCES staff (id),
+    created_at    TIMESTAMPTZ NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL,
+    CHECK (closes_at > opens_at)
+);
+CREATE INDEX consultations_unit_status_idx ON consultations (unit_id, status);
+CREATE INDEX consultations_status_opens_idx ON consultations (status, opens_at);
+
+CREATE TABLE consultation_versions (
+    id               BIGSERIAL PRIMARY KEY,
+    consultation_id  BIGINT NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+    number           INTEGER NOT NULL,
+    source_text      TEXT NOT NULL,
+    created_at       TIMESTAMPTZ NOT NULL,
+    UNIQUE (consultation_id, number)
+);
+
+CREATE TABLE sections (
+    id               BIGSERIAL PRIMARY KEY,
+    consultation_id  BIGINT NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+    version_id       BIGINT NOT NULL REFERENCES consultation_versions (id) ON DELETE CASCADE,
+    ordinal          INTEGER NOT NULL,
+    kind             TEXT NOT NULL,
+    level            INTEGER NOT NULL,
+    path             TEXT NOT NULL,
+    heading          TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    UNIQUE (version_id, ordinal),
+    UNIQUE (version_id, path)
+);
+CREATE INDEX sections_consultation_idx ON sections (consultation_id);
+
+CREATE TABLE opinions (
+    id                BIGSERIAL PRIMARY KEY,
+    consultation_id   BIGINT NOT NULL REFERENCES consultations (id),
+    section_id        BIGINT REFERENCES sections (id),
+    stance            TEXT NOT NULL CHECK (stance IN ('agree', 'disagree', 'other')),
+    body              TEXT NOT NULL,
+    channel           TEXT NOT NULL CHECK (channel IN ('online', 'meeting', 'form', 'box', 'phone', 'social')),
+    village_id        BIGINT REFERENCES units (id),
+    author_name       TEXT NOT NULL DEFAULT '',
+    show_name         BOOLEAN NOT NULL DEFAULT FALSE,
+    contact           TEXT NOT NULL DEFAULT '',
+    -- When the commenter agreed to the name being shown and/or to being contacted, and the text they saw.
+    consent_at        TIMESTAMPTZ,
+    consent_text      TEXT NOT NULL DEFAULT '',
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    rejection_reason  TEXT NOT NULL DEFAULT '',
+    tracking_code     TEXT NOT NULL UNIQUE,
+    idempotency_key   TEXT,
+    submitted_at      TIMESTAMPTZ NOT NULL,
+    decided_at        TIMESTAMPTZ,
+    entered_by        BIGINT REFERENCES staff (id),
+    UNIQUE (consultation_id, idempotency_key)
+);
+CREATE INDEX opinions_queue_idx ON opinions (status, submitted_at);
+CREATE INDEX opinions_public_idx ON opinions (consultation_id, status, section_id);
+
+-- Every moderation decision. Append-only: the triggers below refuse UPDATE and DELETE.
+CREATE TABLE moderation_events (
+    id           BIGSERIAL PRIMARY KEY,
+    opinion_id   BIGINT NOT NULL REFERENCES opinions (id),
+    actor_id     BIGINT REFERENCES staff (id),
+    from_status  TEXT NOT NULL,
+    to_status    TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX moderation_events_opinion_idx ON moderation_events (opinion_id);
+
+-- Every status change of a consultation. Append-only as well.
+CREATE TABLE consultation_events (
+    id               BIGSERIAL PRIMARY KEY,
+    consultation_id  BIGINT NOT NULL REFERENCES consultations (id),
+    actor_id         BIGINT REFERENCES staff (id),
+    from_status      TEXT NOT NULL,
+    to_status        TEXT NOT NULL,
+    reason           TEXT NOT NULL DEFAULT '',
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX consultation_events_consultation_idx ON consultation_events (consultation_id);
+
+-- +goose StatementBegin
+CREATE FUNCTION refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+END;
+$$ LANGUAGE plpgsql;
+-- +goose StatementEnd
+
+CREATE TRIGGER moderation_events_append_only BEFORE UPDATE OR DELETE ON moderation_events
+    FOR EACH ROW EXECUTE FUNCTION refuse_change();
+CREATE TRIGGER consultation_events_append_only BEFORE UPDATE OR DELETE ON consultation_events
+    FOR EACH ROW EXECUTE FUNCTION refuse_change();
+
+-- +goose Down
+DROP TABLE consultation_events;
+DROP TABLE moderation_events;
+DROP FUNCTION refuse_change();
+DROP TABLE opinions;
+DROP TABLE sections;
+DROP TABLE consultation_versions;
+DROP TABLE consultations;
+DROP TABLE sessions;
+DROP TABLE api_tokens;
+DROP TABLE staff_roles;
+DROP TABLE staff;
+DROP TABLE units;

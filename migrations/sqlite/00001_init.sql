@@ -1,0 +1,175 @@
+-- +goose Up
+-- Administrative units: provinces, communes/wards and the villages under them.
+-- Units merge and rename, so the tree is data, imported from the official list.
+CREATE TABLE units (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    code        TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('province', 'commune', 'ward', 'special_zone', 'village')),
+    parent_id   INTEGER REFERENCES units (id),
+    households  INTEGER NOT NULL DEFAULT 0 CHECK (households >= 0),
+    created_at  DATETIME NOT NULL
+);
+CREATE INDEX units_parent_idx ON units (parent_id);
+
+CREATE TABLE staff (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    email         TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    DATETIME NOT NULL,
+    disabled_at   DATETIME
+);
+
+-- A role covers its unit and every unit below it.
+CREATE TABLE staff_roles (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    staff_id  INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+    role      TEXT NOT NULL CHECK (role IN ('admin', 'official', 'moderator', 'observer')),
+    unit_id   INTEGER NOT NULL REFERENCES units (id),
+    UNIQUE (staff_id, role, unit_id)
+);
+
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    staff_id    INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  DATETIME NOT NULL,
+    revoked_at  DATETIME
+);
+
+-- Staff sessions, in the layout of alexedwards/scs sqlite3store (expiry is a Julian day number).
+CREATE TABLE sessions (
+    token   TEXT PRIMARY KEY,
+    data    BLOB NOT NULL,
+    expiry  REAL NOT NULL
+);
+CREATE INDEX sessions_expiry_idx ON sessions (expiry);
+
+CREATE TABLE consultations (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    unit_id       INTEGER NOT NULL REFERENCES units (id),
+    kind          TEXT NOT NULL CHECK (kind IN ('huong_uoc', 'quy_uoc', 'plan', 'policy', 'budget', 'other')),
+    matter        TEXT NOT NULL CHECK (matter IN ('decide', 'consult')),
+    title         TEXT NOT NULL,
+    summary       TEXT NOT NULL DEFAULT '',
+    -- Diacritic-folded title and summary, so "huong uoc" finds "hương ước" on both databases.
+    search_text   TEXT NOT NULL DEFAULT '',
+    status        TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed', 'results_published', 'withdrawn')),
+    version       INTEGER NOT NULL DEFAULT 1,
+    opens_at      DATETIME NOT NULL,
+    closes_at     DATETIME NOT NULL,
+    published_at  DATETIME,
+    closed_at     DATETIME,
+    created_by    INTEGER REFERENCES staff (id),
+    created_at    DATETIME NOT NULL,
+    updated_at    DATETIME NOT NULL,
+    CHECK (closes_at > opens_at)
+);
+CREATE INDEX consultations_unit_status_idx ON consultations (unit_id, status);
+CREATE INDEX consultations_status_opens_idx ON consultations (status, opens_at);
+
+CREATE TABLE consultation_versions (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    consultation_id  INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+    number           INTEGER NOT NULL,
+    source_text      TEXT NOT NULL,
+    created_at       DATETIME NOT NULL,
+    UNIQUE (consultation_id, number)
+);
+
+CREATE TABLE sections (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    consultation_id  INTEGER NOT NULL REFERENCES consultations (id) ON DELETE CASCADE,
+    version_id       INTEGER NOT NULL REFERENCES consultation_versions (id) ON DELETE CASCADE,
+    ordinal          INTEGER NOT NULL,
+    kind             TEXT NOT NULL,
+    level            INTEGER NOT NULL,
+    path             TEXT NOT NULL,
+    heading          TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    UNIQUE (version_id, ordinal),
+    UNIQUE (version_id, path)
+);
+CREATE INDEX sections_consultation_idx ON sections (consultation_id);
+
+CREATE TABLE opinions (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    consultation_id   INTEGER NOT NULL REFERENCES consultations (id),
+    section_id        INTEGER REFERENCES sections (id),
+    stance            TEXT NOT NULL CHECK (stance IN ('agree', 'disagree', 'other')),
+    body              TEXT NOT NULL,
+    channel           TEXT NOT NULL CHECK (channel IN ('online', 'meeting', 'form', 'box', 'phone', 'social')),
+    village_id        INTEGER REFERENCES units (id),
+    author_name       TEXT NOT NULL DEFAULT '',
+    show_name         BOOLEAN NOT NULL DEFAULT FALSE,
+    contact           TEXT NOT NULL DEFAULT '',
+    -- When the commenter agreed to the name being shown and/or to being contacted, and the text they saw.
+    consent_at        DATETIME,
+    consent_text      TEXT NOT NULL DEFAULT '',
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    rejection_reason  TEXT NOT NULL DEFAULT '',
+    tracking_code     TEXT NOT NULL UNIQUE,
+    idempotency_key   TEXT,
+    submitted_at      DATETIME NOT NULL,
+    decided_at        DATETIME,
+    entered_by        INTEGER REFERENCES staff (id),
+    UNIQUE (consultation_id, idempotency_key)
+);
+CREATE INDEX opinions_queue_idx ON opinions (status, submitted_at);
+CREATE INDEX opinions_public_idx ON opinions (consultation_id, status, section_id);
+
+-- Every moderation decision. Append-only: the triggers below refuse UPDATE and DELETE.
+CREATE TABLE moderation_events (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    opinion_id   INTEGER NOT NULL REFERENCES opinions (id),
+    actor_id     INTEGER REFERENCES staff (id),
+    from_status  TEXT NOT NULL,
+    to_status    TEXT NOT NULL,
+    reason       TEXT NOT NULL DEFAULT '',
+    note         TEXT NOT NULL DEFAULT '',
+    created_at   DATETIME NOT NULL
+);
+CREATE INDEX moderation_events_opinion_idx ON moderation_events (opinion_id);
+
+-- Every status change of a consultation. Append-only as well.
+CREATE TABLE consultation_events (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    consultation_id  INTEGER NOT NULL REFERENCES consultations (id),
+    actor_id         INTEGER REFERENCES staff (id),
+    from_status      TEXT NOT NULL,
+    to_status        TEXT NOT NULL,
+    reason           TEXT NOT NULL DEFAULT '',
+    created_at       DATETIME NOT NULL
+);
+CREATE INDEX consultation_events_consultation_idx ON consultation_events (consultation_id);
+
+-- +goose StatementBegin
+CREATE TRIGGER moderation_events_no_update BEFORE UPDATE ON moderation_events
+BEGIN SELECT RAISE(ABORT, 'moderation_events is append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER moderation_events_no_delete BEFORE DELETE ON moderation_events
+BEGIN SELECT RAISE(ABORT, 'moderation_events is append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER consultation_events_no_update BEFORE UPDATE ON consultation_events
+BEGIN SELECT RAISE(ABORT, 'consultation_events is append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER consultation_events_no_delete BEFORE DELETE ON consultation_events
+BEGIN SELECT RAISE(ABORT, 'consultation_events is append-only'); END;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP TABLE consultation_events;
+DROP TABLE moderation_events;
+DROP TABLE opinions;
+DROP TABLE sections;
+DROP TABLE consultation_versions;
+DROP TABLE consultations;
+DROP TABLE sessions;
+DROP TABLE api_tokens;
+DROP TABLE staff_roles;
+DROP TABLE staff;
+DROP TABLE units;
