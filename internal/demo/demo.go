@@ -182,4 +182,3 @@ func actor(ctx context.Context, a *app.App, email string) (*domain.Actor, error)
 	}
 	return a.ActorByID(ctx, st.ID)
 }
-

@@ -144,16 +144,26 @@ func MigrationsFS(d Dialect) fs.FS {
 }
 
 func (s *Store) provider() (*goose.Provider, error) {
+	return newProvider(s.dialect, s.SQLDB())
+}
+
+func newProvider(d Dialect, db *sql.DB) (*goose.Provider, error) {
 	gd := goose.DialectPostgres
-	if s.dialect == SQLite {
+	if d == SQLite {
 		gd = goose.DialectSQLite3
 	}
-	return goose.NewProvider(gd, s.SQLDB(), MigrationsFS(s.dialect))
+	return goose.NewProvider(gd, db, MigrationsFS(d))
 }
 
 // Migrate applies pending migrations, each in its own transaction.
 func (s *Store) Migrate(ctx context.Context) error {
-	p, err := s.provider()
+	return MigrateDB(ctx, s.dialect, s.SQLDB())
+}
+
+// MigrateDB applies pending migrations to a raw connection pool; tests use it to build
+// template databases.
+func MigrateDB(ctx context.Context, d Dialect, db *sql.DB) error {
+	p, err := newProvider(d, db)
 	if err != nil {
 		return err
 	}

@@ -91,6 +91,8 @@ func (s *Server) middleware() {
 		CookieHTTPOnly: true,
 		CookieSecure:   s.cfg.SecureCookies,
 		CookieSameSite: http.SameSiteLaxMode,
+		// A missing or stale token is the same thing to a user: the form has expired.
+		ErrorHandler: func(error, echo.Context) error { return domain.Errorf(domain.CodeForbidden, "error.csrf") },
 		// The JSON API is protected by requiring a JSON content type (see api.decode),
 		// which a cross-site form cannot send; health checks and static files change nothing.
 		Skipper: func(c echo.Context) bool {

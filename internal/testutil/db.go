@@ -1,0 +1,115 @@
+// Package testutil gives tests a real, migrated database: SQLite always, and PostgreSQL as
+// well when TEST_DATABASE_URL is set (each test gets its own database cloned from a migrated
+// template by pgtestdb). In CI (CI=true) a missing PostgreSQL fails the test, never skips it.
+package testutil
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver pgtestdb connects with
+	"github.com/peterldowns/pgtestdb"
+
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+// Dialects returns the databases the suite runs on.
+func Dialects(t testing.TB) []store.Dialect {
+	t.Helper()
+	if os.Getenv("TEST_DATABASE_URL") != "" {
+		return []store.Dialect{store.SQLite, store.Postgres}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true but TEST_DATABASE_URL is not set: the suite must also run on PostgreSQL")
+	}
+	return []store.Dialect{store.SQLite}
+}
+
+// EachDB runs fn once per database as subtests named after the dialect, each with a fresh,
+// migrated store.
+func EachDB(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			fn(t, NewStore(t, d))
+		})
+	}
+}
+
+// NewStore opens a fresh migrated database of a dialect, closed when the test ends.
+func NewStore(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	ctx := context.Background()
+	var dsn string
+	if d == store.Postgres {
+		dsn = postgresURL(t)
+	} else {
+		dsn = filepath.Join(t.TempDir(), "gopy.db")
+	}
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", d, err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if d == store.SQLite {
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatalf("migrate: %v", err)
+		}
+	}
+	return st
+}
+
+// postgresURL returns the URL of a new database cloned from the migrated template.
+func postgresURL(t testing.TB) string {
+	t.Helper()
+	raw := os.Getenv("TEST_DATABASE_URL")
+	u, err := url.Parse(raw)
+	if err != nil || raw == "" {
+		t.Fatalf("TEST_DATABASE_URL %q is not a URL", raw)
+	}
+	pw, _ := u.User.Password()
+	conf := pgtestdb.Config{
+		DriverName: "pgx",
+		User:       u.User.Username(),
+		Password:   pw,
+		Host:       u.Hostname(),
+		Port:       u.Port(),
+		Database:   strings.TrimPrefix(u.Path, "/"),
+		Options:    u.RawQuery,
+		// A test that leaves a connection open must not keep its database from being dropped.
+		ForceTerminateConnections: true,
+	}
+	return pgtestdb.Custom(t, conf, migrator{}).URL()
+}
+
+// migrator builds pgtestdb's template with the project's own migrations.
+type migrator struct{}
+
+// Hash identifies the template by the content of the PostgreSQL migrations, so a new
+// migration makes a new template.
+func (migrator) Hash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(store.MigrationsFS(store.Postgres), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(store.MigrationsFS(store.Postgres), p)
+		h.Write([]byte(p))
+		h.Write(b)
+		return err
+	})
+	return hex.EncodeToString(h.Sum(nil)), err
+}
+
+// Migrate applies the migrations to the template database.
+func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
+	return store.MigrateDB(ctx, store.Postgres, db)
+}

@@ -1,0 +1,117 @@
+package testutil
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+// Password is the password of every fixture account.
+const Password = "mật khẩu thử nghiệm"
+
+// Fixture is a small unit tree with staff: province P; commune A with villages A1 and A2;
+// commune B with village B1. Each staff member's role covers the unit named in the field.
+type Fixture struct {
+	App        *app.App
+	OfficialA  *domain.Actor // official of commune A
+	OfficialB  *domain.Actor // official of commune B
+	ModeratorA *domain.Actor // moderator of commune A
+	ObserverA  *domain.Actor // observer of commune A
+	Admin      *domain.Actor // admin of the province
+}
+
+// Seed fills st with the fixture.
+func Seed(t testing.TB, st *store.Store) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	a := app.New(st)
+	ids := map[string]int64{}
+	for _, u := range []struct {
+		code, name, parent string
+		kind               domain.UnitKind
+		households         int
+	}{
+		{"P", "Tỉnh Thử", "", domain.UnitProvince, 0},
+		{"A", "Xã An Bình", "P", domain.UnitCommune, 0},
+		{"A1", "Thôn Một", "A", domain.UnitVillage, 120},
+		{"A2", "Thôn Hai", "A", domain.UnitVillage, 80},
+		{"B", "Xã Bắc Sơn", "P", domain.UnitCommune, 0},
+		{"B1", "Bản Nà", "B", domain.UnitVillage, 60},
+	} {
+		unit := &domain.Unit{Code: u.code, Name: u.name, Kind: u.kind, Households: u.households, CreatedAt: time.Now().UTC()}
+		if u.parent != "" {
+			p := ids[u.parent]
+			unit.ParentID = &p
+		}
+		if err := st.CreateUnit(ctx, unit); err != nil {
+			t.Fatalf("unit %s: %v", u.code, err)
+		}
+		ids[u.code] = unit.ID
+	}
+	f := &Fixture{App: a}
+	for _, s := range []struct {
+		email, role, unit string
+		into              **domain.Actor
+	}{
+		{"official.a@example.vn", "official", "A", &f.OfficialA},
+		{"official.b@example.vn", "official", "B", &f.OfficialB},
+		{"moderator.a@example.vn", "moderator", "A", &f.ModeratorA},
+		{"observer.a@example.vn", "observer", "A", &f.ObserverA},
+		{"admin@example.vn", "admin", "P", &f.Admin},
+	} {
+		staff, err := a.CreateStaff(ctx, app.NewStaff{Email: s.email, Name: "Cán bộ " + s.role, Role: s.role, UnitCode: s.unit, Password: Password})
+		if err != nil {
+			t.Fatalf("staff %s: %v", s.email, err)
+		}
+		if *s.into, err = a.ActorByID(ctx, staff.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
+// Draft is a short hương ước used across tests.
+const Draft = `Chương I
+QUY ĐỊNH CHUNG
+Điều 1. Phạm vi
+Hương ước này áp dụng trong thôn.
+Chương II
+NỘI DUNG
+Điều 2. Vệ sinh môi trường
+1. Mỗi hộ phân loại rác tại nguồn.
+2. Tổng vệ sinh vào chủ nhật cuối tháng.
+Điều 5. Việc cưới
+Tổ chức cưới tiết kiệm, không quá một ngày.`
+
+// OpenConsultation creates and publishes a 30-day hương ước of commune A and returns it.
+func (f *Fixture) OpenConsultation(t testing.TB) *domain.Consultation {
+	t.Helper()
+	ctx := context.Background()
+	opens, closes := domain.PeriodFromDates(time.Now(), time.Now().AddDate(0, 0, 35))
+	c, err := f.App.CreateConsultation(ctx, f.OfficialA, app.NewConsultation{
+		Title: "Dự thảo hương ước Thôn Một", Kind: "huong_uoc", UnitCode: "A", Text: Draft, OpensAt: opens, ClosesAt: closes,
+	})
+	if err != nil {
+		t.Fatalf("create consultation: %v", err)
+	}
+	if c, err = f.App.Publish(ctx, f.OfficialA, c.ID); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	return c
+}
+
+// Section returns the section of c with the given path.
+func Section(t testing.TB, c *domain.Consultation, path string) *domain.Section {
+	t.Helper()
+	for i := range c.Sections {
+		if c.Sections[i].Path == path {
+			return &c.Sections[i]
+		}
+	}
+	t.Fatalf("no section %q", path)
+	return nil
+}

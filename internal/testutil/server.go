@@ -1,0 +1,133 @@
+package testutil
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gopy-vn/gopy/internal/config"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/web"
+)
+
+// Env is a running portal on a test database, with the fixture loaded.
+type Env struct {
+	*Fixture
+	URL    string
+	Server *httptest.Server
+}
+
+// StartServer serves the real HTTP stack (middleware, sessions, CSRF, templates) on st.
+func StartServer(t testing.TB, st *store.Store) *Env {
+	t.Helper()
+	// Request lines would drown the test output; warnings and errors still show.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	f := Seed(t, st)
+	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", ShutdownTimeout: 0}
+	srv, err := web.New(cfg, f.App)
+	if err != nil {
+		t.Fatalf("web.New: %v", err)
+	}
+	ts := httptest.NewServer(srv.Echo)
+	t.Cleanup(ts.Close)
+	return &Env{Fixture: f, URL: ts.URL, Server: ts}
+}
+
+// Browser is an HTTP client with its own cookies, like one person's browser. It does not
+// follow redirects, so tests can assert where a form sends the user.
+type Browser struct {
+	t      testing.TB
+	env    *Env
+	Client *http.Client
+}
+
+// NewBrowser returns a client with an empty cookie jar.
+func (e *Env) NewBrowser(t testing.TB) *Browser {
+	jar, _ := cookiejar.New(nil)
+	return &Browser{t: t, env: e, Client: &http.Client{
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// Response is a finished request: status, headers and the whole body.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   string
+}
+
+// Do sends a request and reads the whole answer.
+func (b *Browser) Do(method, path string, body io.Reader, header map[string]string) *Response {
+	b.t.Helper()
+	req, err := http.NewRequest(method, b.env.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := b.Client.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return &Response{Status: res.StatusCode, Header: res.Header, Body: string(raw)}
+}
+
+// Get fetches a page.
+func (b *Browser) Get(path string) *Response {
+	b.t.Helper()
+	return b.Do(http.MethodGet, path, nil, nil)
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// Submit loads formPage, takes the CSRF token from it as a browser would, and posts the
+// form values to action.
+func (b *Browser) Submit(formPage, action string, values url.Values) *Response {
+	b.t.Helper()
+	page := b.Get(formPage)
+	m := csrfField.FindStringSubmatch(page.Body)
+	if m == nil {
+		b.t.Fatalf("no CSRF token on %s (status %d)", formPage, page.Status)
+	}
+	values.Set("_csrf", m[1])
+	return b.Do(http.MethodPost, action, strings.NewReader(values.Encode()),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+}
+
+// Login signs in through the login form.
+func (b *Browser) Login(email string) {
+	b.t.Helper()
+	res := b.Submit("/login", "/login", url.Values{"email": {email}, "password": {Password}})
+	if res.Status != http.StatusSeeOther {
+		b.t.Fatalf("login %s: status %d", email, res.Status)
+	}
+}
+
+// JSON sends a JSON request and returns the answer.
+func (b *Browser) JSON(method, path, body string, header map[string]string) *Response {
+	b.t.Helper()
+	h := map[string]string{"Content-Type": "application/json"}
+	for k, v := range header {
+		h[k] = v
+	}
+	var r io.Reader
+	if body != "" {
+		r = bytes.NewBufferString(body)
+	}
+	return b.Do(method, path, r, h)
+}

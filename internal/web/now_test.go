@@ -1,0 +1,5 @@
+package web_test
+
+import "time"
+
+func testNow() time.Time { return time.Now() }

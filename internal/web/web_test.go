@@ -1,0 +1,294 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/testutil"
+)
+
+var codeInLocation = regexp.MustCompile(`^/track/([0-9A-Z]{5}-[0-9A-Z]{5})\?new=1$`)
+
+// TestConsultationLoopThroughPages walks the loop the portal exists for, through the HTML
+// forms only: an official creates and publishes a draft, a resident comments on one article
+// and tracks it, a moderator approves it, and the public page shows it with its counts.
+func TestConsultationLoopThroughPages(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+
+		official := env.NewBrowser(t)
+		official.Login("official.a@example.vn")
+		res := official.Submit("/staff/consultations/new", "/staff/consultations", url.Values{
+			"title": {"Dự thảo hương ước Thôn Hai"}, "kind": {"huong_uoc"}, "unit_code": {"A"},
+			"first_day": {today(0)}, "last_day": {today(34)}, "text": {testutil.Draft},
+		})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("create consultation: status %d\n%s", res.Status, res.Body)
+		}
+		staffPage := res.Header.Get("Location")
+		page := official.Get(staffPage)
+		mustContain(t, page.Body, "Điều 5. Việc cưới", "Chương II. NỘI DUNG", "Bản nháp")
+		id := strings.TrimPrefix(staffPage, "/staff/consultations/")
+
+		// A draft is invisible to the public.
+		resident := env.NewBrowser(t)
+		if got := resident.Get("/c/" + id).Status; got != http.StatusNotFound {
+			t.Fatalf("draft visible to the public: status %d", got)
+		}
+
+		res = official.Submit(staffPage, staffPage+"/publish", url.Values{})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("publish: status %d\n%s", res.Status, res.Body)
+		}
+		mustContain(t, official.Get(staffPage).Body, "Đã công bố dự thảo", "Đang lấy ý kiến")
+
+		// The resident finds it, reads it and comments on article 5.
+		mustContain(t, resident.Get("/").Body, "Dự thảo hương ước Thôn Hai")
+		page = resident.Get("/c/" + id)
+		mustContain(t, page.Body, "Điều 5. Việc cưới", "Tổ chức cưới tiết kiệm")
+		c, err := env.App.Consultation(context.Background(), nil, mustID(t, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		art5 := testutil.Section(t, c, "c2.d5")
+		formPath := fmt.Sprintf("/c/%s/comment?section=%d", id, art5.ID)
+		if !strings.Contains(page.Body, html.EscapeString(formPath)) {
+			t.Fatalf("consultation page has no link to the form of article 5 (%s)", formPath)
+		}
+		form := resident.Get(formPath)
+		key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(form.Body)
+		if key == nil {
+			t.Fatal("form carries no idempotency key")
+		}
+		values := url.Values{
+			"stance": {"disagree"}, "body": {"Tôi & bạn <3 — đề nghị cho phép hai ngày"},
+			"section_id": {fmt.Sprint(art5.ID)}, "village_code": {"A1"}, "key": {key[1]},
+			"author_name": {"Lê Văn Cường"}, "contact": {"0912 345 678"}, "consent": {"1"},
+		}
+		res = resident.Submit(formPath, "/c/"+id+"/comment", values)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("submit opinion: status %d\n%s", res.Status, res.Body)
+		}
+		m := codeInLocation.FindStringSubmatch(res.Header.Get("Location"))
+		if m == nil {
+			t.Fatalf("redirect %q does not carry a tracking code", res.Header.Get("Location"))
+		}
+		code := m[1]
+
+		// Pressing submit again (3G) returns the same receipt and stores nothing new.
+		again := resident.Submit(formPath, "/c/"+id+"/comment", values)
+		if again.Header.Get("Location") != res.Header.Get("Location") {
+			t.Fatalf("resubmission got %q, want the first receipt %q", again.Header.Get("Location"), res.Header.Get("Location"))
+		}
+
+		receipt := resident.Get(res.Header.Get("Location"))
+		mustContain(t, receipt.Body, code, "Cảm ơn bạn đã góp ý", "Đang chờ kiểm duyệt",
+			"Tôi &amp; bạn &lt;3 — đề nghị cho phép hai ngày", "Điều 5. Việc cưới")
+		lookup := resident.Get("/track?code=" + url.QueryEscape(strings.ToLower(strings.ReplaceAll(code, "-", " "))))
+		mustContain(t, lookup.Body, code, "Đang chờ kiểm duyệt")
+
+		// Not yet public.
+		mustNotContain(t, resident.Get("/c/"+id).Body, "đề nghị cho phép hai ngày")
+
+		// The moderator approves it from the queue.
+		moderator := env.NewBrowser(t)
+		moderator.Login("moderator.a@example.vn")
+		queue := moderator.Get("/staff/moderation")
+		mustContain(t, queue.Body, "đề nghị cho phép hai ngày", "Điều 5. Việc cưới", "Thôn Một")
+		mustNotContain(t, queue.Body, "0912 345 678")
+		opinionID := regexp.MustCompile(`action="/staff/opinions/(\d+)/moderate"`).FindStringSubmatch(queue.Body)
+		if opinionID == nil {
+			t.Fatal("queue has no decision form")
+		}
+		res = moderator.Submit("/staff/moderation", "/staff/opinions/"+opinionID[1]+"/moderate", url.Values{"decision": {"approve"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("approve: status %d\n%s", res.Status, res.Body)
+		}
+		mustContain(t, moderator.Get("/staff/moderation").Body, "Đã duyệt", "Không có ý kiến nào đang chờ")
+
+		// Everyone now sees the opinion under its article, with counts; never the contact.
+		public := resident.Get("/c/" + id)
+		mustContain(t, public.Body, "Tôi &amp; bạn &lt;3 — đề nghị cho phép hai ngày", "Tổng số: 1 ý kiến",
+			"1 ý kiến (0 đồng ý, 1 không đồng ý, 0 khác)")
+		mustNotContain(t, public.Body, "0912 345 678", "Lê Văn Cường", "&amp;amp;", "<3 —")
+		mustContain(t, resident.Get("/track/"+code).Body, "Đã được công bố")
+
+		// The decision is in the append-only log, with who, from and to.
+		events, err := st.ModerationEvents(context.Background(), mustID(t, opinionID[1]))
+		if err != nil || len(events) != 1 {
+			t.Fatalf("moderation log: %v, %d events", err, len(events))
+		}
+		if ev := events[0]; ev.FromStatus != domain.OpinionPending || ev.ToStatus != domain.OpinionApproved ||
+			ev.ActorID == nil || *ev.ActorID != env.ModeratorA.StaffID || ev.ActorName == "" {
+			t.Fatalf("moderation event = %+v", ev)
+		}
+	})
+}
+
+// TestOpinionFormKeepsInputOnError checks that a refused submission re-renders the form with
+// what the resident typed and a Vietnamese message tied to the field.
+func TestOpinionFormKeepsInputOnError(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		resident := env.NewBrowser(t)
+		path := fmt.Sprintf("/c/%d/comment", c.ID)
+		long := strings.Repeat("Ý kiến dài. ", 500)
+		res := resident.Submit(path, path, url.Values{"body": {long}, "author_name": {"Phạm Thị Dung"}, "contact": {"dung@example.vn"}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", res.Status)
+		}
+		mustContain(t, res.Body, "Tối đa 5000 ký tự.", "Vui lòng nhập thông tin này.", "Phạm Thị Dung", "dung@example.vn",
+			"Ý kiến dài. Ý kiến dài.", `aria-describedby="e-body"`, "cần đánh dấu đồng ý")
+
+		en := resident.Do(http.MethodGet, path, nil, map[string]string{"Accept-Language": "en-GB,en;q=0.9"})
+		mustContain(t, en.Body, "Send opinion", `lang="en"`)
+	})
+}
+
+// TestClosedConsultationRefusesOpinions checks that the form says so and the post is refused.
+func TestClosedConsultationRefusesOpinions(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		if _, err := env.App.Close(context.Background(), env.OfficialA, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		resident := env.NewBrowser(t)
+		path := fmt.Sprintf("/c/%d/comment", c.ID)
+		form := resident.Get(path)
+		mustContain(t, form.Body, "Dự thảo này hiện không nhận ý kiến.")
+		mustNotContain(t, form.Body, `name="body"`)
+		res := resident.Submit("/login", path, url.Values{"stance": {"agree"}, "body": {"Muộn rồi"}})
+		if res.Status != http.StatusConflict {
+			t.Fatalf("status %d, want 409", res.Status)
+		}
+	})
+}
+
+// TestStaffPagesNeedLoginAndRole checks that anonymous visitors are sent to the login form
+// and that an official of another commune cannot act on a consultation.
+func TestStaffPagesNeedLoginAndRole(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		anon := env.NewBrowser(t)
+		for _, p := range []string{"/staff", "/staff/moderation", "/staff/consultations/new"} {
+			res := anon.Get(p)
+			if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+				t.Errorf("GET %s anonymously: status %d, location %q", p, res.Status, res.Header.Get("Location"))
+			}
+		}
+		res := anon.Do(http.MethodPost, fmt.Sprintf("/staff/consultations/%d/close", c.ID), nil, nil)
+		if res.Status != http.StatusForbidden {
+			t.Errorf("anonymous close without CSRF token: status %d, want 403", res.Status)
+		}
+
+		other := env.NewBrowser(t)
+		other.Login("official.b@example.vn")
+		staffPage := fmt.Sprintf("/staff/consultations/%d", c.ID)
+		if got := other.Get(staffPage).Status; got != http.StatusForbidden && got != http.StatusOK {
+			t.Errorf("official B viewing A's consultation: status %d", got)
+		}
+		res = other.Submit("/staff", staffPage+"/close", url.Values{})
+		if res.Status != http.StatusForbidden {
+			t.Fatalf("official B closing A's consultation: status %d, want 403", res.Status)
+		}
+		after, _ := env.App.Consultation(context.Background(), nil, c.ID)
+		if after.Status != domain.StatusOpen {
+			t.Fatalf("status changed to %s", after.Status)
+		}
+	})
+}
+
+// TestLoginFailsWithoutRevealingAccounts checks the message and that logout ends the session.
+func TestLoginAndLogout(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		b := env.NewBrowser(t)
+		for _, email := range []string{"official.a@example.vn", "nobody@example.vn"} {
+			res := b.Submit("/login", "/login", url.Values{"email": {email}, "password": {"sai mật khẩu"}})
+			if res.Status != http.StatusUnauthorized {
+				t.Fatalf("%s: status %d", email, res.Status)
+			}
+			mustContain(t, res.Body, "Email hoặc mật khẩu không đúng.", html.EscapeString(email))
+		}
+		b.Login("official.a@example.vn")
+		if got := b.Get("/staff").Status; got != http.StatusOK {
+			t.Fatalf("after login: %d", got)
+		}
+		if res := b.Submit("/staff", "/logout", url.Values{}); res.Status != http.StatusSeeOther {
+			t.Fatalf("logout: %d", res.Status)
+		}
+		if got := b.Get("/staff").Status; got != http.StatusSeeOther {
+			t.Fatalf("after logout /staff answered %d, want a redirect to login", got)
+		}
+	})
+}
+
+// TestPublishRefusesShortPeriod checks the legal minimum through the staff page.
+func TestPublishRefusesShortPeriod(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		// Ten calendar days from today; published during today, nine whole days remain
+		// (the day of publication does not count, Civil Code art. 147).
+		opens, closes := domain.PeriodFromDates(env.App.Now(), env.App.Now().AddDate(0, 0, 9))
+		c, err := env.App.CreateConsultation(context.Background(), env.OfficialA, app.NewConsultation{
+			Title: "Quy ước ngắn", Kind: "quy_uoc", UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := env.NewBrowser(t)
+		b.Login("official.a@example.vn")
+		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
+		res := b.Submit(page, page+"/publish", url.Values{})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", res.Status)
+		}
+		mustContain(t, res.Body, "ít nhất 30 ngày", "Nghị định 61/2023/NĐ-CP", "hiện là 9 ngày")
+	})
+}
+
+func today(plusDays int) string {
+	return domain.StartOfDay(testNow()).AddDate(0, 0, plusDays).Format("2006-01-02")
+}
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatalf("not an id: %q", s)
+	}
+	return id
+}
+
+func mustContain(t *testing.T, body string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+}
+
+func mustNotContain(t *testing.T, body string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(body, u) {
+			t.Fatalf("page contains %q", u)
+		}
+	}
+}
