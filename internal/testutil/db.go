@@ -50,7 +50,7 @@ func NewStore(t testing.TB, d store.Dialect) *store.Store {
 	ctx := context.Background()
 	var dsn string
 	if d == store.Postgres {
-		dsn = postgresURL(t)
+		dsn = PostgresURL(t)
 	} else {
 		dsn = filepath.Join(t.TempDir(), "gopy.db")
 	}
@@ -67,8 +67,19 @@ func NewStore(t testing.TB, d store.Dialect) *store.Store {
 	return st
 }
 
-// postgresURL returns the URL of a new database cloned from the migrated template.
-func postgresURL(t testing.TB) string {
+// PostgresURL returns the URL of a new database cloned from the migrated template.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, pgConfig(t), migrator{}).URL()
+}
+
+// EmptyPostgresURL returns the URL of a new database with no schema at all.
+func EmptyPostgresURL(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, pgConfig(t), pgtestdb.NoopMigrator{}).URL()
+}
+
+func pgConfig(t testing.TB) pgtestdb.Config {
 	t.Helper()
 	raw := os.Getenv("TEST_DATABASE_URL")
 	u, err := url.Parse(raw)
@@ -87,7 +98,7 @@ func postgresURL(t testing.TB) string {
 		// A test that leaves a connection open must not keep its database from being dropped.
 		ForceTerminateConnections: true,
 	}
-	return pgtestdb.Custom(t, conf, migrator{}).URL()
+	return conf
 }
 
 // migrator builds pgtestdb's template with the project's own migrations.

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/testutil"
+)
+
+// useDatabase points the command at a fresh database: a SQLite file, or a PostgreSQL
+// database cloned from the migrated template.
+func useDatabase(t *testing.T, postgres bool) {
+	if postgres {
+		t.Setenv("DATABASE_URL", testutil.PostgresURL(t))
+	} else {
+		t.Setenv("DATABASE_URL", filepath.Join(t.TempDir(), "data", "gopy.db"))
+	}
+}
+
+// TestCommands runs the command line as an administrator would on a fresh database.
+func TestCommands(t *testing.T) {
+	for _, pg := range postgresToo(t) {
+		t.Run(map[bool]string{false: "sqlite", true: "postgres"}[pg], func(t *testing.T) {
+			useDatabase(t, pg)
+			ctx := context.Background()
+			var out bytes.Buffer
+			if err := run(ctx, []string{"migrate"}, nil, &out); err != nil {
+				t.Fatalf("migrate: %v", err)
+			}
+			if err := run(ctx, []string{"demo"}, nil, &out); err != nil {
+				t.Fatalf("demo: %v", err)
+			}
+			if !strings.Contains(out.String(), "canbo@example.vn") {
+				t.Fatalf("demo printed no logins:\n%s", out.String())
+			}
+			if err := run(ctx, []string{"demo"}, nil, &out); err == nil {
+				t.Fatal("demo ran twice on the same database")
+			}
+			out.Reset()
+			err := run(ctx, []string{"user", "add", "--email", "Chu.Tich@Example.vn", "--name", "Chủ tịch", "--role", "official", "--unit", "VD-HB"},
+				strings.NewReader("một mật khẩu đủ dài\n"), &out)
+			if err != nil || !strings.Contains(out.String(), "created chu.tich@example.vn") {
+				t.Fatalf("user add: %v\n%s", err, out.String())
+			}
+			err = run(ctx, []string{"user", "add", "--email", "x@example.vn", "--name", "X", "--role", "king", "--unit", "NOPE"},
+				strings.NewReader("ngắn\n"), &out)
+			if err == nil || !strings.Contains(err.Error(), "--role") || !strings.Contains(err.Error(), "--password") {
+				t.Fatalf("bad user add: %v", err)
+			}
+			out.Reset()
+			if err := run(ctx, []string{"token", "create", "--email", "chu.tich@example.vn"}, nil, &out); err != nil {
+				t.Fatalf("token create: %v", err)
+			}
+			if tok := strings.TrimSpace(out.String()); !strings.HasPrefix(tok, "gopy_") || len(tok) < 40 {
+				t.Fatalf("token %q", tok)
+			}
+			if err := run(ctx, []string{"frobnicate"}, nil, &out); err == nil {
+				t.Fatal("unknown command accepted")
+			}
+		})
+	}
+}
+
+// TestServeStartsOnAFreshMachine is README's first command: serve on an empty SQLite file
+// migrates it, loads the demo, answers, and shuts down cleanly when told to stop.
+func TestServeStartsOnAFreshMachine(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DATABASE_URL", filepath.Join(dir, "data", "gopy.db"))
+	addr := freeAddr(t)
+	t.Setenv("ADDR", addr)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, nil, &bytes.Buffer{}) }()
+
+	var body string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		res, err := http.Get("http://" + addr + "/c/1")
+		if err == nil {
+			var b bytes.Buffer
+			_, _ = b.ReadFrom(res.Body)
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				body = b.String()
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not answer: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(body, "Dự thảo Hương ước Thôn Đông") || !strings.Contains(body, "Điều 4. Việc cưới") {
+		t.Fatal("demo consultation not served")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data", "gopy.db")); err != nil {
+		t.Fatalf("no database file under data/: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+// TestServeRefusesSchemaBehind checks that PostgreSQL, which is migrated on purpose with
+// `gopy migrate`, is not served with a schema older than the code.
+func TestServeRefusesSchemaBehind(t *testing.T) {
+	for _, pg := range postgresToo(t) {
+		if !pg {
+			continue
+		}
+		t.Setenv("DATABASE_URL", testutil.EmptyPostgresURL(t))
+		t.Setenv("ADDR", freeAddr(t))
+		err := run(context.Background(), []string{"serve"}, nil, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), "gopy migrate") {
+			t.Fatalf("serve on an empty PostgreSQL database: %v", err)
+		}
+	}
+}
+
+func postgresToo(t *testing.T) []bool {
+	out := []bool{false}
+	for _, d := range testutil.Dialects(t) {
+		if d == "postgres" {
+			out = append(out, true)
+		}
+	}
+	return out
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr())
+}
