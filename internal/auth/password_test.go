@@ -1,0 +1,53 @@
+package auth
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestPasswordHashing(t *testing.T) {
+	pass := "Trăm năm trong cõi người ta, chữ tài chữ mệnh khéo là ghét nhau"
+	hash, err := HashPassword(pass)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=3,p=2$") {
+		t.Fatalf("hash %q", hash)
+	}
+	for _, c := range []struct {
+		name, try string
+		want      bool
+	}{
+		{"same", pass, true},
+		{"decomposed diacritics", norm.NFD.String(pass), true},
+		{"last character differs", pass[:len(pass)-1] + "U", false},
+		// bcrypt would ignore everything after 72 bytes; argon2id does not.
+		{"long passphrase differs after 72 bytes", pass + " thêm", false},
+		{"empty", "", false},
+	} {
+		ok, err := CheckPassword(hash, c.try)
+		if err != nil || ok != c.want {
+			t.Errorf("%s: ok=%v err=%v, want %v", c.name, ok, err, c.want)
+		}
+	}
+	other, _ := HashPassword(pass)
+	if other == hash {
+		t.Error("two hashes of one password are equal: the salt is not random")
+	}
+	if _, err := CheckPassword("$2a$10$bcrypt", pass); err == nil {
+		t.Error("a malformed hash was accepted")
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tok, hash, err := NewToken()
+	if err != nil || !strings.HasPrefix(tok, "gopy_") || HashToken(tok) != hash || strings.Contains(hash, tok) {
+		t.Fatalf("token %q hash %q err %v", tok, hash, err)
+	}
+	tok2, _, _ := NewToken()
+	if tok2 == tok {
+		t.Fatal("tokens repeat")
+	}
+}
