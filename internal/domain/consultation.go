@@ -178,6 +178,22 @@ func (Section) TableName() string { return "sections" }
 // Commentable reports whether residents comment on this section itself; chapters only group articles.
 func (s *Section) Commentable() bool { return s.Kind != "chapter" }
 
+// ChildrenOf returns the sections nested under s (the clauses of an article), which follow it
+// in document order until a section of the same or a higher level.
+func (c *Consultation) ChildrenOf(s *Section) []Section {
+	for i := range c.Sections {
+		if c.Sections[i].ID != s.ID {
+			continue
+		}
+		end := i + 1
+		for end < len(c.Sections) && c.Sections[end].Level > s.Level {
+			end++
+		}
+		return c.Sections[i+1 : end]
+	}
+	return nil
+}
+
 // Version is one text of a draft; sections belong to a version.
 type Version struct {
 	ID             int64     `gorm:"column:id;primaryKey"`

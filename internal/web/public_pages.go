@@ -130,6 +130,7 @@ func findSection(c *domain.Consultation, idText string) *domain.Section {
 type opinionForm struct {
 	C        *domain.Consultation
 	Section  *domain.Section
+	Children []domain.Section // the clauses of an article, shown with it
 	Villages []domain.Unit
 	In       app.NewOpinion
 	Key      string // idempotency key, fixed when the form is first shown
@@ -163,6 +164,7 @@ func (s *Server) newOpinion(c echo.Context) error {
 			return domain.ErrNotFound
 		}
 		f.In.SectionID = &f.Section.ID
+		f.Children = f.C.ChildrenOf(f.Section)
 	}
 	f.Key = newFormKey()
 	return s.views.render(c, http.StatusOK, "comment", s.view(c, "comment.title", f))
@@ -188,6 +190,7 @@ func (s *Server) createOpinion(c echo.Context) error {
 			return domain.ErrNotFound
 		}
 		f.In.SectionID = &f.Section.ID
+		f.Children = f.C.ChildrenOf(f.Section)
 	}
 	r, err := s.app.SubmitOpinion(c.Request().Context(), id, f.In, f.Key)
 	if err != nil {

@@ -292,3 +292,16 @@ func mustNotContain(t *testing.T, body string, unwanted ...string) {
 		}
 	}
 }
+
+// TestCommentFormShowsTheWholeArticle checks that commenting on an article shows its clauses,
+// so the resident sees what they are commenting on.
+func TestCommentFormShowsTheWholeArticle(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		art := testutil.Section(t, c, "c2.d2")
+		page := env.NewBrowser(t).Get(fmt.Sprintf("/c/%d/comment?section=%d", c.ID, art.ID))
+		mustContain(t, page.Body, "Điều 2. Vệ sinh môi trường", "Mỗi hộ phân loại rác tại nguồn.", "Tổng vệ sinh vào chủ nhật cuối tháng.")
+		mustNotContain(t, page.Body, "Tổ chức cưới tiết kiệm")
+	})
+}
