@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -102,9 +103,12 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
 		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
 	}
-	if o.ShowName || o.Contact != "" {
-		o.ConsentAt = &now
-		o.ConsentText = consentText(o, in.Lang)
+	var consents []domain.Consent
+	if o.ShowName {
+		consents = append(consents, newConsent(domain.ConsentShowName, in.Lang, now))
+	}
+	if o.Contact != "" {
+		consents = append(consents, newConsent(domain.ConsentContact, in.Lang, now))
 	}
 	if key != "" {
 		o.IdempotencyKey = &key
@@ -112,23 +116,19 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if actor != nil {
 		o.EnteredBy = &actor.StaffID
 	}
-	stored, created, err := a.Store.InsertOpinion(ctx, o)
+	stored, created, err := a.Store.InsertOpinion(ctx, o, consents)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	return &Receipt{Opinion: stored, Created: created}, nil
 }
 
-// consentText records, in the words the form showed, what the commenter agreed to.
-func consentText(o *domain.Opinion, lang string) string {
-	var parts []string
-	if o.ShowName {
-		parts = append(parts, i18n.T(lang, "consent.show_name"))
+// newConsent records a consent in the words the form showed, in the commenter's language.
+func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domain.Consent {
+	if lang != i18n.EN {
+		lang = i18n.VI
 	}
-	if o.Contact != "" {
-		parts = append(parts, i18n.T(lang, "consent.contact"))
-	}
-	return strings.Join(parts, "\n")
+	return domain.Consent{Purpose: purpose, Text: i18n.T(lang, "consent."+string(purpose)), Lang: lang, GivenAt: now}
 }
 
 func commentable(c *domain.Consultation, sectionID int64) bool {

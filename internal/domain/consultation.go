@@ -73,9 +73,11 @@ type Consultation struct {
 	ClosesAt    time.Time        `gorm:"column:closes_at"`
 	PublishedAt *time.Time       `gorm:"column:published_at"`
 	ClosedAt    *time.Time       `gorm:"column:closed_at"`
-	CreatedBy   *int64           `gorm:"column:created_by"`
-	CreatedAt   time.Time        `gorm:"column:created_at"`
-	UpdatedAt   time.Time        `gorm:"column:updated_at"`
+	// ResultsPublishedAt starts the retention clock for commenters' contacts.
+	ResultsPublishedAt *time.Time `gorm:"column:results_published_at"`
+	CreatedBy          *int64     `gorm:"column:created_by"`
+	CreatedAt          time.Time  `gorm:"column:created_at"`
+	UpdatedAt          time.Time  `gorm:"column:updated_at"`
 
 	Unit     *Unit     `gorm:"-"`
 	Sections []Section `gorm:"-"`

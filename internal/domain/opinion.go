@@ -42,6 +42,8 @@ const (
 	OpinionPending  OpinionStatus = "pending"
 	OpinionApproved OpinionStatus = "approved"
 	OpinionRejected OpinionStatus = "rejected"
+	// OpinionWithdrawn is an opinion its author took back while the consultation was open.
+	OpinionWithdrawn OpinionStatus = "withdrawn"
 )
 
 // RejectReason is one of the fixed reasons shown to a rejected author.
@@ -89,14 +91,14 @@ type Opinion struct {
 	AuthorName      string        `gorm:"column:author_name"`
 	ShowName        bool          `gorm:"column:show_name"`
 	Contact         string        `gorm:"column:contact"`
-	ConsentAt       *time.Time    `gorm:"column:consent_at"`
-	ConsentText     string        `gorm:"column:consent_text"`
 	Status          OpinionStatus `gorm:"column:status"`
 	RejectionReason RejectReason  `gorm:"column:rejection_reason"`
 	TrackingCode    string        `gorm:"column:tracking_code"`
 	IdempotencyKey  *string       `gorm:"column:idempotency_key"`
 	SubmittedAt     time.Time     `gorm:"column:submitted_at"`
 	DecidedAt       *time.Time    `gorm:"column:decided_at"`
+	WithdrawnAt     *time.Time    `gorm:"column:withdrawn_at"`
+	ErasedAt        *time.Time    `gorm:"column:erased_at"`
 	EnteredBy       *int64        `gorm:"column:entered_by"`
 
 	Village *Unit    `gorm:"-"`
@@ -113,6 +115,29 @@ func (o Opinion) PublicName() string {
 	}
 	return ""
 }
+
+// ConsentPurpose is what a commenter agreed to, one consent per purpose.
+type ConsentPurpose string
+
+// Consent purposes.
+const (
+	ConsentShowName ConsentPurpose = "show_name" // show the name with the opinion
+	ConsentContact  ConsentPurpose = "contact"   // keep the contact and be contacted about the opinion
+)
+
+// Consent records one consent: the words shown, in which language, when given and withdrawn.
+type Consent struct {
+	ID          int64          `gorm:"column:id;primaryKey"`
+	OpinionID   int64          `gorm:"column:opinion_id"`
+	Purpose     ConsentPurpose `gorm:"column:purpose"`
+	Text        string         `gorm:"column:text"`
+	Lang        string         `gorm:"column:lang"`
+	GivenAt     time.Time      `gorm:"column:given_at"`
+	WithdrawnAt *time.Time     `gorm:"column:withdrawn_at"`
+}
+
+// TableName names the table for the store.
+func (Consent) TableName() string { return "consents" }
 
 // ModerationEvent records one moderation decision. The table is append-only.
 type ModerationEvent struct {

@@ -27,6 +27,8 @@ type Staff struct {
 	Email        string     `gorm:"column:email"`
 	Name         string     `gorm:"column:name"`
 	PasswordHash string     `gorm:"column:password_hash"`
+	TOTPSecret   string     `gorm:"column:totp_secret"`
+	TOTPEnabled  *time.Time `gorm:"column:totp_enabled_at"`
 	CreatedAt    time.Time  `gorm:"column:created_at"`
 	DisabledAt   *time.Time `gorm:"column:disabled_at"`
 }
@@ -111,3 +113,22 @@ func (a *Actor) UnitIDs(perm Permission) []int64 {
 	}
 	return ids
 }
+
+// AuditEntry records one staff action: who, what, on what, in which unit, from where, when.
+type AuditEntry struct {
+	ID         int64     `gorm:"column:id;primaryKey"`
+	ActorID    *int64    `gorm:"column:actor_id"`
+	Action     string    `gorm:"column:action"`
+	TargetType string    `gorm:"column:target_type"`
+	TargetID   *int64    `gorm:"column:target_id"`
+	UnitID     *int64    `gorm:"column:unit_id"`
+	IP         string    `gorm:"column:ip"`
+	Detail     string    `gorm:"column:detail"`
+	CreatedAt  time.Time `gorm:"column:created_at"`
+
+	ActorName string `gorm:"->;column:actor_name"` // read only, filled by joins
+	UnitName  string `gorm:"->;column:unit_name"`  // read only, filled by joins
+}
+
+// TableName names the table for the store.
+func (AuditEntry) TableName() string { return "audit_log" }

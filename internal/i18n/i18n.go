@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -17,20 +18,36 @@ const (
 	EN = "en"
 )
 
-//go:embed locales/*.json
+// Each language has a folder of JSON files, one per area of the portal; they are merged,
+// and a key defined twice is a mistake caught at start.
+//
+//go:embed locales/vi/*.json locales/en/*.json
 var files embed.FS
 
 var catalogs = map[string]map[string]string{}
 
 func init() {
 	for _, lang := range []string{VI, EN} {
-		raw, err := files.ReadFile("locales/" + lang + ".json")
+		names, err := fs.Glob(files, "locales/"+lang+"/*.json")
 		if err != nil {
 			panic(err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			panic(fmt.Sprintf("locales/%s.json: %v", lang, err))
+		for _, name := range names {
+			raw, err := files.ReadFile(name)
+			if err != nil {
+				panic(err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(raw, &part); err != nil {
+				panic(fmt.Sprintf("%s: %v", name, err))
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					panic(fmt.Sprintf("%s: key %q is defined twice", name, k))
+				}
+				m[k] = v
+			}
 		}
 		catalogs[lang] = m
 	}

@@ -13,15 +13,29 @@ import (
 // idempotency key already used on the same consultation, nothing is inserted and the first
 // opinion is returned with created=false: a resident pressing submit twice on 3G, or many
 // retries racing each other, leave exactly one row. The unique constraint decides the race.
-func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion) (stored *domain.Opinion, created bool, err error) {
-	res := s.conn(ctx).Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "idempotency_key"}},
-		DoNothing: true,
-	}).Create(o)
-	if res.Error != nil {
-		return nil, false, res.Error
+// The consents the commenter gave are stored in the same transaction.
+func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "idempotency_key"}},
+			DoNothing: true,
+		}).Create(o)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		created = true
+		for i := range consents {
+			consents[i].OpinionID = o.ID
+			if err := tx.conn(ctx).Create(&consents[i]).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
 	}
-	if res.RowsAffected == 1 {
+	if created {
 		return o, true, nil
 	}
 	var first domain.Opinion
@@ -228,4 +242,10 @@ func (s *Store) ModerationEvents(ctx context.Context, opinionID int64) ([]domain
 		Joins("LEFT JOIN staff ON staff.id = moderation_events.actor_id").
 		Where("opinion_id = ?", opinionID).Order("moderation_events.id").Scan(&ev).Error
 	return ev, err
+}
+
+// Consents lists the consents given with an opinion.
+func (s *Store) Consents(ctx context.Context, opinionID int64) ([]domain.Consent, error) {
+	var list []domain.Consent
+	return list, s.conn(ctx).Where("opinion_id = ?", opinionID).Order("id").Find(&list).Error
 }

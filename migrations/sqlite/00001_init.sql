@@ -17,6 +17,9 @@ CREATE TABLE staff (
     email         TEXT NOT NULL UNIQUE,
     name          TEXT NOT NULL,
     password_hash TEXT NOT NULL,
+    -- Base32 TOTP secret while a second factor is being set up or in use; empty when none.
+    totp_secret   TEXT NOT NULL DEFAULT '',
+    totp_enabled_at DATETIME,
     created_at    DATETIME NOT NULL,
     disabled_at   DATETIME
 );
@@ -34,7 +37,9 @@ CREATE TABLE api_tokens (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     staff_id    INTEGER NOT NULL REFERENCES staff (id) ON DELETE CASCADE,
     token_hash  TEXT NOT NULL UNIQUE,
+    label       TEXT NOT NULL DEFAULT '',
     created_at  DATETIME NOT NULL,
+    last_used_at DATETIME,
     revoked_at  DATETIME
 );
 
@@ -61,6 +66,7 @@ CREATE TABLE consultations (
     closes_at     DATETIME NOT NULL,
     published_at  DATETIME,
     closed_at     DATETIME,
+    results_published_at DATETIME,
     created_by    INTEGER REFERENCES staff (id),
     created_at    DATETIME NOT NULL,
     updated_at    DATETIME NOT NULL,
@@ -104,20 +110,33 @@ CREATE TABLE opinions (
     author_name       TEXT NOT NULL DEFAULT '',
     show_name         BOOLEAN NOT NULL DEFAULT FALSE,
     contact           TEXT NOT NULL DEFAULT '',
-    -- When the commenter agreed to the name being shown and/or to being contacted, and the text they saw.
-    consent_at        DATETIME,
-    consent_text      TEXT NOT NULL DEFAULT '',
-    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
     rejection_reason  TEXT NOT NULL DEFAULT '',
     tracking_code     TEXT NOT NULL UNIQUE,
     idempotency_key   TEXT,
     submitted_at      DATETIME NOT NULL,
     decided_at        DATETIME,
+    -- When the author withdrew the opinion, or erased their name and contact.
+    withdrawn_at      DATETIME,
+    erased_at         DATETIME,
     entered_by        INTEGER REFERENCES staff (id),
     UNIQUE (consultation_id, idempotency_key)
 );
 CREATE INDEX opinions_queue_idx ON opinions (status, submitted_at);
 CREATE INDEX opinions_public_idx ON opinions (consultation_id, status, section_id);
+
+-- Consent per purpose (Personal Data Protection Law 91/2025): the words the commenter read,
+-- in their language, when they gave it, and when they withdrew it.
+CREATE TABLE consents (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    opinion_id    INTEGER NOT NULL REFERENCES opinions (id),
+    purpose       TEXT NOT NULL CHECK (purpose IN ('show_name', 'contact')),
+    text          TEXT NOT NULL,
+    lang          TEXT NOT NULL,
+    given_at      DATETIME NOT NULL,
+    withdrawn_at  DATETIME,
+    UNIQUE (opinion_id, purpose)
+);
 
 -- Every moderation decision. Append-only: the triggers below refuse UPDATE and DELETE.
 CREATE TABLE moderation_events (
@@ -131,6 +150,21 @@ CREATE TABLE moderation_events (
     created_at   DATETIME NOT NULL
 );
 CREATE INDEX moderation_events_opinion_idx ON moderation_events (opinion_id);
+
+-- Staff actions: who did what, to what, when and from which address. Append-only.
+CREATE TABLE audit_log (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    actor_id     INTEGER REFERENCES staff (id),
+    action       TEXT NOT NULL,
+    target_type  TEXT NOT NULL DEFAULT '',
+    target_id    INTEGER,
+    unit_id      INTEGER REFERENCES units (id),
+    ip           TEXT NOT NULL DEFAULT '',
+    detail       TEXT NOT NULL DEFAULT '',
+    created_at   DATETIME NOT NULL
+);
+CREATE INDEX audit_log_unit_idx ON audit_log (unit_id, created_at);
+CREATE INDEX audit_log_created_idx ON audit_log (created_at);
 
 -- Every status change of a consultation. Append-only as well.
 CREATE TABLE consultation_events (
@@ -160,10 +194,20 @@ BEGIN SELECT RAISE(ABORT, 'consultation_events is append-only'); END;
 CREATE TRIGGER consultation_events_no_delete BEFORE DELETE ON consultation_events
 BEGIN SELECT RAISE(ABORT, 'consultation_events is append-only'); END;
 -- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+-- +goose StatementEnd
 
 -- +goose Down
 DROP TABLE consultation_events;
+DROP TABLE audit_log;
 DROP TABLE moderation_events;
+DROP TABLE consents;
 DROP TABLE opinions;
 DROP TABLE sections;
 DROP TABLE consultation_versions;
