@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/config"
@@ -43,7 +44,8 @@ const usage = `usage:
   gopy migrate                                              apply pending migrations
   gopy user add --email E --name N --role R --unit CODE     create a staff account; password on stdin
   gopy token create --email E                               print a new API bearer token
-  gopy demo                                                 load demo data into an empty database`
+  gopy demo                                                 load demo data into an empty database
+  gopy purge                                                erase contacts kept past RETENTION_DAYS`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	cfg, err := config.Load()
@@ -82,6 +84,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		}
 		defer closeDB()
 		return loadDemo(ctx, a, stdout)
+	case "purge":
+		a, closeDB, err := openApp(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer closeDB()
+		n, err := a.PurgeExpiredContacts(ctx, retention(cfg))
+		if err == nil {
+			fmt.Fprintf(stdout, "erased the contacts of %d opinions\n", n)
+		}
+		return err
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -143,6 +156,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	go purgeContacts(ctx, a, cfg)
 	slog.Info("listening", "addr", cfg.Addr, "database", string(a.Store.Dialect()), "url", cfg.BaseURL)
 	return srv.Start(ctx)
 }
@@ -218,4 +232,27 @@ func describe(err error) error {
 		fmt.Fprintf(&b, "\n  --%s: %s", f, i18n.T(i18n.EN, m.Key, m.Args...))
 	}
 	return errors.New(b.String())
+}
+
+func retention(cfg config.Config) time.Duration {
+	return time.Duration(cfg.RetentionDays) * 24 * time.Hour
+}
+
+// purgeContacts erases, every hour, the contacts kept longer than the retention period
+// after a consultation's results were published.
+func purgeContacts(ctx context.Context, a *app.App, cfg config.Config) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := a.PurgeExpiredContacts(ctx, retention(cfg)); err != nil {
+			slog.Error("purge contacts", "err", err)
+		} else if n > 0 {
+			slog.Info("purged contacts", "opinions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }

@@ -22,8 +22,11 @@ import (
 // API holds the handlers' dependencies.
 type API struct {
 	App *app.App
-	// Login starts a staff session for the actor (shared with the HTML login).
-	Login func(c echo.Context, actor *domain.Actor) error
+	// Login checks credentials under the login throttles and starts a staff session
+	// (shared with the HTML login form).
+	Login func(c echo.Context, email, password string) (*domain.Actor, error)
+	// LimitOpinions caps opinion submissions per address and consultation.
+	LimitOpinions echo.MiddlewareFunc
 }
 
 // Register mounts the API under g (normally /api/v1). requireStaff guards staff endpoints.
@@ -31,10 +34,12 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/units", a.listUnits)
 	g.GET("/consultations", a.listConsultations)
 	g.GET("/consultations/:id", a.getConsultation)
-	g.POST("/consultations/:id/opinions", a.submitOpinion)
+	g.POST("/consultations/:id/opinions", a.submitOpinion, a.LimitOpinions)
 	g.GET("/consultations/:id/opinions", a.listOpinions)
 	g.GET("/consultations/:id/summary", a.summary)
 	g.GET("/opinions/:code", a.trackOpinion)
+	g.DELETE("/opinions/:code", a.withdrawOpinion)
+	g.POST("/opinions/:code/erase", a.eraseMyData)
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
 

@@ -293,3 +293,19 @@ func (a *API) summary(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, j)
 }
+
+func (a *API) withdrawOpinion(c echo.Context) error {
+	o, err := a.App.WithdrawOpinion(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, receiptJSON{TrackingCode: o.TrackingCode, Status: string(o.Status)})
+}
+
+func (a *API) eraseMyData(c echo.Context) error {
+	o, err := a.App.EraseMyData(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, receiptJSON{TrackingCode: o.TrackingCode, Status: string(o.Status)})
+}

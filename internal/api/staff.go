@@ -32,11 +32,8 @@ func (a *API) createSession(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	act, err := a.App.Login(c.Request().Context(), in.Email, in.Password)
+	act, err := a.Login(c, in.Email, in.Password)
 	if err != nil {
-		return err
-	}
-	if err := a.Login(c, act); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"name": act.Name, "email": act.Email})

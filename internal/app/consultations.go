@@ -103,6 +103,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	if err := a.Store.CreateConsultation(ctx, c, in.Text); err != nil {
 		return nil, wrap(err)
 	}
+	a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
 	c.Unit = unit
 	return c, nil
 }
@@ -186,6 +187,7 @@ func (a *App) Publish(ctx context.Context, actor *domain.Actor, id int64) (*doma
 	if err != nil {
 		return nil, wrap(err)
 	}
+	a.audit(ctx, actor, "consultation.publish", "consultation", c.ID, c.UnitID, "")
 	return a.Store.ConsultationByID(ctx, id)
 }
 
@@ -210,6 +212,7 @@ func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain
 	if err != nil {
 		return nil, wrap(err)
 	}
+	a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, "")
 	return a.Store.ConsultationByID(ctx, id)
 }
 

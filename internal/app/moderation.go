@@ -52,6 +52,7 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	if err := a.Store.Decide(ctx, o.ID, o.Status, to, reason, d.Note, &actor.StaffID); err != nil {
 		return nil, wrap(err)
 	}
+	a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, string(reason))
 	o, err = a.Store.OpinionByID(ctx, opinionID)
 	return o, wrap(err)
 }

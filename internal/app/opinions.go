@@ -120,6 +120,9 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if err != nil {
 		return nil, wrap(err)
 	}
+	if actor != nil && created {
+		a.audit(ctx, actor, "opinion.offline", "opinion", stored.ID, c.UnitID, string(stored.Channel))
+	}
 	return &Receipt{Opinion: stored, Created: created}, nil
 }
 

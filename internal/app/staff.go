@@ -57,10 +57,16 @@ func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor,
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
 	}
 	ok, err := auth.CheckPassword(st.PasswordHash, password)
+	actor, aerr := a.actorOf(ctx, st)
+	if aerr != nil {
+		return nil, aerr
+	}
 	if err != nil || !ok || st.DisabledAt != nil {
+		a.audit(ctx, actor, "login.failed", "staff", st.ID, homeUnit(actor), "")
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
 	}
-	return a.actorOf(ctx, st)
+	a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), "")
+	return actor, nil
 }
 
 // ActorByID loads the actor of a session; a disabled account has none.
@@ -99,7 +105,13 @@ func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
 	if err != nil {
 		return "", wrap(err)
 	}
-	return token, wrap(a.Store.CreateToken(ctx, st.ID, hash))
+	if err := a.Store.CreateToken(ctx, st.ID, hash); err != nil {
+		return "", wrap(err)
+	}
+	if actor, err := a.actorOf(ctx, st); err == nil {
+		a.audit(ctx, actor, "token.create", "staff", st.ID, homeUnit(actor), "")
+	}
+	return token, nil
 }
 
 // Units lists the units under a parent code, or the top-level units.
@@ -120,4 +132,13 @@ func (a *App) Units(ctx context.Context, parentCode string) ([]domain.Unit, erro
 func (a *App) Villages(ctx context.Context, unitID int64) ([]domain.Unit, error) {
 	list, err := a.Store.VillagesUnder(ctx, unitID)
 	return list, wrap(err)
+}
+
+// homeUnit is the unit an actor's own actions (logins, tokens) are filed under, so the
+// observers of that unit see them in the audit log.
+func homeUnit(a *domain.Actor) int64 {
+	if a == nil || len(a.Roles) == 0 {
+		return 0
+	}
+	return a.Roles[0].UnitID
 }

@@ -2,9 +2,12 @@
 package config
 
 import (
+	"crypto/rand"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -25,6 +28,29 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// LogFormat is "json" (default) or "text" (LOG_FORMAT).
 	LogFormat string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed (TRUSTED_PROXIES,
+	// comma-separated CIDRs). Empty: the client address is the connection's, so nobody can
+	// dodge rate limits by sending their own X-Forwarded-For.
+	TrustedProxies []*net.IPNet
+	// FrameAncestors are the origins allowed to embed the portal's pages, e.g. a commune's
+	// e-portal (FRAME_ANCESTORS, space-separated). Empty: only the portal itself.
+	FrameAncestors []string
+	// Secret signs form timestamps (SECRET_KEY). Random per process when unset, which only
+	// means forms opened before a restart must be sent again.
+	Secret []byte
+	// MinFillTime is the shortest time a person takes to fill the opinion form; faster
+	// submissions are bots (MIN_FILL_SECONDS, default 3).
+	MinFillTime time.Duration
+	// OpinionsPerHour limits opinions from one address on one consultation
+	// (OPINIONS_PER_HOUR, default 30: villagers on 3G often share one carrier address).
+	OpinionsPerHour int
+	// LoginFailures is how many failed logins an account or an address may have in 15
+	// minutes before logins are refused for the rest of that window (LOGIN_FAILURES, default 5
+	// per account, four times that per address).
+	LoginFailures int
+	// RetentionDays is how long after results are published commenters' contacts are kept
+	// (RETENTION_DAYS, default 90).
+	RetentionDays int
 }
 
 // IsSQLite reports whether the embedded SQLite database is used.
@@ -56,7 +82,92 @@ func Load() (Config, error) {
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("LOG_FORMAT %q: want json or text", c.LogFormat)
 	}
-	return c, nil
+	for _, cidr := range strings.Split(os.Getenv("TRUSTED_PROXIES"), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		if !strings.Contains(cidr, "/") {
+			if strings.Contains(cidr, ":") {
+				cidr += "/128"
+			} else {
+				cidr += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			return c, fmt.Errorf("TRUSTED_PROXIES: %q is not an address or CIDR", cidr)
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
+	for _, origin := range strings.Fields(os.Getenv("FRAME_ANCESTORS")) {
+		u, err := url.Parse(origin)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" || strings.ContainsAny(origin, ";,'\"") {
+			return c, fmt.Errorf("FRAME_ANCESTORS: %q is not an origin like https://xa.example.gov.vn", origin)
+		}
+		c.FrameAncestors = append(c.FrameAncestors, origin)
+	}
+	if k := os.Getenv("SECRET_KEY"); k != "" {
+		if len(k) < 32 {
+			return c, fmt.Errorf("SECRET_KEY must be at least 32 characters")
+		}
+		c.Secret = []byte(k)
+	}
+
+	if c.MinFillTime, err = seconds("MIN_FILL_SECONDS", 3); err != nil {
+		return c, err
+	}
+	if c.OpinionsPerHour, err = positive("OPINIONS_PER_HOUR", 30); err != nil {
+		return c, err
+	}
+	if c.LoginFailures, err = positive("LOGIN_FAILURES", 5); err != nil {
+		return c, err
+	}
+	if c.RetentionDays, err = positive("RETENTION_DAYS", 90); err != nil {
+		return c, err
+	}
+	return c.WithDefaults(), nil
+}
+
+// WithDefaults fills what a Config built in code (tests) left empty.
+func (c Config) WithDefaults() Config {
+	if len(c.Secret) == 0 {
+		c.Secret = make([]byte, 32)
+		_, _ = rand.Read(c.Secret)
+	}
+	if c.OpinionsPerHour == 0 {
+		c.OpinionsPerHour = 30
+	}
+	if c.LoginFailures == 0 {
+		c.LoginFailures = 5
+	}
+	if c.RetentionDays == 0 {
+		c.RetentionDays = 90
+	}
+	return c
+}
+
+func positive(key string, def int) (int, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s %q: want a positive whole number", key, v)
+	}
+	return n, nil
+}
+
+func seconds(key string, def int) (time.Duration, error) {
+	v := os.Getenv(key)
+	if v == "" {
+		return time.Duration(def) * time.Second, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%s %q: want a whole number of seconds", key, v)
+	}
+	return time.Duration(n) * time.Second, nil
 }
 
 func env(key, def string) string {

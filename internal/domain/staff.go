@@ -63,6 +63,7 @@ const (
 	PermManageConsultation Permission = "manage_consultation" // create, publish, close, enter offline opinions
 	PermModerate           Permission = "moderate"
 	PermOversee            Permission = "oversee" // read-only oversight
+	PermAudit              Permission = "audit"   // read the audit log of staff actions
 )
 
 // rolesFor lists the roles that grant a permission; admin grants everything.
@@ -70,6 +71,7 @@ var rolesFor = map[Permission][]Role{
 	PermManageConsultation: {RoleAdmin, RoleOfficial},
 	PermModerate:           {RoleAdmin, RoleModerator},
 	PermOversee:            {RoleAdmin, RoleOfficial, RoleModerator, RoleObserver},
+	PermAudit:              {RoleAdmin, RoleObserver},
 }
 
 // Can reports whether the actor holds perm over the unit whose ancestry (the unit itself

@@ -249,3 +249,43 @@ func (s *Store) Consents(ctx context.Context, opinionID int64) ([]domain.Consent
 	var list []domain.Consent
 	return list, s.conn(ctx).Where("opinion_id = ?", opinionID).Order("id").Find(&list).Error
 }
+
+// Withdraw marks an opinion withdrawn by its author and logs it, in one transaction.
+func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.OpinionStatus, now time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
+			Updates(map[string]any{"status": domain.OpinionWithdrawn, "withdrawn_at": now})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
+		}
+		return tx.conn(ctx).Create(&domain.ModerationEvent{
+			OpinionID: opinionID, FromStatus: from, ToStatus: domain.OpinionWithdrawn, Note: "withdrawn by the author", CreatedAt: now,
+		}).Error
+	})
+}
+
+// ErasePersonalData clears an opinion's name and contact and marks its consents withdrawn.
+func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		err := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).
+			Updates(map[string]any{"author_name": "", "show_name": false, "contact": "", "erased_at": now}).Error
+		if err != nil {
+			return err
+		}
+		return tx.conn(ctx).Model(&domain.Consent{}).Where("opinion_id = ? AND withdrawn_at IS NULL", opinionID).
+			Update("withdrawn_at", now).Error
+	})
+}
+
+// PurgeContacts clears the contacts of opinions on consultations whose results were
+// published before the cutoff, and returns how many opinions it changed.
+func (s *Store) PurgeContacts(ctx context.Context, cutoff time.Time) (int64, error) {
+	res := s.conn(ctx).Model(&domain.Opinion{}).
+		Where("contact <> '' AND consultation_id IN (?)",
+			s.conn(ctx).Model(&domain.Consultation{}).Select("id").Where("results_published_at < ?", cutoff.UTC())).
+		Updates(map[string]any{"contact": ""})
+	return res.RowsAffected, res.Error
+}

@@ -2,6 +2,7 @@ package testutil
 
 import (
 	"bytes"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,10 +94,13 @@ func (b *Browser) Get(path string) *Response {
 	return b.Do(http.MethodGet, path, nil, nil)
 }
 
-var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+var (
+	csrfField   = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	hiddenField = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+)
 
-// Submit loads formPage, takes the CSRF token from it as a browser would, and posts the
-// form values to action.
+// Submit loads formPage and posts values to action together with the page's hidden fields
+// (CSRF token, idempotency key, form start time) that values does not set, as a browser would.
 func (b *Browser) Submit(formPage, action string, values url.Values) *Response {
 	b.t.Helper()
 	page := b.Get(formPage)
@@ -105,6 +109,11 @@ func (b *Browser) Submit(formPage, action string, values url.Values) *Response {
 		b.t.Fatalf("no CSRF token on %s (status %d)", formPage, page.Status)
 	}
 	values.Set("_csrf", m[1])
+	for _, h := range hiddenField.FindAllStringSubmatch(page.Body, -1) {
+		if _, set := values[h[1]]; !set {
+			values.Set(h[1], html.UnescapeString(h[2]))
+		}
+	}
 	return b.Do(http.MethodPost, action, strings.NewReader(values.Encode()),
 		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -134,6 +135,7 @@ type opinionForm struct {
 	Villages []domain.Unit
 	In       app.NewOpinion
 	Key      string // idempotency key, fixed when the form is first shown
+	Started  string // signed time the form was first shown
 	Open     bool
 }
 
@@ -167,6 +169,7 @@ func (s *Server) newOpinion(c echo.Context) error {
 		f.Children = f.C.ChildrenOf(f.Section)
 	}
 	f.Key = newFormKey()
+	f.Started = s.signStart(time.Now())
 	return s.views.render(c, http.StatusOK, "comment", s.view(c, "comment.title", f))
 }
 
@@ -184,13 +187,24 @@ func (s *Server) createOpinion(c echo.Context) error {
 		ShowName: c.FormValue("show_name") == "1", Contact: c.FormValue("contact"),
 		Consent: c.FormValue("consent") == "1", VillageCode: c.FormValue("village_code"), Lang: httpx.Lang(c),
 	}
-	f.Key = c.FormValue("key")
+	f.Key, f.Started = c.FormValue("key"), c.FormValue("started")
 	if sec := c.FormValue("section_id"); sec != "" {
 		if f.Section = findSection(f.C, sec); f.Section == nil {
 			return domain.ErrNotFound
 		}
 		f.In.SectionID = &f.Section.ID
 		f.Children = f.C.ChildrenOf(f.Section)
+	}
+	if !f.Open {
+		return s.formError(c, domain.Errorf(domain.CodeConflict, "error.consultation_not_open"), "comment", "comment.title", f)
+	}
+	if err := s.botCheck(c); err != nil {
+		if _, ok := s.verifyStart(f.Started); !ok {
+			// An expired form (the server restarted) starts its clock again; a form sent
+			// too fast keeps its clock, so resending at once does not help a bot.
+			f.Started = s.signStart(time.Now())
+		}
+		return s.formError(c, err, "comment", "comment.title", f)
 	}
 	r, err := s.app.SubmitOpinion(c.Request().Context(), id, f.In, f.Key)
 	if err != nil {
@@ -203,7 +217,9 @@ func (s *Server) createOpinion(c echo.Context) error {
 // Errors that are not about the input (not found, internal) go to the error handler.
 func (s *Server) formError(c echo.Context, err error, page, titleKey string, data any) error {
 	de := domain.AsError(err)
-	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict && de.Code != domain.CodeUnauthorized {
+	switch de.Code {
+	case domain.CodeInvalid, domain.CodeConflict, domain.CodeUnauthorized, domain.CodeRateLimited:
+	default:
 		return err
 	}
 	v := s.view(c, titleKey, data)
@@ -215,6 +231,7 @@ func (s *Server) formError(c echo.Context, err error, page, titleKey string, dat
 type trackData struct {
 	Code    string
 	New     bool
+	Done    string // "withdrawn" or "erased" after the author acted
 	Tracked *app.TrackedOpinion
 }
 
@@ -223,7 +240,7 @@ func (s *Server) track(c echo.Context) error {
 	if code == "" {
 		code = c.QueryParam("code")
 	}
-	d := trackData{Code: code, New: c.QueryParam("new") == "1"}
+	d := trackData{Code: code, New: c.QueryParam("new") == "1", Done: c.QueryParam("done")}
 	if code == "" {
 		return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
 	}

@@ -20,10 +20,12 @@ func (s *Server) routes() {
 	e.GET("/", s.home)
 	e.GET("/c/:id", s.showConsultation)
 	e.GET("/c/:id/comment", s.newOpinion)
-	e.POST("/c/:id/comment", s.createOpinion)
+	e.POST("/c/:id/comment", s.createOpinion, s.limitOpinions)
 	e.GET("/c/:id/opinions", s.listOpinions)
 	e.GET("/track", s.track)
 	e.GET("/track/:code", s.track)
+	e.POST("/track/:code/withdraw", s.withdrawOpinion)
+	e.POST("/track/:code/erase", s.eraseMyData)
 
 	// Staff.
 	e.GET("/login", s.loginForm)
@@ -38,6 +40,7 @@ func (s *Server) routes() {
 	staff.POST("/consultations/:id/close", s.closeConsultation)
 	staff.GET("/moderation", s.moderationQueue)
 	staff.POST("/opinions/:id/moderate", s.moderateOpinion)
+	staff.GET("/audit", s.auditLog)
 
 	s.api.Register(e.Group("/api/v1"), s.requireStaff)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,7 @@ import (
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
 	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/throttle"
 	"github.com/gopy-vn/gopy/public"
 	"github.com/gopy-vn/gopy/views"
 )
@@ -38,10 +40,15 @@ type Server struct {
 	views    *renderer
 	assets   *assets
 	api      *api.API
+
+	opinionLimit *throttle.Limiter // per address and consultation
+	accountLimit *throttle.Limiter // failed logins per account
+	addressLimit *throttle.Limiter // failed logins per address
 }
 
 // New builds the server with its middleware and routes.
 func New(cfg config.Config, a *app.App) (*Server, error) {
+	cfg = cfg.WithDefaults()
 	as, err := newAssets(public.FS)
 	if err != nil {
 		return nil, err
@@ -61,11 +68,13 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	// Requests come straight from clients unless a proxy is configured; never trust
-	// X-Forwarded-For by default, or anyone could pick their own address.
-	e.IPExtractor = echo.ExtractIPDirect()
-	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as}
-	s.api = &api.API{App: a, Login: s.startSession}
+	e.IPExtractor = ipExtractor(cfg)
+	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as,
+		opinionLimit: throttle.New(cfg.OpinionsPerHour, time.Hour),
+		accountLimit: throttle.New(cfg.LoginFailures, 15*time.Minute),
+		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
+	}
+	s.api = &api.API{App: a, Login: s.authenticate, LimitOpinions: s.limitOpinions}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
@@ -77,7 +86,13 @@ func (s *Server) middleware() {
 	e.Use(middleware.RequestID())
 	e.Use(s.logRequests)
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.SetRequest(c.Request().WithContext(app.WithClientIP(c.Request().Context(), c.RealIP())))
+			return next(c)
+		}
+	})
 	e.Use(middleware.BodyLimit(MaxBody))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
@@ -102,18 +117,78 @@ func (s *Server) middleware() {
 	}))
 }
 
+// ipExtractor decides whose address a request comes from. Without configured proxies it is
+// the connection's peer: X-Forwarded-For from anyone would let a client pick its own address
+// and walk around every rate limit.
+func ipExtractor(cfg config.Config) echo.IPExtractor {
+	if len(cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range cfg.TrustedProxies {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
 // securityHeaders sets the headers every response carries. The pages use no inline script
-// or style, so the policy can forbid both.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// or style, so the policy can forbid both; only the configured commune portals may frame them.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	ancestors := strings.Join(append([]string{"'self'"}, s.cfg.FrameAncestors...), " ")
+	csp := "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"form-action 'self'; frame-ancestors " + ancestors + "; base-uri 'none'; object-src 'none'"
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
-			"form-action 'self'; frame-ancestors 'self'; base-uri 'none'; object-src 'none'")
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
+		if len(s.cfg.FrameAncestors) == 0 {
+			// Older browsers know only this header, which cannot list other sites.
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		if s.cfg.SecureCookies {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		return next(c)
 	}
+}
+
+// limitOpinions caps opinion submissions per address and consultation, answering 429 with
+// Retry-After once the hour's allowance is used.
+func (s *Server) limitOpinions(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if ok, retry := s.opinionLimit.Allow(c.RealIP() + "|" + c.Param("id")); !ok {
+			return rateLimited(c, retry)
+		}
+		return next(c)
+	}
+}
+
+func rateLimited(c echo.Context, retry time.Duration) error {
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.Seconds())+1))
+	return domain.Errorf(domain.CodeRateLimited, "error.rate_limited")
+}
+
+// authenticate checks a login under the throttles: a locked account or address is refused
+// before the password is even checked, and each failure counts against both.
+func (s *Server) authenticate(c echo.Context, email, password string) (*domain.Actor, error) {
+	account := strings.ToLower(strings.TrimSpace(email))
+	if blocked, retry := s.accountLimit.Blocked(account); blocked {
+		return nil, rateLimited(c, retry)
+	}
+	if blocked, retry := s.addressLimit.Blocked(c.RealIP()); blocked {
+		return nil, rateLimited(c, retry)
+	}
+	actor, err := s.app.Login(c.Request().Context(), email, password)
+	if err != nil {
+		if domain.IsCode(err, domain.CodeUnauthorized) {
+			s.accountLimit.Allow(account)
+			s.addressLimit.Allow(c.RealIP())
+		}
+		return nil, err
+	}
+	s.accountLimit.Reset(account)
+	return actor, s.startSession(c, actor)
 }
 
 // logRequests writes one structured line per request, with its request id.

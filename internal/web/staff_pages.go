@@ -42,12 +42,8 @@ func (s *Server) loginForm(c echo.Context) error {
 
 func (s *Server) login(c echo.Context) error {
 	d := loginData{Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
-	actor, err := s.app.Login(c.Request().Context(), d.Email, c.FormValue("password"))
-	if err != nil {
+	if _, err := s.authenticate(c, d.Email, c.FormValue("password")); err != nil {
 		return s.formError(c, err, "login", "login.title", d)
-	}
-	if err := s.startSession(c, actor); err != nil {
-		return err
 	}
 	return c.Redirect(http.StatusSeeOther, d.Next)
 }
@@ -61,14 +57,15 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 type staffHomeData struct {
-	Items   []domain.Consultation
-	Pending int
+	Items    []domain.Consultation
+	Pending  int
+	CanAudit bool
 }
 
 func (s *Server) staffHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := httpx.Actor(c)
-	var d staffHomeData
+	d := staffHomeData{CanAudit: actor.HasAny(domain.PermAudit)}
 	var err error
 	if d.Items, _, err = s.app.StaffConsultations(ctx, actor, 1); err != nil {
 		return err
@@ -232,7 +229,12 @@ func (s *Server) transition(c echo.Context, do func(ctx context.Context, actor *
 		if verr != nil {
 			return verr
 		}
-		return s.formError(c, de, "staff_consultation", "", v.Data)
+		// This page has no form fields to point at: say what is wrong in one message.
+		v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+		for _, m := range httpx.FieldMessages(de, v.L) {
+			v.Message = m
+		}
+		return s.views.render(c, httpx.Status(de.Code), "staff_consultation", v)
 	}
 	s.sessions.Put(c.Request().Context(), "flash", flash)
 	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(id, 10))

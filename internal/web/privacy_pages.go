@@ -1,0 +1,99 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+)
+
+// signStart returns the value of the opinion form's hidden "started" field: the time the form
+// was shown, signed so a bot cannot backdate it.
+func (s *Server) signStart(t time.Time) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	return ts + "." + s.mac(ts)
+}
+
+func (s *Server) mac(msg string) string {
+	m := hmac.New(sha256.New, s.cfg.Secret)
+	m.Write([]byte("form-start:" + msg))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// verifyStart returns when a form was shown, if its signature holds.
+func (s *Server) verifyStart(v string) (time.Time, bool) {
+	ts, sig, ok := strings.Cut(v, ".")
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(ts))) {
+		return time.Time{}, false
+	}
+	n, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(n, 0), true
+}
+
+// botCheck applies the public form's quiet defences: a field people never see (and so leave
+// empty) and a minimum time to fill the form. Elderly residents never meet a CAPTCHA.
+func (s *Server) botCheck(c echo.Context) error {
+	if c.FormValue("website") != "" {
+		return domain.Errorf(domain.CodeInvalid, "error.bot")
+	}
+	started, ok := s.verifyStart(c.FormValue("started"))
+	if !ok {
+		return domain.Errorf(domain.CodeInvalid, "error.form_expired")
+	}
+	if time.Since(started) < s.cfg.MinFillTime {
+		return domain.Errorf(domain.CodeInvalid, "error.too_fast")
+	}
+	return nil
+}
+
+func (s *Server) withdrawOpinion(c echo.Context) error {
+	o, err := s.app.WithdrawOpinion(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return s.trackError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=withdrawn")
+}
+
+func (s *Server) eraseMyData(c echo.Context) error {
+	o, err := s.app.EraseMyData(c.Request().Context(), c.Param("code"))
+	if err != nil {
+		return s.trackError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=erased")
+}
+
+// trackError shows a refused withdrawal or erasure on the tracking page itself.
+func (s *Server) trackError(c echo.Context, err error) error {
+	t, terr := s.app.Track(c.Request().Context(), c.Param("code"))
+	if terr != nil {
+		return s.formError(c, terr, "track", "track.title", trackData{Code: c.Param("code")})
+	}
+	return s.formError(c, err, "track", "track.title", trackData{Code: c.Param("code"), Tracked: t})
+}
+
+type auditData struct {
+	Items []domain.AuditEntry
+	Page  int
+	More  bool
+}
+
+func (s *Server) auditLog(c echo.Context) error {
+	d := auditData{Page: queryInt(c, "page", 1)}
+	var err error
+	if d.Items, d.More, err = s.app.AuditLog(c.Request().Context(), httpx.Actor(c), d.Page); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "audit", s.view(c, "audit.title", d))
+}
