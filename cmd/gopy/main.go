@@ -44,6 +44,8 @@ const usage = `usage:
   gopy migrate                                              apply pending migrations
   gopy user add --email E --name N --role R --unit CODE     create a staff account; password on stdin
   gopy token create --email E                               print a new API bearer token
+  gopy token revoke --email E                               revoke every token of an account
+  gopy units import FILE.csv                                create or update units (code,name,kind,parent_code,households)
   gopy demo                                                 load demo data into an empty database
   gopy purge                                                erase contacts kept past RETENTION_DAYS`
 
@@ -73,10 +75,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		}
 		return userAdd(ctx, cfg, args[1:], stdin, stdout)
 	case "token":
-		if len(args) == 0 || args[0] != "create" {
+		if len(args) == 0 || (args[0] != "create" && args[0] != "revoke") {
 			return errors.New(usage)
 		}
+		if args[0] == "revoke" {
+			return tokenRevoke(ctx, cfg, args[1:], stdout)
+		}
 		return tokenCreate(ctx, cfg, args[1:], stdout)
+	case "units":
+		if len(args) != 2 || args[0] != "import" {
+			return errors.New(usage)
+		}
+		return unitsImport(ctx, cfg, args[1], stdout)
 	case "demo":
 		a, closeDB, err := openApp(ctx, cfg)
 		if err != nil {
@@ -255,4 +265,44 @@ func purgeContacts(ctx context.Context, a *app.App, cfg config.Config) {
 		case <-tick.C:
 		}
 	}
+}
+
+func tokenRevoke(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
+	email := fs.String("email", "", "e-mail address of the staff account")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	n, err := a.RevokeTokensOf(ctx, *email)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "revoked %d tokens\n", n)
+	return nil
+}
+
+// unitsImport loads the official unit list; it is how a new installation gets its first
+// units, before `gopy user add` can give the first admin a unit.
+func unitsImport(ctx context.Context, cfg config.Config, path string, stdout io.Writer) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	res, err := a.ImportUnits(ctx, nil, f)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "units: %d created, %d updated\n", res.Created, res.Updated)
+	return nil
 }

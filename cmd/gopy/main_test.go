@@ -62,6 +62,19 @@ func TestCommands(t *testing.T) {
 			if tok := strings.TrimSpace(out.String()); !strings.HasPrefix(tok, "gopy_") || len(tok) < 40 {
 				t.Fatalf("token %q", tok)
 			}
+			out.Reset()
+			if err := run(ctx, []string{"token", "revoke", "--email", "chu.tich@example.vn"}, nil, &out); err != nil || !strings.Contains(out.String(), "revoked 1 tokens") {
+				t.Fatalf("token revoke: %v %q", err, out.String())
+			}
+			csvPath := filepath.Join(t.TempDir(), "units.csv")
+			csv := "\ufeffcode,name,kind,parent_code,households\nVD-HB-MOI,Thôn Mới,village,VD-HB,77\nVD-HB-DONG,Thôn Đông (sáp nhập),village,VD-HB,260\n"
+			if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out.Reset()
+			if err := run(ctx, []string{"units", "import", csvPath}, nil, &out); err != nil || !strings.Contains(out.String(), "1 created, 1 updated") {
+				t.Fatalf("units import: %v %q", err, out.String())
+			}
 			if err := run(ctx, []string{"frobnicate"}, nil, &out); err == nil {
 				t.Fatal("unknown command accepted")
 			}

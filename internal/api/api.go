@@ -43,13 +43,14 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
 
-	staff := g.Group("", requireStaff)
-	staff.POST("/consultations", a.createConsultation)
-	staff.POST("/consultations/:id/publish", a.publish)
-	staff.POST("/consultations/:id/close", a.close)
-	staff.POST("/consultations/:id/opinions/offline", a.enterOffline)
-	staff.GET("/moderation/queue", a.queue)
-	staff.POST("/opinions/:id/moderation", a.moderate)
+	// Guarded route by route: a guarded group would also catch unknown paths and answer
+	// "log in" where "not found" is the truth.
+	g.POST("/consultations", a.createConsultation, requireStaff)
+	g.POST("/consultations/:id/publish", a.publish, requireStaff)
+	g.POST("/consultations/:id/close", a.close, requireStaff)
+	g.POST("/consultations/:id/opinions/offline", a.enterOffline, requireStaff)
+	g.GET("/moderation/queue", a.queue, requireStaff)
+	g.POST("/opinions/:id/moderation", a.moderate, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

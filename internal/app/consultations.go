@@ -70,8 +70,20 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	if len(sections) == 0 {
 		err = mergeInvalid(err, "text", "validation.draft_empty")
 	}
-	if !in.OpensAt.IsZero() && !in.ClosesAt.IsZero() && !in.ClosesAt.After(in.OpensAt) {
-		err = mergeInvalid(err, "closes_at", "validation.closes_before_opens")
+	kind := domain.ConsultationKind(in.Kind)
+	matter := domain.Matter(in.Matter)
+	if matter == "" {
+		matter = DefaultMatter(kind)
+	}
+	if !in.OpensAt.IsZero() && !in.ClosesAt.IsZero() {
+		probe := &domain.Consultation{Kind: kind, Matter: matter, OpensAt: in.OpensAt, ClosesAt: in.ClosesAt}
+		if !in.ClosesAt.After(in.OpensAt) {
+			err = mergeInvalid(err, "closes_at", "validation.closes_before_opens")
+		} else if days, min := probe.PeriodDays(a.Now()), domain.MinPeriodDays(kind, matter); days < min {
+			// Refused now rather than at publication: a draft that can never be published
+			// would leave the official stuck.
+			err = mergeInvalid(err, "closes_at", "validation.period_too_short."+lawBasis(probe), min, days)
+		}
 	}
 	var unit *domain.Unit
 	if in.UnitCode != "" {
@@ -85,11 +97,6 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	}
 	if err := a.authorize(ctx, actor, domain.PermManageConsultation, unit.ID); err != nil {
 		return nil, err
-	}
-	kind := domain.ConsultationKind(in.Kind)
-	matter := domain.Matter(in.Matter)
-	if matter == "" {
-		matter = DefaultMatter(kind)
 	}
 	now := a.Now()
 	c := &domain.Consultation{

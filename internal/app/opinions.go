@@ -2,6 +2,9 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -112,6 +115,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	}
 	if key != "" {
 		o.IdempotencyKey = &key
+		o.RequestHash = requestHash(c.ID, in)
 	}
 	if actor != nil {
 		o.EnteredBy = &actor.StaffID
@@ -119,6 +123,11 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	stored, created, err := a.Store.InsertOpinion(ctx, o, consents)
 	if err != nil {
 		return nil, wrap(err)
+	}
+	if !created && stored.RequestHash != o.RequestHash {
+		// Not a retry but another opinion under a used key: answering with the first receipt
+		// would drop this opinion and hand out someone else's tracking code.
+		return nil, domain.InvalidField("idempotency_key", "validation.idempotency_reused")
 	}
 	if actor != nil && created {
 		a.audit(ctx, actor, "opinion.offline", "opinion", stored.ID, c.UnitID, string(stored.Channel))
@@ -215,4 +224,19 @@ func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summar
 func (a *App) LatestOpinions(ctx context.Context, consultationID int64, perSection int) (map[int64][]domain.Opinion, error) {
 	m, err := a.Store.LatestApproved(ctx, consultationID, perSection)
 	return m, wrap(err)
+}
+
+// requestHash identifies what was submitted, after cleaning, so a retry matches its original.
+func requestHash(consultationID int64, in NewOpinion) string {
+	section := ""
+	if in.SectionID != nil {
+		section = strconv.FormatInt(*in.SectionID, 10)
+	}
+	h := sha256.New()
+	for _, part := range []string{strconv.FormatInt(consultationID, 10), section, in.Stance, in.Body, in.VillageCode,
+		in.AuthorName, strconv.FormatBool(in.ShowName), in.Contact, strconv.FormatBool(in.Consent), in.Channel} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -95,6 +95,7 @@ type Opinion struct {
 	RejectionReason RejectReason  `gorm:"column:rejection_reason"`
 	TrackingCode    string        `gorm:"column:tracking_code"`
 	IdempotencyKey  *string       `gorm:"column:idempotency_key"`
+	RequestHash     string        `gorm:"column:request_hash"`
 	SubmittedAt     time.Time     `gorm:"column:submitted_at"`
 	DecidedAt       *time.Time    `gorm:"column:decided_at"`
 	WithdrawnAt     *time.Time    `gorm:"column:withdrawn_at"`

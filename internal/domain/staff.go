@@ -21,6 +21,11 @@ func ValidRole(r Role) bool {
 	return slices.Contains([]Role{RoleAdmin, RoleOfficial, RoleModerator, RoleObserver}, r)
 }
 
+// ValidUnitKind reports whether k is a known unit kind.
+func ValidUnitKind(k UnitKind) bool {
+	return slices.Contains([]UnitKind{UnitProvince, UnitCommune, UnitWard, UnitSpecialZone, UnitVillage}, k)
+}
+
 // Staff is a staff account. PasswordHash is an argon2id hash in PHC format.
 type Staff struct {
 	ID           int64      `gorm:"column:id;primaryKey"`
@@ -64,6 +69,7 @@ const (
 	PermModerate           Permission = "moderate"
 	PermOversee            Permission = "oversee" // read-only oversight
 	PermAudit              Permission = "audit"   // read the audit log of staff actions
+	PermAdminister         Permission = "administer"
 )
 
 // rolesFor lists the roles that grant a permission; admin grants everything.
@@ -72,6 +78,7 @@ var rolesFor = map[Permission][]Role{
 	PermModerate:           {RoleAdmin, RoleModerator},
 	PermOversee:            {RoleAdmin, RoleOfficial, RoleModerator, RoleObserver},
 	PermAudit:              {RoleAdmin, RoleObserver},
+	PermAdminister:         {RoleAdmin},
 }
 
 // Can reports whether the actor holds perm over the unit whose ancestry (the unit itself

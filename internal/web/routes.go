@@ -41,6 +41,15 @@ func (s *Server) routes() {
 	staff.GET("/moderation", s.moderationQueue)
 	staff.POST("/opinions/:id/moderate", s.moderateOpinion)
 	staff.GET("/audit", s.auditLog)
+	staff.GET("/admin/units", s.adminUnits)
+	staff.POST("/admin/units/import", s.importUnits)
+	staff.GET("/admin/staff", s.adminStaff)
+	staff.POST("/admin/staff", s.createStaff)
+	staff.GET("/admin/staff/:id", s.staffDetail)
+	staff.POST("/admin/staff/:id/roles", s.addRole)
+	staff.POST("/admin/staff/:id/roles/:role/delete", s.removeRole)
+	staff.POST("/admin/staff/:id/disabled", s.setDisabled)
+	staff.POST("/admin/staff/:id/tokens/:token/revoke", s.revokeToken)
 
 	s.api.Register(e.Group("/api/v1"), s.requireStaff)
 }

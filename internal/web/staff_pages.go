@@ -139,24 +139,15 @@ func (s *Server) createConsultation(c echo.Context) error {
 	if ferr == nil && lerr == nil {
 		f.In.OpensAt, f.In.ClosesAt = domain.PeriodFromDates(first, last)
 	}
+	// Unparseable dates leave the period empty, so the app reports it as required, together
+	// with any other mistake on the form.
 	cons, err := s.app.CreateConsultation(c.Request().Context(), httpx.Actor(c), f.In)
-	if err == nil && (ferr != nil || lerr != nil) {
-		err = domain.InvalidField("first_day", "validation.date")
-	}
 	if err != nil {
 		de := domain.AsError(err)
-		// Dates are entered as two days on the page but validated as a period.
-		if m, ok := de.Fields["opens_at"]; ok || ferr != nil {
-			if ferr != nil {
-				m = domain.Message{Key: "validation.date"}
-			}
-			de.Fields["first_day"] = m
-		}
-		if m, ok := de.Fields["closes_at"]; ok || lerr != nil {
-			if lerr != nil {
-				m = domain.Message{Key: "validation.date"}
-			}
-			de.Fields["last_day"] = m
+		if de.Code == domain.CodeInvalid {
+			// The page asks for two days; the app validates a period.
+			moveField(de, "opens_at", "first_day", ferr != nil)
+			moveField(de, "closes_at", "last_day", lerr != nil)
 		}
 		return s.formError(c, de, "consultation_new", "newc.title", f)
 	}
@@ -200,11 +191,19 @@ func (s *Server) staffConsultation(c echo.Context) error {
 	return s.views.render(c, http.StatusOK, "staff_consultation", v)
 }
 
-func flashText(c echo.Context, key string) string {
-	if key == "" {
+// flashText renders a flash message kept in the session as "key" or "key|arg,arg".
+func flashText(c echo.Context, stored string) string {
+	if stored == "" {
 		return ""
 	}
-	return httpx.T(c, key)
+	key, rest, _ := strings.Cut(stored, "|")
+	var args []any
+	if rest != "" {
+		for _, a := range strings.Split(rest, ",") {
+			args = append(args, a)
+		}
+	}
+	return httpx.T(c, key, args...)
 }
 
 func (s *Server) publishConsultation(c echo.Context) error {
@@ -286,4 +285,17 @@ func (s *Server) moderateOpinion(c echo.Context) error {
 	}
 	s.sessions.Put(ctx, "flash", "flash.decided."+d.Decision)
 	return c.Redirect(http.StatusSeeOther, "/staff/moderation")
+}
+
+// moveField files a validation message under the name of the field the page shows; an
+// unreadable date gets the date message instead.
+func moveField(de *domain.Error, from, to string, unreadable bool) {
+	m, ok := de.Fields[from]
+	delete(de.Fields, from)
+	if unreadable {
+		m, ok = domain.Message{Key: "validation.date"}, true
+	}
+	if ok {
+		de.Fields[to] = m
+	}
 }

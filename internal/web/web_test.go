@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -239,23 +240,37 @@ func TestLoginAndLogout(t *testing.T) {
 func TestPublishRefusesShortPeriod(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
-		// Ten calendar days from today; published during today, nine whole days remain
-		// (the day of publication does not count, Civil Code art. 147).
-		opens, closes := domain.PeriodFromDates(env.App.Now(), env.App.Now().AddDate(0, 0, 9))
+		b := env.NewBrowser(t)
+		b.Login("official.a@example.vn")
+		// Ten calendar days from today; saved during today, nine whole days remain (the day
+		// itself does not count, Civil Code art. 147). Refused on the form, input kept.
+		res := b.Submit("/staff/consultations/new", "/staff/consultations", url.Values{
+			"title": {"Quy ước ngắn"}, "kind": {"quy_uoc"}, "unit_code": {"A"},
+			"first_day": {today(0)}, "last_day": {today(9)}, "text": {testutil.Draft},
+		})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422", res.Status)
+		}
+		mustContain(t, res.Body, "ít nhất 30 ngày", "Nghị định 61/2023/NĐ-CP", "hiện là 9 ngày", "Quy ước ngắn", `id="e-last_day"`)
+		mustNotContain(t, res.Body, "#f-closes_at")
+
+		// A draft saved with 31 days but published five days later has 25 whole days left.
+		opens, closes := domain.PeriodFromDates(env.App.Now(), env.App.Now().AddDate(0, 0, 30))
 		c, err := env.App.CreateConsultation(context.Background(), env.OfficialA, app.NewConsultation{
-			Title: "Quy ước ngắn", Kind: "quy_uoc", UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+			Title: "Quy ước", Kind: "quy_uoc", UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := env.NewBrowser(t)
-		b.Login("official.a@example.vn")
+		realNow := env.App.Now
+		env.App.Now = func() time.Time { return realNow().AddDate(0, 0, 5) }
+		defer func() { env.App.Now = realNow }()
 		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
-		res := b.Submit(page, page+"/publish", url.Values{})
+		res = b.Submit(page, page+"/publish", url.Values{})
 		if res.Status != http.StatusUnprocessableEntity {
-			t.Fatalf("status %d, want 422", res.Status)
+			t.Fatalf("late publication: status %d, want 422", res.Status)
 		}
-		mustContain(t, res.Body, "ít nhất 30 ngày", "Nghị định 61/2023/NĐ-CP", "hiện là 9 ngày")
+		mustContain(t, res.Body, "ít nhất 30 ngày", "hiện là 25 ngày")
 	})
 }
 

@@ -114,6 +114,8 @@ CREATE TABLE opinions (
     rejection_reason  TEXT NOT NULL DEFAULT '',
     tracking_code     TEXT NOT NULL UNIQUE,
     idempotency_key   TEXT,
+    -- Hash of the submitted content: a key reused for a different opinion is refused.
+    request_hash      TEXT NOT NULL DEFAULT '',
     submitted_at      TIMESTAMPTZ NOT NULL,
     decided_at        TIMESTAMPTZ,
     -- When the author withdrew the opinion, or erased their name and contact.

@@ -1,0 +1,373 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/gopy-vn/gopy/internal/testutil"
+)
+
+const (
+	// phoneWidth and phoneHeight are the CSS viewport of a cheap Android phone.
+	phoneWidth, phoneHeight = 360, 740
+	// tabTimeout bounds one test on one database.
+	tabTimeout = 60 * time.Second
+	// stepTimeout bounds one browser step, so a selector that never matches fails fast
+	// instead of eating the whole test's time.
+	stepTimeout = 15 * time.Second
+	// minFontPx is the smallest type the portal promises for reading text.
+	minFontPx = 16
+)
+
+// phoneUserAgent is what a resident's phone sends; Vietnamese first, as set on such a phone.
+const (
+	phoneUserAgent = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36"
+	phoneLanguage  = "vi-VN,vi;q=0.9"
+)
+
+// chromePath finds the browser: CHROME_PATH, else Debian's chromium. Without one the test
+// is skipped on a developer machine, but fails in CI, where skipping would hide a hole.
+func chromePath(t *testing.T) string {
+	t.Helper()
+	p := os.Getenv("CHROME_PATH")
+	if p == "" {
+		p = "/usr/bin/chromium"
+	}
+	if _, err := exec.LookPath(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true but no Chromium at %q (set CHROME_PATH): %v", p, err)
+		}
+		t.Skipf("no Chromium at %q (set CHROME_PATH to run the browser tests): %v", p, err)
+	}
+	return p
+}
+
+// startBrowser starts one headless Chromium for a whole test and returns a context that
+// holds it. The browser is killed and its profile removed when the test ends.
+func startBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromePath(t)
+	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox, // the suite may run as root, where Chromium refuses its sandbox
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "vi-VN"),
+		chromedp.UserDataDir(profile),
+	)
+	budget := time.Duration(len(testutil.Dialects(t)))*tabTimeout + 30*time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), budget)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancelBrowser()
+		cancelAlloc() // waits for the process to exit
+		cancel()
+	})
+	if err := chromedp.Do(browserCtx); err != nil {
+		t.Fatalf("start Chromium %s: %v", path, err)
+	}
+	return browserCtx
+}
+
+// tab is one resident's (or official's) phone: a fresh browser context, so no cookie
+// crosses from one database's server to the other, with a 360 px touch screen.
+type tab struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string // folder of screenshots
+	name  string // prefix of this tab's screenshot files
+	n     int
+}
+
+// newTab opens a tab on the browser for the server at baseURL.
+func newTab(t *testing.T, browser context.Context, baseURL string) *tab {
+	t.Helper()
+	tctx, cancelTimeout := context.WithTimeout(browser, tabTimeout)
+	ctx, cancelTab := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
+	t.Cleanup(func() {
+		cancelTab()
+		cancelTimeout()
+	})
+	// The first run opens the tab and ties it to the context it is given: give it the
+	// tab's own context, not a step's, or the tab would close when that step ends.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open a tab: %v", err)
+	}
+	tb := &tab{t: t, ctx: ctx, base: baseURL, shots: screenshotDir(t),
+		name: strings.NewReplacer("/", "-", " ", "_").Replace(strings.TrimPrefix(t.Name(), "Test"))}
+	tb.do(
+		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetUserAgentOverride, emulation.SetUserAgentOverrideParams{
+				UserAgent: phoneUserAgent, AcceptLanguage: phoneLanguage, Platform: "Linux armv8l",
+			})
+			return err
+		}),
+	)
+	return tb
+}
+
+var (
+	shotsOnce sync.Once
+	shotsDir  string
+	shotsErr  error
+)
+
+// screenshotDir is GOPY_SCREENSHOTS, or gopy-screenshots in the temporary directory.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	shotsOnce.Do(func() {
+		shotsDir = os.Getenv("GOPY_SCREENSHOTS")
+		if shotsDir == "" {
+			shotsDir = filepath.Join(os.TempDir(), "gopy-screenshots")
+		}
+		shotsErr = os.MkdirAll(shotsDir, 0o755)
+	})
+	if shotsErr != nil {
+		t.Fatalf("screenshot folder: %v", shotsErr)
+	}
+	return shotsDir
+}
+
+// step returns a context for one browser step.
+func (tb *tab) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(tb.ctx, stepTimeout)
+}
+
+// do runs steps that return nothing and fails the test on the first error.
+func (tb *tab) do(steps ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		tb.t.Fatalf("browser: %v", err)
+	}
+}
+
+// get runs one action and returns its value, failing the test on error.
+func get[T any](tb *tab, a chromedp.Action[T], what string) T {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// eval evaluates a JavaScript expression with DevTools rights (it works with the page's
+// own scripts disabled too) and decodes the result.
+func eval[T any](tb *tab, expr string) T {
+	tb.t.Helper()
+	return get(tb, chromedp.EvaluateAsDevTools[T](expr), "evaluate "+expr)
+}
+
+// open loads a path of the portal like a typed address and requires a 200.
+func (tb *tab) open(path string) *network.Response {
+	tb.t.Helper()
+	res := get(tb, chromedp.NavigateResponse(tb.base+path), "open "+path)
+	tb.wantStatus(res, 200, "GET "+path)
+	return res
+}
+
+// follow runs an action that navigates (a tap on a link, a click on a submit button),
+// waits for the new page and returns its response, after redirects.
+func (tb *tab) follow(a chromedp.Action[chromedp.Void], what string) *network.Response {
+	tb.t.Helper()
+	ctx, cancel := tb.step()
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, a)
+	if err != nil {
+		tb.t.Fatalf("%s: %v", what, err)
+	}
+	if res == nil {
+		tb.t.Fatalf("%s: no page was loaded", what)
+	}
+	return res
+}
+
+func (tb *tab) wantStatus(res *network.Response, want int64, what string) {
+	tb.t.Helper()
+	if res.Status != want {
+		body, _ := chromedp.Run(tb.ctx, chromedp.EvaluateAsDevTools[string](`document.body ? document.body.innerText : ""`))
+		tb.t.Fatalf("%s: status %d, want %d (%s)\npage text:\n%s", what, res.Status, want, res.URL, body)
+	}
+}
+
+// path returns the path and query of a response's URL, relative to the server.
+func (tb *tab) path(res *network.Response) string {
+	u, err := url.Parse(res.URL)
+	if err != nil {
+		tb.t.Fatalf("bad URL %q", res.URL)
+	}
+	return u.RequestURI()
+}
+
+// textOf returns the rendered text of the first element a selector finds, trimmed.
+func textOf[S chromedp.Selectable](tb *tab, sel S) string {
+	tb.t.Helper()
+	return strings.TrimSpace(get(tb, chromedp.Text(sel), fmt.Sprintf("text of %v", sel)))
+}
+
+// textContentOf returns the exact textContent of the first element a selector finds.
+func textContentOf[S chromedp.Selectable](tb *tab, sel S) string {
+	tb.t.Helper()
+	return get(tb, chromedp.TextContent(sel), fmt.Sprintf("textContent of %v", sel))
+}
+
+// count returns how many elements match a CSS selector, without waiting for one.
+func (tb *tab) count(css string) int {
+	tb.t.Helper()
+	return eval[int](tb, fmt.Sprintf(`document.querySelectorAll(%q).length`, css))
+}
+
+// paste puts text into a field in one go, as pasting from Word does.
+func paste[S chromedp.Selectable](tb *tab, sel S, s string) {
+	tb.t.Helper()
+	tb.do(
+		chromedp.Focus(sel),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, input.InsertText, input.InsertTextParams{Text: s})
+			return err
+		}),
+	)
+}
+
+// phoneLayout is what checkPhone measures on a page.
+type phoneLayout struct {
+	ScrollWidth int      `json:"scrollWidth"`
+	InnerWidth  int      `json:"innerWidth"`
+	BodyFont    float64  `json:"bodyFont"`
+	SmallText   []string `json:"smallText"`   // reading text under minFontPx: a failure
+	SmallMeta   []string `json:"smallMeta"`   // secondary text under minFontPx: an observation
+	Wide        []string `json:"wide"`        // elements that stick out to the right
+	SmallTarget []string `json:"smallTarget"` // controls under 44 CSS px high, outside running text
+}
+
+const measureJS = `(() => {
+  const min = %d;
+  const vw = %d; // the phone's width, not innerWidth: a mobile browser zooms out to fit a page that is too wide
+  const visible = e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };
+  const label = e => { const t = (e.innerText || e.value || '').trim().replace(/\s+/g, ' ').slice(0, 40);
+    return e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().replace(/\s+/g, '.') : '') + (t ? ' "' + t + '"' : ''); };
+  const px = e => parseFloat(getComputedStyle(e).fontSize);
+  const reading = 'main p, main li, main dd, main label, main legend, main input, main textarea, main select, main button, main .button, main h1, main h2, main h3, main h4';
+  const secondary = '.meta, .hint, .badge, .counts dt, .path, .foot, .foot p, .top nav a';
+  const smallText = [], smallMeta = [], wide = [], smallTarget = [];
+  for (const e of document.querySelectorAll(reading)) {
+    if (!visible(e) || e.closest(secondary) || e.closest('.sr-only, .skip')) continue;
+    if (px(e) < min) smallText.push(label(e) + ' ' + px(e) + 'px');
+  }
+  for (const e of document.querySelectorAll(secondary)) {
+    if (visible(e) && px(e) < min) smallMeta.push(label(e) + ' ' + px(e) + 'px');
+  }
+  for (const e of document.body.querySelectorAll('*')) {
+    if (!visible(e) || e.closest('.sr-only, .skip')) continue;
+    if (e.getBoundingClientRect().right > vw + 0.5) wide.push(label(e) + ' right=' + Math.round(e.getBoundingClientRect().right));
+  }
+  for (const e of document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea')) {
+    if (!visible(e) || e.closest('.sr-only, .skip')) continue;
+    const inText = e.tagName === 'A' && e.parentElement && /^(P|LI|DD|SPAN)$/.test(e.parentElement.tagName) && e.parentElement.innerText.trim() !== e.innerText.trim();
+    const r = e.getBoundingClientRect();
+    const box = (e.type === 'radio' || e.type === 'checkbox') ? e.closest('label') || e : e;
+    const h = box.getBoundingClientRect().height;
+    if (!inText && h < 44) smallTarget.push(label(e) + ' ' + Math.round(r.width) + 'x' + Math.round(h));
+  }
+  return { scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, bodyFont: px(document.body),
+    smallText, smallMeta, wide: wide.slice(0, 10), smallTarget: [...new Set(smallTarget)].slice(0, 12) };
+})()`
+
+// checkPhone asserts what every page owes a 360 px phone: no sideways scrolling and
+// reading text of at least 16 px. It logs smaller secondary text and small tap targets as
+// observations, and saves a full-page screenshot named after the page.
+func (tb *tab) checkPhone(page string) {
+	tb.t.Helper()
+	l := eval[phoneLayout](tb, fmt.Sprintf(measureJS, minFontPx, phoneWidth))
+	if l.InnerWidth != phoneWidth {
+		tb.t.Errorf("%s: window.innerWidth = %d, want %d: the page is too wide and the phone zoomed out to fit it; sticking out: %s",
+			page, l.InnerWidth, phoneWidth, strings.Join(l.Wide, "; "))
+	}
+	if l.ScrollWidth > l.InnerWidth {
+		tb.t.Errorf("%s: horizontal scroll at %d px: scrollWidth %d > innerWidth %d; sticking out: %s",
+			page, phoneWidth, l.ScrollWidth, l.InnerWidth, strings.Join(l.Wide, "; "))
+	}
+	if l.BodyFont < minFontPx {
+		tb.t.Errorf("%s: body font-size %.1fpx < %dpx", page, l.BodyFont, minFontPx)
+	}
+	if len(l.SmallText) > 0 {
+		tb.t.Errorf("%s: reading text under %dpx: %s", page, minFontPx, strings.Join(l.SmallText, "; "))
+	}
+	if len(l.SmallMeta) > 0 {
+		tb.t.Logf("observation, %s: secondary text under %dpx: %s", page, minFontPx, strings.Join(dedupe(l.SmallMeta), "; "))
+	}
+	if len(l.SmallTarget) > 0 {
+		tb.t.Logf("observation, %s: tap targets under 44px high: %s", page, strings.Join(l.SmallTarget, "; "))
+	}
+	tb.screenshot(page)
+}
+
+// screenshot writes a full-page PNG of the current page.
+func (tb *tab) screenshot(page string) {
+	tb.t.Helper()
+	png := get(tb, chromedp.FullScreenshot(100), "screenshot of "+page)
+	tb.n++
+	file := filepath.Join(tb.shots, fmt.Sprintf("%s-%02d-%s.png", tb.name, tb.n, page))
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		tb.t.Fatalf("write screenshot: %v", err)
+	}
+}
+
+func dedupe(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// xpathText quotes s for an XPath string literal.
+func xpathText(s string) string {
+	if !strings.Contains(s, `"`) {
+		return `"` + s + `"`
+	}
+	return `concat("` + strings.ReplaceAll(s, `"`, `", '"', "`) + `")`
+}
+
+// byText finds elements of a tag whose normalised text is exactly s, as a person reads it.
+func byText(tag, s string) chromedp.Search {
+	return chromedp.Search(fmt.Sprintf(`//%s[normalize-space()=%s]`, tag, xpathText(s)))
+}
+
+var spaces = regexp.MustCompile(`\s+`)
+
+// squash collapses runs of white space, for comparing rendered text.
+func squash(s string) string {
+	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
+}
