@@ -73,3 +73,14 @@ func (a *App) ModerationLog(ctx context.Context, actor *domain.Actor, opinionID 
 	ev, err := a.Store.ModerationEvents(ctx, opinionID)
 	return ev, wrap(err)
 }
+
+// ModerationLogOf lists the moderation decisions in the units the actor oversees, so the
+// Fatherland Front and the People's Inspection Board can check that nothing was silenced.
+func (a *App) ModerationLogOf(ctx context.Context, actor *domain.Actor, page int) ([]store.LogEntry, bool, error) {
+	units, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, false, err
+	}
+	list, more, err := a.Store.ModerationLog(ctx, units, page, 50)
+	return list, more, wrap(err)
+}

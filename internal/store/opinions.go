@@ -289,3 +289,34 @@ func (s *Store) PurgeContacts(ctx context.Context, cutoff time.Time) (int64, err
 		Updates(map[string]any{"contact": ""})
 	return res.RowsAffected, res.Error
 }
+
+// ModerationLog lists the moderation decisions on consultations of the given units, newest
+// first, with the moderator's name and the consultation's title.
+func (s *Store) ModerationLog(ctx context.Context, unitIDs []int64, page, perPage int) ([]LogEntry, bool, error) {
+	if page < 1 {
+		page = 1
+	}
+	var list []LogEntry
+	err := s.conn(ctx).Model(&domain.ModerationEvent{}).
+		Select("moderation_events.*, staff.name AS actor_name, c.id AS consultation_id, c.title AS consultation_title").
+		Joins("JOIN opinions o ON o.id = moderation_events.opinion_id").
+		Joins("JOIN consultations c ON c.id = o.consultation_id").
+		Joins("LEFT JOIN staff ON staff.id = moderation_events.actor_id").
+		Where("c.unit_id IN ?", unitIDs).
+		Order("moderation_events.id DESC").Limit(perPage + 1).Offset((page - 1) * perPage).Scan(&list).Error
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(list) > perPage
+	if more {
+		list = list[:perPage]
+	}
+	return list, more, nil
+}
+
+// LogEntry is a moderation decision with the consultation it belongs to.
+type LogEntry struct {
+	domain.ModerationEvent `gorm:"embedded"`
+	ConsultationID         int64  `gorm:"column:consultation_id"`
+	ConsultationTitle      string `gorm:"column:consultation_title"`
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // signStart returns the value of the opinion form's hidden "started" field: the time the form
@@ -96,4 +97,19 @@ func (s *Server) auditLog(c echo.Context) error {
 		return err
 	}
 	return s.views.render(c, http.StatusOK, "audit", s.view(c, "audit.title", d))
+}
+
+type modLogData struct {
+	Items []store.LogEntry
+	Page  int
+	More  bool
+}
+
+func (s *Server) moderationLog(c echo.Context) error {
+	d := modLogData{Page: queryInt(c, "page", 1)}
+	var err error
+	if d.Items, d.More, err = s.app.ModerationLogOf(c.Request().Context(), httpx.Actor(c), d.Page); err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "moderation_log", s.view(c, "modlog.title", d))
 }

@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	staff.GET("/moderation", s.moderationQueue)
 	staff.POST("/opinions/:id/moderate", s.moderateOpinion)
 	staff.GET("/audit", s.auditLog)
+	staff.GET("/moderation/log", s.moderationLog)
 	staff.GET("/admin/units", s.adminUnits)
 	staff.POST("/admin/units/import", s.importUnits)
 	staff.GET("/admin/staff", s.adminStaff)

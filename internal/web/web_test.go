@@ -132,6 +132,14 @@ func TestConsultationLoopThroughPages(t *testing.T) {
 			ev.ActorID == nil || *ev.ActorID != env.ModeratorA.StaffID || ev.ActorName == "" {
 			t.Fatalf("moderation event = %+v", ev)
 		}
+
+		// Observers of the commune read the log; they cannot decide anything.
+		observer := env.NewBrowser(t)
+		observer.Login("observer.a@example.vn")
+		mustContain(t, observer.Get("/staff/moderation/log").Body, "Cán bộ moderator", "Đang chờ kiểm duyệt → Đã được công bố", "Dự thảo hương ước Thôn Hai")
+		if got := observer.Get("/staff/moderation").Status; got != http.StatusForbidden {
+			t.Fatalf("observer opened the moderation queue: %d", got)
+		}
 	})
 }
 
