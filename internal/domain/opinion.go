@@ -102,6 +102,10 @@ type Opinion struct {
 	ErasedAt        *time.Time    `gorm:"column:erased_at"`
 	EnteredBy       *int64        `gorm:"column:entered_by"`
 
+	// ConsultationTitle is filled by the moderation queue's join, for moderators who cover
+	// several consultations at once.
+	ConsultationTitle string `gorm:"->;column:consultation_title"`
+
 	Village *Unit    `gorm:"-"`
 	Section *Section `gorm:"-"`
 }

@@ -177,7 +177,7 @@ type QueueFilter struct {
 
 // PendingOpinions lists pending opinions, oldest first, with their sections and villages.
 func (s *Store) PendingOpinions(ctx context.Context, f QueueFilter) ([]domain.Opinion, error) {
-	q := s.conn(ctx).Model(&domain.Opinion{}).Select("opinions.*").
+	q := s.conn(ctx).Model(&domain.Opinion{}).Select("opinions.*, c.title AS consultation_title").
 		Joins("JOIN consultations c ON c.id = opinions.consultation_id").
 		Where("opinions.status = ? AND c.unit_id IN ?", domain.OpinionPending, f.UnitIDs)
 	if f.ConsultationID != nil {

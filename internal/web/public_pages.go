@@ -51,6 +51,27 @@ type consultationData struct {
 	Phase   domain.Phase
 	Summary *domain.Summary
 	Latest  map[int64][]domain.Opinion
+	Blocks  []sectionBlock
+}
+
+// sectionBlock is a chapter, a preamble, or an article shown together with its clauses, so
+// the article's comment button comes after everything it is about.
+type sectionBlock struct {
+	Section  domain.Section
+	Children []domain.Section
+}
+
+func blocksOf(sections []domain.Section) []sectionBlock {
+	var blocks []sectionBlock
+	for _, s := range sections {
+		if s.Kind == "clause" && len(blocks) > 0 && blocks[len(blocks)-1].Section.Kind == "article" {
+			last := &blocks[len(blocks)-1]
+			last.Children = append(last.Children, s)
+			continue
+		}
+		blocks = append(blocks, sectionBlock{Section: s})
+	}
+	return blocks
 }
 
 func (s *Server) showConsultation(c echo.Context) error {
@@ -63,7 +84,7 @@ func (s *Server) showConsultation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := consultationData{C: cons, Phase: cons.PhaseAt(s.app.Now())}
+	d := consultationData{C: cons, Phase: cons.PhaseAt(s.app.Now()), Blocks: blocksOf(cons.Sections)}
 	if d.Summary, err = s.app.Store.Summary(ctx, id); err != nil {
 		return err
 	}
