@@ -23,8 +23,9 @@ import (
 type API struct {
 	App *app.App
 	// Login checks credentials under the login throttles and starts a staff session
-	// (shared with the HTML login form).
-	Login func(c echo.Context, email, password string) (*domain.Actor, error)
+	// (shared with the HTML login form); otp is the one-time code an account with a
+	// second factor needs as well, ignored for the others.
+	Login func(c echo.Context, email, password, otp string) (*domain.Actor, error)
 	// LimitOpinions caps opinion submissions per address and consultation.
 	LimitOpinions echo.MiddlewareFunc
 }
@@ -40,6 +41,8 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/opinions/:code", a.trackOpinion)
 	g.DELETE("/opinions/:code", a.withdrawOpinion)
 	g.POST("/opinions/:code/erase", a.eraseMyData)
+	g.POST("/opinions/:code/appeal", a.appeal)
+	g.GET("/consultations/:id/moderation-stats", a.moderationStats)
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
 

@@ -688,9 +688,9 @@ func TestIdempotency(t *testing.T) {
 			if n := countOpinions(t, env, cons.ID); n != 1 {
 				t.Errorf("%d opinions stored, want 1", n)
 			}
-			queue, err := env.App.ModerationQueue(context.Background(), env.ModeratorA, &cons.ID)
-			if err != nil || len(queue) != 1 {
-				t.Errorf("moderation queue: %d items (err %v), want 1", len(queue), err)
+			queue, err := env.App.ModerationQueue(context.Background(), env.ModeratorA, app.QueueQuery{ConsultationID: &cons.ID})
+			if err != nil || len(queue.Items) != 1 {
+				t.Errorf("moderation queue: %d items (err %v), want 1", len(queue.Items), err)
 			}
 			// A different key is a different opinion.
 			other := decodeAs[receiptJSON](t, c.with("Idempotency-Key", "retry-3g-0002").post(opinionsPath(cons.ID), in), http.StatusCreated)

@@ -142,20 +142,28 @@ func (a *API) submitOpinion(c echo.Context) error {
 // publicOpinionJSON is an approved opinion as anyone may see it: no contact, and the
 // name only when the commenter agreed to show it.
 type publicOpinionJSON struct {
-	ID          int64     `json:"id"`
-	SectionID   *int64    `json:"section_id"`
-	Stance      string    `json:"stance"`
-	Body        string    `json:"body"`
-	Channel     string    `json:"channel"`
-	AuthorName  string    `json:"author_name,omitempty"`
-	Village     *unitRef  `json:"village,omitempty"`
-	SubmittedAt time.Time `json:"submitted_at"`
+	ID        int64  `json:"id"`
+	SectionID *int64 `json:"section_id"`
+	// Status is "approved", or "hidden" for an opinion a moderator removed after
+	// publication: its text is gone and RemovedReason says why.
+	Status        string    `json:"status"`
+	RemovedReason string    `json:"removed_reason,omitempty"`
+	Stance        string    `json:"stance"`
+	Body          string    `json:"body"`
+	Channel       string    `json:"channel"`
+	AuthorName    string    `json:"author_name,omitempty"`
+	Village       *unitRef  `json:"village,omitempty"`
+	SubmittedAt   time.Time `json:"submitted_at"`
 }
 
 func toPublicOpinion(o *domain.Opinion) publicOpinionJSON {
 	j := publicOpinionJSON{
-		ID: o.ID, SectionID: o.SectionID, Stance: string(o.Stance), Body: o.Body, Channel: string(o.Channel),
-		AuthorName: o.PublicName(), SubmittedAt: o.SubmittedAt.In(domain.Zone),
+		ID: o.ID, SectionID: o.SectionID, Status: string(o.Status), Stance: string(o.Stance), Body: o.BodyPublic,
+		Channel: string(o.Channel), AuthorName: o.PublicName(), SubmittedAt: o.SubmittedAt.In(domain.Zone),
+	}
+	if o.Status == domain.OpinionHidden {
+		j = publicOpinionJSON{ID: o.ID, SectionID: o.SectionID, Status: string(o.Status),
+			RemovedReason: string(o.RejectionReason), SubmittedAt: j.SubmittedAt}
 	}
 	if o.Village != nil {
 		j.Village = &unitRef{Code: o.Village.Code, Name: o.Village.Name}
@@ -196,17 +204,24 @@ func (a *API) listOpinions(c echo.Context) error {
 }
 
 type trackedJSON struct {
-	TrackingCode    string     `json:"tracking_code"`
-	ConsultationID  int64      `json:"consultation_id"`
-	Status          string     `json:"status"`
-	Stance          string     `json:"stance"`
-	Body            string     `json:"body"`
-	SectionID       *int64     `json:"section_id"`
-	SubmittedAt     time.Time  `json:"submitted_at"`
-	DecidedAt       *time.Time `json:"decided_at"`
-	RejectionReason *string    `json:"rejection_reason"`
-	RejectionText   *string    `json:"rejection_reason_text,omitempty"`
-	Response        any        `json:"response"`
+	TrackingCode    string      `json:"tracking_code"`
+	ConsultationID  int64       `json:"consultation_id"`
+	Status          string      `json:"status"`
+	Stance          string      `json:"stance"`
+	Body            string      `json:"body"`
+	SectionID       *int64      `json:"section_id"`
+	SubmittedAt     time.Time   `json:"submitted_at"`
+	DecidedAt       *time.Time  `json:"decided_at"`
+	RejectionReason *string     `json:"rejection_reason"`
+	RejectionText   *string     `json:"rejection_reason_text,omitempty"`
+	Appeal          *appealJSON `json:"appeal"`
+	Response        any         `json:"response"`
+}
+
+type appealJSON struct {
+	Text      string    `json:"text"`
+	CreatedAt time.Time `json:"created_at"`
+	Outcome   string    `json:"outcome"` // "" while waiting, "upheld" or "overturned"
 }
 
 func (a *API) trackOpinion(c echo.Context) error {
@@ -217,13 +232,16 @@ func (a *API) trackOpinion(c echo.Context) error {
 	o := t.Opinion
 	j := trackedJSON{
 		TrackingCode: o.TrackingCode, ConsultationID: o.ConsultationID, Status: string(o.Status), Stance: string(o.Stance),
-		Body: o.Body, SectionID: o.SectionID, SubmittedAt: o.SubmittedAt.In(domain.Zone),
+		Body: o.BodyPublic, SectionID: o.SectionID, SubmittedAt: o.SubmittedAt.In(domain.Zone),
+	}
+	if ap := t.Appeal; ap != nil {
+		j.Appeal = &appealJSON{Text: ap.Text, CreatedAt: ap.CreatedAt.In(domain.Zone), Outcome: ap.Outcome}
 	}
 	if o.DecidedAt != nil {
 		d := o.DecidedAt.In(domain.Zone)
 		j.DecidedAt = &d
 	}
-	if o.Status == domain.OpinionRejected {
+	if o.Status == domain.OpinionRejected || o.Status == domain.OpinionHidden {
 		r := string(o.RejectionReason)
 		text := httpx.T(c, "reason."+r)
 		j.RejectionReason, j.RejectionText = &r, &text
@@ -308,4 +326,32 @@ func (a *API) eraseMyData(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, receiptJSON{TrackingCode: o.TrackingCode, Status: string(o.Status)})
+}
+
+type appealRequest struct {
+	Text string `json:"text"`
+}
+
+func (a *API) appeal(c echo.Context) error {
+	var in appealRequest
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	ap, err := a.App.Appeal(c.Request().Context(), c.Param("code"), in.Text)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, appealJSON{Text: ap.Text, CreatedAt: ap.CreatedAt.In(domain.Zone), Outcome: ap.Outcome})
+}
+
+func (a *API) moderationStats(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	st, err := a.App.ModerationStats(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
 }

@@ -25,6 +25,7 @@ func serveOpenAPI(c echo.Context) error {
 type credentials struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+	OTP      string `json:"otp"` // the current TOTP code, for accounts with a second factor
 }
 
 func (a *API) createSession(c echo.Context) error {
@@ -32,7 +33,7 @@ func (a *API) createSession(c echo.Context) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
-	act, err := a.Login(c, in.Email, in.Password)
+	act, err := a.Login(c, in.Email, in.Password, in.OTP)
 	if err != nil {
 		return err
 	}
@@ -123,39 +124,74 @@ func (a *API) enterOffline(c echo.Context) error {
 // queueItemJSON is a pending opinion as a moderator sees it: the contact stays out even
 // here, since deciding on an opinion never needs it.
 type queueItemJSON struct {
-	ID             int64     `json:"id"`
-	ConsultationID int64     `json:"consultation_id"`
-	SectionID      *int64    `json:"section_id"`
-	SectionHeading string    `json:"section_heading,omitempty"`
-	Stance         string    `json:"stance"`
-	Body           string    `json:"body"`
-	Channel        string    `json:"channel"`
-	AuthorName     string    `json:"author_name,omitempty"`
-	ShowName       bool      `json:"show_name"`
-	Village        *unitRef  `json:"village,omitempty"`
-	SubmittedAt    time.Time `json:"submitted_at"`
-	Flags          []any     `json:"flags"`
+	ID             int64      `json:"id"`
+	ConsultationID int64      `json:"consultation_id"`
+	SectionID      *int64     `json:"section_id"`
+	SectionHeading string     `json:"section_heading,omitempty"`
+	Stance         string     `json:"stance"`
+	Body           string     `json:"body"`
+	Channel        string     `json:"channel"`
+	AuthorName     string     `json:"author_name,omitempty"`
+	ShowName       bool       `json:"show_name"`
+	Village        *unitRef   `json:"village,omitempty"`
+	SubmittedAt    time.Time  `json:"submitted_at"`
+	Status         string     `json:"status"` // pending; approved under post-moderation; rejected with an appeal
+	Appeal         *string    `json:"appeal,omitempty"`
+	Flags          []flagJSON `json:"flags"`
+	SimilarCount   int        `json:"similar_count"`
+	SimilarIDs     []int64    `json:"similar_ids"`
+}
+
+type flagJSON struct {
+	Kind   string `json:"kind"`
+	Detail string `json:"detail"`
+	Text   string `json:"text"` // the matched words
 }
 
 func (a *API) queue(c echo.Context) error {
-	var cid *int64
+	q := app.QueueQuery{Flag: c.QueryParam("flag")}
 	if s := c.QueryParam("consultation_id"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {
 			return domain.InvalidField("consultation_id", "validation.type")
 		}
-		cid = &id
+		q.ConsultationID = &id
 	}
-	list, err := a.App.ModerationQueue(c.Request().Context(), actor(c), cid)
+	switch q.Flag {
+	case "", "personal_data", "profanity", "link", "similar":
+	default:
+		return domain.InvalidField("flag", "validation.oneof", "personal_data profanity link similar")
+	}
+	if s := c.QueryParam("older_than_hours"); s != "" {
+		h, err := strconv.Atoi(s)
+		if err != nil || h < 0 {
+			return domain.InvalidField("older_than_hours", "validation.type")
+		}
+		q.OlderThan = time.Duration(h) * time.Hour
+	}
+	queue, err := a.App.ModerationQueue(c.Request().Context(), actor(c), q)
 	if err != nil {
 		return err
 	}
-	items := make([]queueItemJSON, 0, len(list))
-	for _, o := range list {
+	items := make([]queueItemJSON, 0, len(queue.Items))
+	for _, o := range queue.Items {
 		j := queueItemJSON{
 			ID: o.ID, ConsultationID: o.ConsultationID, SectionID: o.SectionID, Stance: string(o.Stance), Body: o.Body,
 			Channel: string(o.Channel), AuthorName: o.AuthorName, ShowName: o.ShowName,
-			SubmittedAt: o.SubmittedAt.In(domain.Zone), Flags: []any{},
+			SubmittedAt: o.SubmittedAt.In(domain.Zone), Status: string(o.Status), Flags: []flagJSON{},
+			SimilarCount: o.SimilarCount, SimilarIDs: o.SimilarIDs,
+		}
+		if j.SimilarIDs == nil {
+			j.SimilarIDs = []int64{}
+		}
+		if o.Appeal != nil {
+			j.Appeal = &o.Appeal.Text
+		}
+		for _, m := range o.Matches {
+			j.Flags = append(j.Flags, flagJSON{Kind: string(m.Kind), Detail: m.Detail, Text: o.Body[m.Start:m.End]})
+		}
+		if o.SimilarCount > 0 {
+			j.Flags = append(j.Flags, flagJSON{Kind: "similar", Detail: strconv.Itoa(o.SimilarCount)})
 		}
 		if o.Section != nil {
 			j.SectionHeading = o.Section.Heading

@@ -407,3 +407,16 @@ func (a *App) RevokeTokensOf(ctx context.Context, email string) (int64, error) {
 	n, err := a.Store.RevokeTokensOf(ctx, st.ID, a.Now())
 	return n, wrap(err)
 }
+
+// ResetSecondFactor turns off the second factor of an account the admin manages, for a staff
+// member who lost their phone; they log in with the password and can set it up again.
+func (a *App) ResetSecondFactor(ctx context.Context, actor *domain.Actor, staffID int64) error {
+	if _, err := a.manageableStaff(ctx, actor, staffID); err != nil {
+		return err
+	}
+	if err := a.Store.ResetTOTP(ctx, staffID); err != nil {
+		return wrap(err)
+	}
+	a.audit(ctx, actor, "totp.reset", "staff", staffID, homeUnit(actor), "")
+	return nil
+}

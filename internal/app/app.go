@@ -20,6 +20,7 @@ import (
 type App struct {
 	Store    *store.Store
 	Now      func() time.Time
+	BaseURL  string // the portal's public address, for links in e-mail (BASE_URL)
 	validate *validator.Validate
 }
 

@@ -20,15 +20,17 @@ type SectionInput struct {
 
 // NewConsultation is what an official enters to create a consultation.
 type NewConsultation struct {
-	Title    string         `json:"title" validate:"required,max=300"`
-	Kind     string         `json:"kind" validate:"required,oneof=huong_uoc quy_uoc plan policy budget other"`
-	Matter   string         `json:"matter" validate:"omitempty,oneof=decide consult"`
-	UnitCode string         `json:"unit_code" validate:"required,max=64"`
-	Summary  string         `json:"summary" validate:"max=3000"`
-	Text     string         `json:"text" validate:"max=200000"`
-	Sections []SectionInput `json:"sections" validate:"max=2000,dive"`
-	OpensAt  time.Time      `json:"opens_at" validate:"required"`
-	ClosesAt time.Time      `json:"closes_at" validate:"required"`
+	Title  string `json:"title" validate:"required,max=300"`
+	Kind   string `json:"kind" validate:"required,oneof=huong_uoc quy_uoc plan policy budget other"`
+	Matter string `json:"matter" validate:"omitempty,oneof=decide consult"`
+	// Moderation is "pre" (the default: opinions wait for a moderator) or "post".
+	Moderation string         `json:"moderation" validate:"omitempty,oneof=pre post"`
+	UnitCode   string         `json:"unit_code" validate:"required,max=64"`
+	Summary    string         `json:"summary" validate:"max=3000"`
+	Text       string         `json:"text" validate:"max=200000"`
+	Sections   []SectionInput `json:"sections" validate:"max=2000,dive"`
+	OpensAt    time.Time      `json:"opens_at" validate:"required"`
+	ClosesAt   time.Time      `json:"closes_at" validate:"required"`
 }
 
 // DefaultMatter is the legal class a kind usually has: village charters are decided by the
@@ -99,10 +101,14 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 		return nil, err
 	}
 	now := a.Now()
+	mode := domain.ModerationMode(in.Moderation)
+	if mode == "" {
+		mode = domain.PreModeration
+	}
 	c := &domain.Consultation{
 		UnitID: unit.ID, Kind: kind, Matter: matter, Title: in.Title, Summary: in.Summary,
 		SearchText: textnorm.Fold(in.Title + " " + in.Summary),
-		Status:     domain.StatusDraft, Version: 1,
+		Status:     domain.StatusDraft, Moderation: mode, Version: 1,
 		OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
 		Sections: sections,

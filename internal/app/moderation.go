@@ -2,30 +2,129 @@ package app
 
 import (
 	"context"
+	"time"
 
+	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
-// ModerationQueue lists the pending opinions in the actor's units, oldest first.
-func (a *App) ModerationQueue(ctx context.Context, actor *domain.Actor, consultationID *int64) ([]domain.Opinion, error) {
+// QueueQuery narrows the moderation queue.
+type QueueQuery struct {
+	ConsultationID *int64
+	Flag           string        // personal_data, profanity, link or similar
+	OlderThan      time.Duration // only items waiting longer than this
+}
+
+// QueueItem is an opinion waiting for a moderator, with what the automatic checks found.
+type QueueItem struct {
+	domain.Opinion
+	Matches      []detect.Match
+	SimilarCount int     // other opinions on the same consultation that read nearly the same
+	SimilarIDs   []int64 // the waiting ones among them, for a bulk decision
+}
+
+// Queue is the moderation queue with how much waits and since when.
+type Queue struct {
+	Items   []QueueItem
+	Waiting int64
+	Oldest  *time.Time
+}
+
+// ModerationQueue lists what waits in the actor's units, oldest first, with flags and groups
+// of near-identical texts.
+func (a *App) ModerationQueue(ctx context.Context, actor *domain.Actor, q QueueQuery) (*Queue, error) {
 	units, err := a.scope(ctx, actor, domain.PermModerate)
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.Store.PendingOpinions(ctx, store.QueueFilter{UnitIDs: units, ConsultationID: consultationID, Limit: 100})
-	return list, wrap(err)
+	f := store.QueueFilter{UnitIDs: units, ConsultationID: q.ConsultationID, Moderator: actor.StaffID, Limit: 100}
+	if q.Flag != "" && q.Flag != string(detect.Similar) {
+		f.Flag = q.Flag
+	}
+	if q.OlderThan > 0 {
+		before := a.Now().Add(-q.OlderThan)
+		f.SubmittedTo = &before
+	}
+	state, err := a.Store.WaitingState(ctx, store.QueueFilter{UnitIDs: units, Moderator: actor.StaffID})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	list, err := a.Store.PendingOpinions(ctx, f)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	out := &Queue{Waiting: state.Waiting, Oldest: state.Oldest}
+	for _, o := range list {
+		out.Items = append(out.Items, QueueItem{Opinion: o, Matches: detect.Scan(o.Body)})
+	}
+	if err := a.groupSimilar(ctx, out.Items); err != nil {
+		return nil, err
+	}
+	if q.Flag == string(detect.Similar) {
+		kept := out.Items[:0]
+		for _, it := range out.Items {
+			if it.SimilarCount > 0 {
+				kept = append(kept, it)
+			}
+		}
+		out.Items = kept
+	}
+	return out, nil
 }
 
-// Decision is a moderator's verdict on a pending opinion.
+// similarWindow bounds how many recent opinions of a consultation each waiting one is compared
+// with: campaign copies arrive together, so the recent past is where their twins are.
+const similarWindow = 2000
+
+// groupSimilar counts, for each queue item, the recent opinions of its consultation that read
+// nearly the same (diacritics ignored), and which of those are waiting too.
+func (a *App) groupSimilar(ctx context.Context, items []QueueItem) error {
+	byConsultation := map[int64][]int{}
+	for i := range items {
+		byConsultation[items[i].ConsultationID] = append(byConsultation[items[i].ConsultationID], i)
+	}
+	waiting := map[int64]bool{}
+	for _, it := range items {
+		waiting[it.ID] = true
+	}
+	for cid, idx := range byConsultation {
+		recent, err := a.Store.RecentBodies(ctx, cid, similarWindow)
+		if err != nil {
+			return wrap(err)
+		}
+		sets := make([][]uint64, len(recent))
+		for j, r := range recent {
+			sets[j] = detect.Shingles(r.Body)
+		}
+		for _, i := range idx {
+			mine := detect.Shingles(items[i].Body)
+			for j, r := range recent {
+				if r.ID == items[i].ID || detect.Similarity(mine, sets[j]) < detect.SimilarThreshold {
+					continue
+				}
+				items[i].SimilarCount++
+				if waiting[r.ID] {
+					items[i].SimilarIDs = append(items[i].SimilarIDs, r.ID)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Decision is a moderator's verdict: approve or reject what waits, or hide what was published.
 type Decision struct {
-	Decision string `json:"decision" validate:"required,oneof=approve reject"`
-	Reason   string `json:"reason" validate:"required_if=Decision reject,omitempty,oneof=spam offensive off_topic personal_data duplicate other"`
+	Decision string `json:"decision" validate:"required,oneof=approve reject hide"`
+	Reason   string `json:"reason" validate:"required_unless=Decision approve,omitempty,oneof=spam offensive off_topic personal_data duplicate other"`
 	Note     string `json:"note" validate:"required_if=Reason other,max=1000"`
 }
 
-// Moderate approves or rejects a pending opinion and logs the decision.
+// Moderate applies a moderator's decision and logs it. What a decision means depends on where
+// the opinion stands: a pending opinion is approved or rejected; one published under
+// post-moderation is confirmed or hidden; a published one can be hidden with a reason; a
+// rejected one under appeal is decided again, by someone other than who rejected it.
 func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64, d Decision) (*domain.Opinion, error) {
 	d.Note = textnorm.CleanText(d.Note)
 	if err := a.check(d); err != nil {
@@ -42,19 +141,94 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	if err := a.authorize(ctx, actor, domain.PermModerate, c.UnitID); err != nil {
 		return nil, err
 	}
-	if o.Status != domain.OpinionPending {
+	now := a.Now()
+	t := store.Transition{
+		OpinionID: o.ID, From: o.Status, Reason: domain.RejectReason(d.Reason), Note: d.Note,
+		ActorID: &actor.StaffID, Now: now, Seconds: int64(now.Sub(o.SubmittedAt).Seconds()),
+	}
+	switch {
+	case o.Status == domain.OpinionPending && d.Decision != "hide":
+		t.To = map[string]domain.OpinionStatus{"approve": domain.OpinionApproved, "reject": domain.OpinionRejected}[d.Decision]
+	case o.Status == domain.OpinionApproved && o.ReviewedAt == nil && d.Decision == "approve":
+		t.To = domain.OpinionApproved // post-moderation: reviewed and kept
+	case o.Status == domain.OpinionApproved && (d.Decision == "hide" || (o.ReviewedAt == nil && d.Decision == "reject")):
+		t.To = domain.OpinionHidden
+	case o.Status == domain.OpinionRejected && d.Decision != "hide":
+		appeal, err := a.Store.AppealOf(ctx, o.ID)
+		if err != nil || appeal.DecidedAt != nil {
+			return nil, domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
+		}
+		rejecter, err := a.Store.LastRejecter(ctx, o.ID)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		if rejecter == actor.StaffID {
+			return nil, domain.Errorf(domain.CodeForbidden, "error.appeal_other_moderator")
+		}
+		t.To, t.Appeal = domain.OpinionApproved, "overturned"
+		if d.Decision == "reject" {
+			t.To, t.Appeal = domain.OpinionRejected, "upheld"
+		}
+	default:
 		return nil, domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 	}
-	to, reason := domain.OpinionApproved, domain.RejectReason("")
-	if d.Decision == "reject" {
-		to, reason = domain.OpinionRejected, domain.RejectReason(d.Reason)
-	}
-	if err := a.Store.Decide(ctx, o.ID, o.Status, to, reason, d.Note, &actor.StaffID); err != nil {
+	if err := a.Store.Apply(ctx, t); err != nil {
 		return nil, wrap(err)
 	}
-	a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, string(reason))
+	a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, d.Reason)
 	o, err = a.Store.OpinionByID(ctx, opinionID)
 	return o, wrap(err)
+}
+
+// BulkModerate applies one decision to several opinions (a group of copies of one campaign
+// text), each checked and logged on its own; it returns how many were decided.
+func (a *App) BulkModerate(ctx context.Context, actor *domain.Actor, ids []int64, d Decision) (int, error) {
+	if len(ids) == 0 || len(ids) > 500 {
+		return 0, domain.InvalidField("ids", "validation.bulk_count")
+	}
+	done := 0
+	for _, id := range ids {
+		if _, err := a.Moderate(ctx, actor, id, d); err != nil {
+			if domain.IsCode(err, domain.CodeConflict) {
+				continue // someone decided it meanwhile
+			}
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}
+
+// Appeal lets a rejected author ask once, with a short text, for another look.
+func (a *App) Appeal(ctx context.Context, typed, text string) (*domain.Appeal, error) {
+	o, _, err := a.byCode(ctx, typed)
+	if err != nil {
+		return nil, err
+	}
+	text = textnorm.CleanText(text)
+	switch n := textnorm.Length(text); {
+	case n < 2:
+		return nil, domain.InvalidField("text", "validation.required")
+	case n > domain.MaxAppeal:
+		return nil, domain.InvalidField("text", "validation.max", domain.MaxAppeal)
+	}
+	if o.Status != domain.OpinionRejected {
+		return nil, domain.Errorf(domain.CodeConflict, "error.appeal_not_rejected")
+	}
+	ap := &domain.Appeal{OpinionID: o.ID, Text: text, CreatedAt: a.Now()}
+	if err := a.Store.CreateAppeal(ctx, ap); err != nil {
+		return nil, wrap(err)
+	}
+	return ap, nil
+}
+
+// ModerationStats returns the public moderation figures of a published consultation.
+func (a *App) ModerationStats(ctx context.Context, consultationID int64) (*domain.ModerationStats, error) {
+	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+		return nil, err
+	}
+	st, err := a.Store.ModerationStats(ctx, consultationID)
+	return st, wrap(err)
 }
 
 // ModerationLog lists the decisions about one opinion, for staff who oversee its unit.

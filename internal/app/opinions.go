@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/store"
@@ -102,6 +104,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 
 	o := &domain.Opinion{
 		ConsultationID: c.ID, SectionID: in.SectionID, Stance: domain.Stance(in.Stance), Body: in.Body,
+		BodyPublic: detect.Mask(in.Body), Flags: flagsOf(in.Body),
 		Channel: domain.Channel(in.Channel), VillageID: villageID,
 		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
 		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
@@ -119,6 +122,10 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	}
 	if actor != nil {
 		o.EnteredBy = &actor.StaffID
+	}
+	if c.Moderation == domain.PostModeration {
+		// Published at once; it stays in the queue until a moderator has reviewed it.
+		o.Status = domain.OpinionApproved
 	}
 	stored, created, err := a.Store.InsertOpinion(ctx, o, consents)
 	if err != nil {
@@ -175,6 +182,7 @@ type TrackedOpinion struct {
 	Opinion      *domain.Opinion
 	Consultation *domain.Consultation
 	Section      *domain.Section
+	Appeal       *domain.Appeal // the author's appeal, if they made one
 }
 
 // Track looks up an opinion by the tracking code as the commenter typed it.
@@ -192,6 +200,9 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 		return nil, wrap(err)
 	}
 	t := &TrackedOpinion{Opinion: o, Consultation: c}
+	if ap, err := a.Store.AppealOf(ctx, o.ID); err == nil {
+		t.Appeal = ap
+	}
 	if o.SectionID != nil {
 		for i := range c.Sections {
 			if c.Sections[i].ID == *o.SectionID {
@@ -239,4 +250,15 @@ func requestHash(consultationID int64, in NewOpinion) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// flagsOf lists the kinds of automatic flags a text raises, for filtering the queue.
+func flagsOf(body string) string {
+	var kinds []string
+	for _, m := range detect.Scan(body) {
+		if !slices.Contains(kinds, string(m.Kind)) {
+			kinds = append(kinds, string(m.Kind))
+		}
+	}
+	return strings.Join(kinds, ",")
 }

@@ -22,6 +22,9 @@ func (a *App) WithdrawOpinion(ctx context.Context, typed string) (*domain.Opinio
 	if c.PhaseAt(a.Now()) != domain.PhaseOpen {
 		return nil, domain.Errorf(domain.CodeConflict, "error.withdraw_closed")
 	}
+	if o.Status != domain.OpinionPending && o.Status != domain.OpinionApproved {
+		return nil, domain.Errorf(domain.CodeConflict, "error.withdraw_decided")
+	}
 	if err := a.Store.Withdraw(ctx, o.ID, o.Status, a.Now()); err != nil {
 		return nil, wrap(err)
 	}

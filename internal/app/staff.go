@@ -46,7 +46,8 @@ func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, erro
 }
 
 // Login checks an e-mail and password and returns the actor. Unknown e-mails take as long
-// as wrong passwords, so the answer does not reveal which accounts exist.
+// as wrong passwords, so the answer does not reveal which accounts exist. For an account
+// with a second factor on, a right password returns the actor with ErrCodeNeeded.
 func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor, error) {
 	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
@@ -64,6 +65,10 @@ func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor,
 	if err != nil || !ok || st.DisabledAt != nil {
 		a.audit(ctx, actor, "login.failed", "staff", st.ID, homeUnit(actor), "")
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
+	}
+	if st.TOTPEnabled != nil {
+		// Right password, but a code is needed as well: no login yet (see totp.go).
+		return actor, ErrCodeNeeded
 	}
 	a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), "")
 	return actor, nil

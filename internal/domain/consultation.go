@@ -34,6 +34,16 @@ const (
 	MatterConsult Matter = "consult"
 )
 
+// ModerationMode says whether opinions wait for a moderator before they are published.
+type ModerationMode string
+
+// Moderation modes: pre-moderation is the default; post-moderation publishes at once and a
+// moderator reviews afterwards.
+const (
+	PreModeration  ModerationMode = "pre"
+	PostModeration ModerationMode = "post"
+)
+
 // Status of a consultation.
 type Status string
 
@@ -68,6 +78,7 @@ type Consultation struct {
 	Summary     string           `gorm:"column:summary"`
 	SearchText  string           `gorm:"column:search_text"`
 	Status      Status           `gorm:"column:status"`
+	Moderation  ModerationMode   `gorm:"column:moderation"`
 	Version     int              `gorm:"column:version"`
 	OpensAt     time.Time        `gorm:"column:opens_at"`
 	ClosesAt    time.Time        `gorm:"column:closes_at"`

@@ -44,6 +44,9 @@ const (
 	OpinionRejected OpinionStatus = "rejected"
 	// OpinionWithdrawn is an opinion its author took back while the consultation was open.
 	OpinionWithdrawn OpinionStatus = "withdrawn"
+	// OpinionHidden is an opinion a moderator removed after it was published; a marker with
+	// the reason stays in its place.
+	OpinionHidden OpinionStatus = "hidden"
 )
 
 // RejectReason is one of the fixed reasons shown to a rejected author.
@@ -86,6 +89,10 @@ type Opinion struct {
 	SectionID       *int64        `gorm:"column:section_id"`
 	Stance          Stance        `gorm:"column:stance"`
 	Body            string        `gorm:"column:body"`
+	BodyPublic      string        `gorm:"column:body_public"`
+	Flags           string        `gorm:"column:flags"`
+	ReviewedAt      *time.Time    `gorm:"column:reviewed_at"`
+	DecisionSeconds *int64        `gorm:"column:decision_seconds"`
 	Channel         Channel       `gorm:"column:channel"`
 	VillageID       *int64        `gorm:"column:village_id"`
 	AuthorName      string        `gorm:"column:author_name"`
@@ -107,6 +114,7 @@ type Opinion struct {
 	ConsultationTitle string `gorm:"->;column:consultation_title"`
 
 	Village *Unit    `gorm:"-"`
+	Appeal  *Appeal  `gorm:"-"` // an open appeal, in the moderation queue
 	Section *Section `gorm:"-"`
 }
 
@@ -195,4 +203,35 @@ type UnitCount struct {
 	Code  string
 	Name  string
 	Total int
+}
+
+// Appeal is a rejected author's one request to look again.
+type Appeal struct {
+	ID        int64      `gorm:"column:id;primaryKey"`
+	OpinionID int64      `gorm:"column:opinion_id"`
+	Text      string     `gorm:"column:text"`
+	CreatedAt time.Time  `gorm:"column:created_at"`
+	DecidedAt *time.Time `gorm:"column:decided_at"`
+	DecidedBy *int64     `gorm:"column:decided_by"`
+	Outcome   string     `gorm:"column:outcome"` // "", "upheld" or "overturned"
+}
+
+// TableName names the table for the store.
+func (Appeal) TableName() string { return "appeals" }
+
+// MaxAppeal bounds an appeal's text: a short reason, not a second opinion.
+const MaxAppeal = 1000
+
+// ModerationStats are the public figures that let residents judge the moderation.
+type ModerationStats struct {
+	Received              int                  `json:"received"`
+	Pending               int                  `json:"pending"`
+	Approved              int                  `json:"approved"`
+	Rejected              int                  `json:"rejected"`
+	RejectedBy            map[RejectReason]int `json:"rejected_by_reason"`
+	Hidden                int                  `json:"hidden"`
+	Withdrawn             int                  `json:"withdrawn"`
+	Appealed              int                  `json:"appealed"`
+	Overturned            int                  `json:"overturned"`
+	MedianDecisionSeconds *int64               `json:"median_decision_seconds"`
 }

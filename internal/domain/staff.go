@@ -34,6 +34,7 @@ type Staff struct {
 	PasswordHash string     `gorm:"column:password_hash"`
 	TOTPSecret   string     `gorm:"column:totp_secret"`
 	TOTPEnabled  *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep int64      `gorm:"column:totp_last_step"` // last accepted time step, against replay
 	CreatedAt    time.Time  `gorm:"column:created_at"`
 	DisabledAt   *time.Time `gorm:"column:disabled_at"`
 }

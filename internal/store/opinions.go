@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -66,7 +67,8 @@ type SectionFilter struct {
 // ApprovedOpinions returns a page of approved opinions of a consultation, newest first,
 // and whether another page follows.
 func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f SectionFilter, page, perPage int) ([]domain.Opinion, bool, error) {
-	q := s.conn(ctx).Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved)
+	// Hidden opinions stay in the list as markers, so nothing disappears silently.
+	q := s.conn(ctx).Where("consultation_id = ? AND status IN ?", consultationID, publicStatuses)
 	switch {
 	case f.SectionID != nil:
 		q = q.Where("section_id = ?", *f.SectionID)
@@ -95,9 +97,9 @@ func (s *Store) LatestApproved(ctx context.Context, consultationID int64, n int)
 	err := s.conn(ctx).Raw(`
 		SELECT * FROM (
 			SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.section_id ORDER BY o.submitted_at DESC, o.id DESC) AS rn
-			FROM opinions o WHERE o.consultation_id = ? AND o.status = ?
+			FROM opinions o WHERE o.consultation_id = ? AND o.status IN ?
 		) ranked WHERE rn <= ? ORDER BY submitted_at DESC, id DESC`,
-		consultationID, domain.OpinionApproved, n).Scan(&list).Error
+		consultationID, publicStatuses, n).Scan(&list).Error
 	if err != nil {
 		return nil, err
 	}
@@ -168,26 +170,37 @@ func (s *Store) Summary(ctx context.Context, consultationID int64) (*domain.Summ
 	return sum, err
 }
 
-// QueueFilter selects pending opinions for moderation.
+// publicStatuses are shown in public lists: approved opinions, and markers of hidden ones.
+var publicStatuses = []domain.OpinionStatus{domain.OpinionApproved, domain.OpinionHidden}
+
+// QueueFilter selects the opinions that wait for a moderator.
 type QueueFilter struct {
 	UnitIDs        []int64 // consultations of these units only
 	ConsultationID *int64
-	Limit          int
+	Flag           string     // only opinions with this automatic flag
+	SubmittedTo    *time.Time // only opinions submitted before this (older than an age)
+	// Moderator is left out of appeals against their own rejection: a different moderator decides.
+	Moderator int64
+	Limit     int
 }
 
-// PendingOpinions lists pending opinions, oldest first, with their sections and villages.
+// waitingSQL is what a moderator must look at: pending opinions, opinions published under
+// post-moderation and not yet reviewed, and rejected opinions with an open appeal.
+const waitingSQL = `(opinions.status = 'pending'
+	OR (opinions.status = 'approved' AND opinions.reviewed_at IS NULL)
+	OR (opinions.status = 'rejected' AND EXISTS (SELECT 1 FROM appeals a WHERE a.opinion_id = opinions.id AND a.decided_at IS NULL)))`
+
+// PendingOpinions lists what waits for moderation, oldest first, with sections and villages.
 func (s *Store) PendingOpinions(ctx context.Context, f QueueFilter) ([]domain.Opinion, error) {
-	q := s.conn(ctx).Model(&domain.Opinion{}).Select("opinions.*, c.title AS consultation_title").
-		Joins("JOIN consultations c ON c.id = opinions.consultation_id").
-		Where("opinions.status = ? AND c.unit_id IN ?", domain.OpinionPending, f.UnitIDs)
-	if f.ConsultationID != nil {
-		q = q.Where("opinions.consultation_id = ?", *f.ConsultationID)
-	}
+	q := s.waiting(ctx, f).Select("opinions.*, c.title AS consultation_title")
 	if f.Limit <= 0 {
 		f.Limit = 50
 	}
 	var list []domain.Opinion
 	if err := q.Order("opinions.submitted_at, opinions.id").Limit(f.Limit).Find(&list).Error; err != nil {
+		return nil, err
+	}
+	if err := s.attachAppeals(ctx, list); err != nil {
 		return nil, err
 	}
 	var sectionIDs []int64
@@ -212,26 +225,6 @@ func (s *Store) PendingOpinions(ctx context.Context, f QueueFilter) ([]domain.Op
 		}
 	}
 	return list, s.attachVillages(ctx, list)
-}
-
-// Decide moves an opinion from one moderation status to another and appends the decision to
-// the moderation log, in one transaction. A conflict means someone decided first.
-func (s *Store) Decide(ctx context.Context, opinionID int64, from, to domain.OpinionStatus, reason domain.RejectReason, note string, actorID *int64) error {
-	now := time.Now().UTC()
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
-			Updates(map[string]any{"status": to, "rejection_reason": reason, "decided_at": now})
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
-		}
-		return tx.conn(ctx).Create(&domain.ModerationEvent{
-			OpinionID: opinionID, ActorID: actorID, FromStatus: from, ToStatus: to,
-			Reason: string(reason), Note: note, CreatedAt: now,
-		}).Error
-	})
 }
 
 // ModerationEvents lists the decisions about an opinion, oldest first, with the moderators' names.
@@ -319,4 +312,233 @@ type LogEntry struct {
 	domain.ModerationEvent `gorm:"embedded"`
 	ConsultationID         int64  `gorm:"column:consultation_id"`
 	ConsultationTitle      string `gorm:"column:consultation_title"`
+}
+
+func (s *Store) waiting(ctx context.Context, f QueueFilter) *gorm.DB {
+	q := s.conn(ctx).Model(&domain.Opinion{}).
+		Joins("JOIN consultations c ON c.id = opinions.consultation_id").
+		Where("c.unit_id IN ?", f.UnitIDs).Where(waitingSQL).
+		Where(`NOT (opinions.status = 'rejected' AND EXISTS (SELECT 1 FROM moderation_events e
+			WHERE e.opinion_id = opinions.id AND e.to_status = 'rejected' AND e.actor_id = ?))`, f.Moderator)
+	if f.ConsultationID != nil {
+		q = q.Where("opinions.consultation_id = ?", *f.ConsultationID)
+	}
+	if f.Flag != "" {
+		q = q.Where("(',' || opinions.flags || ',') LIKE ?", "%,"+f.Flag+",%")
+	}
+	if f.SubmittedTo != nil {
+		q = q.Where("opinions.submitted_at < ?", f.SubmittedTo.UTC())
+	}
+	return q
+}
+
+// QueueState is how much waits and since when, for the queue page and the daily e-mail.
+type QueueState struct {
+	Waiting int64
+	Oldest  *time.Time
+}
+
+// WaitingState counts what waits for moderation in the filter's scope.
+func (s *Store) WaitingState(ctx context.Context, f QueueFilter) (QueueState, error) {
+	var st QueueState
+	if err := s.waiting(ctx, f).Count(&st.Waiting).Error; err != nil || st.Waiting == 0 {
+		return st, err
+	}
+	var oldest domain.Opinion
+	err := s.waiting(ctx, f).Select("opinions.submitted_at").Order("opinions.submitted_at").Limit(1).Take(&oldest).Error
+	st.Oldest = &oldest.SubmittedAt
+	return st, err
+}
+
+func (s *Store) attachAppeals(ctx context.Context, list []domain.Opinion) error {
+	var ids []int64
+	for _, o := range list {
+		if o.Status == domain.OpinionRejected {
+			ids = append(ids, o.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var appeals []domain.Appeal
+	if err := s.conn(ctx).Where("opinion_id IN ? AND decided_at IS NULL", ids).Find(&appeals).Error; err != nil {
+		return err
+	}
+	by := map[int64]*domain.Appeal{}
+	for i := range appeals {
+		by[appeals[i].OpinionID] = &appeals[i]
+	}
+	for i := range list {
+		list[i].Appeal = by[list[i].ID]
+	}
+	return nil
+}
+
+// Transition is one moderation decision to store.
+type Transition struct {
+	OpinionID int64
+	From, To  domain.OpinionStatus
+	Reason    domain.RejectReason
+	Note      string
+	ActorID   *int64
+	Now       time.Time
+	// Seconds since submission; kept only for the opinion's first decision.
+	Seconds int64
+	// Appeal, when set, is the outcome of the open appeal this decision settles.
+	Appeal string
+}
+
+// Apply stores a moderation decision and appends it to the log, in one transaction. A
+// conflict means someone decided first.
+func (s *Store) Apply(ctx context.Context, t Transition) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		set := map[string]any{
+			"status": t.To, "decided_at": t.Now, "reviewed_at": t.Now,
+			"decision_seconds": gorm.Expr("COALESCE(decision_seconds, ?)", t.Seconds),
+		}
+		if t.To == domain.OpinionRejected || t.To == domain.OpinionHidden {
+			set["rejection_reason"] = t.Reason
+		} else {
+			set["rejection_reason"] = ""
+		}
+		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", t.OpinionID, t.From).Updates(set)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
+		}
+		if t.Appeal != "" {
+			res := tx.conn(ctx).Model(&domain.Appeal{}).Where("opinion_id = ? AND decided_at IS NULL", t.OpinionID).
+				Updates(map[string]any{"decided_at": t.Now, "decided_by": t.ActorID, "outcome": t.Appeal})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
+			}
+		}
+		return tx.conn(ctx).Create(&domain.ModerationEvent{
+			OpinionID: t.OpinionID, ActorID: t.ActorID, FromStatus: t.From, ToStatus: t.To,
+			Reason: string(t.Reason), Note: t.Note, CreatedAt: t.Now,
+		}).Error
+	})
+}
+
+// CreateAppeal records a rejected author's appeal; a second one is a conflict.
+func (s *Store) CreateAppeal(ctx context.Context, a *domain.Appeal) error {
+	var n int64
+	if err := s.conn(ctx).Model(&domain.Appeal{}).Where("opinion_id = ?", a.OpinionID).Count(&n).Error; err != nil {
+		return err
+	}
+	if n > 0 {
+		return domain.Errorf(domain.CodeConflict, "error.appeal_once")
+	}
+	return s.conn(ctx).Create(a).Error
+}
+
+// AppealOf returns the appeal of an opinion, if any.
+func (s *Store) AppealOf(ctx context.Context, opinionID int64) (*domain.Appeal, error) {
+	var a domain.Appeal
+	err := s.conn(ctx).Where("opinion_id = ?", opinionID).Take(&a).Error
+	return &a, notFound(err)
+}
+
+// LastRejecter returns who last rejected an opinion, or 0.
+func (s *Store) LastRejecter(ctx context.Context, opinionID int64) (int64, error) {
+	var ev domain.ModerationEvent
+	err := s.conn(ctx).Where("opinion_id = ? AND to_status = ?", opinionID, domain.OpinionRejected).
+		Order("id DESC").Limit(1).Take(&ev).Error
+	if err != nil {
+		if notFound(err) == domain.ErrNotFound {
+			return 0, nil
+		}
+		return 0, err
+	}
+	if ev.ActorID == nil {
+		return 0, nil
+	}
+	return *ev.ActorID, nil
+}
+
+// ModerationStats computes the public moderation figures of a consultation.
+func (s *Store) ModerationStats(ctx context.Context, consultationID int64) (*domain.ModerationStats, error) {
+	st := &domain.ModerationStats{RejectedBy: map[domain.RejectReason]int{}}
+	var rows []struct {
+		Status domain.OpinionStatus
+		Reason domain.RejectReason
+		N      int
+	}
+	err := s.conn(ctx).Model(&domain.Opinion{}).Select("status, rejection_reason AS reason, COUNT(*) AS n").
+		Where("consultation_id = ?", consultationID).Group("status, rejection_reason").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		st.Received += r.N
+		switch r.Status {
+		case domain.OpinionPending:
+			st.Pending += r.N
+		case domain.OpinionApproved:
+			st.Approved += r.N
+		case domain.OpinionRejected:
+			st.Rejected += r.N
+			st.RejectedBy[r.Reason] += r.N
+		case domain.OpinionHidden:
+			st.Hidden += r.N
+		case domain.OpinionWithdrawn:
+			st.Withdrawn += r.N
+		}
+	}
+	var appeals []struct {
+		Outcome string
+		N       int
+	}
+	err = s.conn(ctx).Model(&domain.Appeal{}).Select("appeals.outcome AS outcome, COUNT(*) AS n").
+		Joins("JOIN opinions o ON o.id = appeals.opinion_id").Where("o.consultation_id = ?", consultationID).
+		Group("appeals.outcome").Scan(&appeals).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range appeals {
+		st.Appealed += a.N
+		if a.Outcome == "overturned" {
+			st.Overturned += a.N
+		}
+	}
+	// The median by offset into the ordered column: the same query on both databases, and
+	// an index range scan rather than loading every duration.
+	var decided int64
+	base := s.conn(ctx).Model(&domain.Opinion{}).Where("consultation_id = ? AND decision_seconds IS NOT NULL", consultationID)
+	if err := base.Count(&decided).Error; err != nil || decided == 0 {
+		return st, err
+	}
+	var mid []int64
+	err = s.conn(ctx).Model(&domain.Opinion{}).Where("consultation_id = ? AND decision_seconds IS NOT NULL", consultationID).
+		Order("decision_seconds").Offset(int((decided-1)/2)).Limit(2-int(decided%2)).Pluck("decision_seconds", &mid).Error
+	if err != nil || len(mid) == 0 {
+		return st, err
+	}
+	var sum int64
+	for _, m := range mid {
+		sum += m
+	}
+	median := sum / int64(len(mid))
+	st.MedianDecisionSeconds = &median
+	return st, nil
+}
+
+// BodyRef is an opinion's id and original text, for comparing texts.
+type BodyRef struct {
+	ID   int64
+	Body string
+}
+
+// RecentBodies returns the newest opinions of a consultation (any status but withdrawn).
+func (s *Store) RecentBodies(ctx context.Context, consultationID int64, limit int) ([]BodyRef, error) {
+	var list []BodyRef
+	err := s.conn(ctx).Model(&domain.Opinion{}).Select("id, body").
+		Where("consultation_id = ? AND status <> ?", consultationID, domain.OpinionWithdrawn).
+		Order("id DESC").Limit(limit).Scan(&list).Error
+	return list, err
 }

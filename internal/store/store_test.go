@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
@@ -22,7 +23,8 @@ func TestLogsAreAppendOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Decide(ctx, r.Opinion.ID, domain.OpinionPending, domain.OpinionApproved, "", "", &f.ModeratorA.StaffID); err != nil {
+		if err := st.Apply(ctx, store.Transition{OpinionID: r.Opinion.ID, From: domain.OpinionPending, To: domain.OpinionApproved,
+			ActorID: &f.ModeratorA.StaffID, Now: time.Now()}); err != nil {
 			t.Fatal(err)
 		}
 		db := st.SQLDB()
@@ -74,12 +76,12 @@ func TestConcurrentRetriesStoreOneOpinion(t *testing.T) {
 				t.Fatalf("submission %d got %s, first got %s", i, codes[i], codes[0])
 			}
 		}
-		queue, err := f.App.ModerationQueue(ctx, f.ModeratorA, &c.ID)
+		queue, err := f.App.ModerationQueue(ctx, f.ModeratorA, app.QueueQuery{ConsultationID: &c.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(queue) != 1 {
-			t.Fatalf("%d opinions stored, want 1", len(queue))
+		if len(queue.Items) != 1 {
+			t.Fatalf("%d opinions stored, want 1", len(queue.Items))
 		}
 	})
 }

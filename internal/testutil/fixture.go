@@ -115,3 +115,18 @@ func Section(t testing.TB, c *domain.Consultation, path string) *domain.Section 
 	t.Fatalf("no section %q", path)
 	return nil
 }
+
+// AddStaff creates one more account with a role over a unit, and returns its actor.
+func AddStaff(t testing.TB, f *Fixture, email, role, unit string) *domain.Actor {
+	t.Helper()
+	ctx := context.Background()
+	st, err := f.App.CreateStaff(ctx, app.NewStaff{Email: email, Name: "Cán bộ " + email, Role: role, UnitCode: unit, Password: Password})
+	if err != nil {
+		t.Fatalf("staff %s: %v", email, err)
+	}
+	a, err := f.App.ActorByID(ctx, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

@@ -29,10 +29,20 @@ type Env struct {
 // StartServer serves the real HTTP stack (middleware, sessions, CSRF, templates) on st.
 func StartServer(t testing.TB, st *store.Store) *Env {
 	t.Helper()
+	return StartServerWith(t, st, nil)
+}
+
+// StartServerWith is StartServer with the configuration changed by configure first (rate
+// limits, proxies, cookies…); configure may be nil.
+func StartServerWith(t testing.TB, st *store.Store, configure func(*config.Config)) *Env {
+	t.Helper()
 	// Request lines would drown the test output; warnings and errors still show.
 	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	f := Seed(t, st)
 	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", ShutdownTimeout: 0}
+	if configure != nil {
+		configure(&cfg)
+	}
 	srv, err := web.New(cfg, f.App)
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
@@ -122,8 +132,8 @@ func (b *Browser) Submit(formPage, action string, values url.Values) *Response {
 func (b *Browser) Login(email string) {
 	b.t.Helper()
 	res := b.Submit("/login", "/login", url.Values{"email": {email}, "password": {Password}})
-	if res.Status != http.StatusSeeOther {
-		b.t.Fatalf("login %s: status %d", email, res.Status)
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/staff") {
+		b.t.Fatalf("login %s: status %d, sent to %q", email, res.Status, res.Header.Get("Location"))
 	}
 }
 

@@ -212,3 +212,9 @@ func (s *Server) revokeToken(c echo.Context) error {
 		return s.app.RevokeToken(c.Request().Context(), httpx.Actor(c), id, tokenID)
 	}, "flash.token_revoked")
 }
+
+func (s *Server) resetSecondFactor(c echo.Context) error {
+	return s.staffAction(c, func(id int64) error {
+		return s.app.ResetSecondFactor(c.Request().Context(), httpx.Actor(c), id)
+	}, "flash.totp_reset")
+}

@@ -115,6 +115,21 @@ func TestStaffAdministration(t *testing.T) {
 		if got := official.Get(detail).Status; got != http.StatusForbidden {
 			t.Fatalf("official opened an account page: %d", got)
 		}
+		// A staff member who lost their phone: the admin turns the second factor off.
+		emID := mustID(t, strings.TrimPrefix(detail, "/staff/admin/staff/"))
+		if _, err := st.SetPendingTOTPSecret(context.Background(), emID, "JBSWY3DPEHPK3PXP"); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := st.EnableTOTP(context.Background(), emID, "JBSWY3DPEHPK3PXP", 1, time.Now()); err != nil || !ok {
+			t.Fatalf("enable totp: %v %v", ok, err)
+		}
+		mustContain(t, admin.Get(detail).Body, "Tắt xác thực hai lớp")
+		if res := admin.Submit(detail, detail+"/totp/reset", url.Values{}); res.Status != http.StatusSeeOther {
+			t.Fatalf("reset totp: %d", res.Status)
+		}
+		if got, _ := st.StaffByEmail(context.Background(), "em@example.vn"); got.TOTPEnabled != nil || got.TOTPSecret != "" {
+			t.Fatalf("second factor still on: %+v", got)
+		}
 		audit := admin.Get("/staff/audit")
 		mustContain(t, audit.Body, "Tạo tài khoản cán bộ", "Thêm vai trò", "Khóa tài khoản", "127.0.0.1")
 	})

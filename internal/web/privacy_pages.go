@@ -113,3 +113,10 @@ func (s *Server) moderationLog(c echo.Context) error {
 	}
 	return s.views.render(c, http.StatusOK, "moderation_log", s.view(c, "modlog.title", d))
 }
+
+func (s *Server) appeal(c echo.Context) error {
+	if _, err := s.app.Appeal(c.Request().Context(), c.Param("code"), c.FormValue("text")); err != nil {
+		return s.trackError(c, err)
+	}
+	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(c.Param("code"))+"?done=appealed")
+}

@@ -52,6 +52,7 @@ type consultationData struct {
 	Summary *domain.Summary
 	Latest  map[int64][]domain.Opinion
 	Blocks  []sectionBlock
+	Stats   *domain.ModerationStats
 }
 
 // sectionBlock is a chapter, a preamble, or an article shown together with its clauses, so
@@ -91,6 +92,9 @@ func (s *Server) showConsultation(c echo.Context) error {
 	if d.Latest, err = s.app.LatestOpinions(ctx, id, 3); err != nil {
 		return err
 	}
+	if d.Stats, err = s.app.Store.ModerationStats(ctx, id); err != nil {
+		return err
+	}
 	v := s.view(c, "", d)
 	v.Title = cons.Title
 	return s.views.render(c, http.StatusOK, "consultation", v)
@@ -103,6 +107,9 @@ type opinionsData struct {
 	Items   []domain.Opinion
 	Page    int
 	More    bool
+	// CanHide shows moderators a hide button on each opinion; the app still checks the unit.
+	CanHide bool
+	Reasons []domain.RejectReason
 }
 
 func (s *Server) listOpinions(c echo.Context) error {
@@ -115,7 +122,8 @@ func (s *Server) listOpinions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := opinionsData{C: cons, Page: queryInt(c, "page", 1)}
+	d := opinionsData{C: cons, Page: queryInt(c, "page", 1), Reasons: domain.RejectReasons}
+	d.CanHide = httpx.Actor(c).HasAny(domain.PermModerate)
 	var f store.SectionFilter
 	switch sec := c.QueryParam("section"); sec {
 	case "":

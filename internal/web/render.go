@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
 	"github.com/gopy-vn/gopy/internal/i18n"
@@ -58,9 +59,11 @@ func newRenderer(views fs.FS, assets *assets) (*renderer, error) {
 			}
 			return s
 		},
-		"add":     func(a, b int) int { return a + b },
-		"lastDay": func(c *domain.Consultation) time.Time { return c.LastDay() },
-		"list":    func(items ...string) []string { return items },
+		"add":       func(a, b int) int { return a + b },
+		"lastDay":   func(c *domain.Consultation) time.Time { return c.LastDay() },
+		"list":      func(items ...string) []string { return items },
+		"highlight": highlight,
+		"duration":  humanDuration,
 		"dict": func(kv ...any) map[string]any {
 			m := make(map[string]any, len(kv)/2)
 			for i := 0; i+1 < len(kv); i += 2 {
@@ -157,4 +160,44 @@ func percent(part, total int) int {
 		return 0
 	}
 	return part * 100 / total
+}
+
+// segment is a run of text, flagged by the automatic checks or not.
+type segment struct {
+	Text string
+	Kind detect.Kind
+}
+
+// highlight cuts a text at the automatic flags' spans, so the template can mark them while
+// still escaping every piece.
+func highlight(text string, matches []detect.Match) []segment {
+	var out []segment
+	at := 0
+	for _, m := range matches {
+		if m.Start < at || m.End > len(text) || m.Start >= m.End {
+			continue
+		}
+		if m.Start > at {
+			out = append(out, segment{Text: text[at:m.Start]})
+		}
+		out = append(out, segment{Text: text[m.Start:m.End], Kind: m.Kind})
+		at = m.End
+	}
+	if at < len(text) {
+		out = append(out, segment{Text: text[at:]})
+	}
+	return out
+}
+
+// humanDuration writes seconds as hours and minutes ("2 h 05 min"), which reads the same in
+// Vietnamese and English.
+func humanDuration(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	d := time.Duration(*p) * time.Second
+	if d < time.Hour {
+		return fmt.Sprintf("%d min", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
 }

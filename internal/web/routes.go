@@ -26,13 +26,19 @@ func (s *Server) routes() {
 	e.GET("/track/:code", s.track)
 	e.POST("/track/:code/withdraw", s.withdrawOpinion)
 	e.POST("/track/:code/erase", s.eraseMyData)
+	e.POST("/track/:code/appeal", s.appeal)
 
 	// Staff.
 	e.GET("/login", s.loginForm)
 	e.POST("/login", s.login)
+	e.GET("/login/totp", s.loginCodeForm)
+	e.POST("/login/totp", s.loginCode)
 	e.POST("/logout", s.logout)
 	staff := e.Group("/staff", s.requireStaff)
 	staff.GET("", s.staffHome)
+	staff.GET("/account/totp", s.totpPage)
+	staff.POST("/account/totp", s.enableTOTP)
+	staff.POST("/account/totp/disable", s.disableTOTP)
 	staff.GET("/consultations/new", s.newConsultation)
 	staff.POST("/consultations", s.createConsultation)
 	staff.GET("/consultations/:id", s.staffConsultation)
@@ -40,6 +46,7 @@ func (s *Server) routes() {
 	staff.POST("/consultations/:id/close", s.closeConsultation)
 	staff.GET("/moderation", s.moderationQueue)
 	staff.POST("/opinions/:id/moderate", s.moderateOpinion)
+	staff.POST("/moderation/bulk", s.bulkModerate)
 	staff.GET("/audit", s.auditLog)
 	staff.GET("/moderation/log", s.moderationLog)
 	staff.GET("/admin/units", s.adminUnits)
@@ -51,6 +58,7 @@ func (s *Server) routes() {
 	staff.POST("/admin/staff/:id/roles/:role/delete", s.removeRole)
 	staff.POST("/admin/staff/:id/disabled", s.setDisabled)
 	staff.POST("/admin/staff/:id/tokens/:token/revoke", s.revokeToken)
+	staff.POST("/admin/staff/:id/totp/reset", s.resetSecondFactor)
 
 	s.api.Register(e.Group("/api/v1"), s.requireStaff)
 }

@@ -74,7 +74,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		accountLimit: throttle.New(cfg.LoginFailures, 15*time.Minute),
 		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
 	}
-	s.api = &api.API{App: a, Login: s.authenticate, LimitOpinions: s.limitOpinions}
+	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
@@ -170,7 +170,8 @@ func rateLimited(c echo.Context, retry time.Duration) error {
 }
 
 // authenticate checks a login under the throttles: a locked account or address is refused
-// before the password is even checked, and each failure counts against both.
+// before the password is even checked, and each failure counts against both. For an account
+// with a second factor it starts no session and returns the actor with app.ErrCodeNeeded.
 func (s *Server) authenticate(c echo.Context, email, password string) (*domain.Actor, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
 	if blocked, retry := s.accountLimit.Blocked(account); blocked {
@@ -180,6 +181,11 @@ func (s *Server) authenticate(c echo.Context, email, password string) (*domain.A
 		return nil, rateLimited(c, retry)
 	}
 	actor, err := s.app.Login(c.Request().Context(), email, password)
+	if app.IsCodeNeeded(err) {
+		// Right password, second factor on: no session yet, and the failures counted so far
+		// stand until the code is right too (totp_pages.go).
+		return actor, err
+	}
 	if err != nil {
 		if domain.IsCode(err, domain.CodeUnauthorized) {
 			s.accountLimit.Allow(account)

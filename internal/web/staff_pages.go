@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -42,7 +43,11 @@ func (s *Server) loginForm(c echo.Context) error {
 
 func (s *Server) login(c echo.Context) error {
 	d := loginData{Email: c.FormValue("email"), Next: safeNext(c.FormValue("next"))}
-	if _, err := s.authenticate(c, d.Email, c.FormValue("password")); err != nil {
+	actor, err := s.authenticate(c, d.Email, c.FormValue("password"))
+	if app.IsCodeNeeded(err) {
+		return s.askForCode(c, actor, d.Next)
+	}
+	if err != nil {
 		return s.formError(c, err, "login", "login.title", d)
 	}
 	return c.Redirect(http.StatusSeeOther, d.Next)
@@ -71,11 +76,11 @@ func (s *Server) staffHome(c echo.Context) error {
 		return err
 	}
 	if actor.HasAny(domain.PermModerate) {
-		q, err := s.app.ModerationQueue(ctx, actor, nil)
+		q, err := s.app.ModerationQueue(ctx, actor, app.QueueQuery{})
 		if err != nil {
 			return err
 		}
-		d.Pending = len(q)
+		d.Pending = int(q.Waiting)
 	}
 	v := s.view(c, "staff.title", d)
 	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
@@ -240,51 +245,128 @@ func (s *Server) transition(c echo.Context, do func(ctx context.Context, actor *
 }
 
 type queueData struct {
-	Items   []domain.Opinion
+	Q       *app.Queue
 	Reasons []domain.RejectReason
+	Filter  queueFilter
+	Flags   []string
+}
+
+// queueFilter is the queue's filter form, kept in the URL so a moderator can bookmark it.
+type queueFilter struct {
+	Consultation string
+	Flag         string
+	Hours        string
+}
+
+// Query renders the filter as a URL query, to return to the same view after a decision.
+func (f queueFilter) Query() string {
+	v := url.Values{}
+	if f.Consultation != "" {
+		v.Set("consultation_id", f.Consultation)
+	}
+	if f.Flag != "" {
+		v.Set("flag", f.Flag)
+	}
+	if f.Hours != "" {
+		v.Set("older_than_hours", f.Hours)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+func (s *Server) queueView(c echo.Context, f queueFilter) (View, error) {
+	q := app.QueueQuery{Flag: f.Flag}
+	if n, err := strconv.ParseInt(f.Consultation, 10, 64); err == nil {
+		q.ConsultationID = &n
+	}
+	if h, err := strconv.Atoi(f.Hours); err == nil && h > 0 {
+		q.OlderThan = time.Duration(h) * time.Hour
+	}
+	queue, err := s.app.ModerationQueue(c.Request().Context(), httpx.Actor(c), q)
+	if err != nil {
+		return View{}, err
+	}
+	return s.view(c, "queue.title", queueData{Q: queue, Reasons: domain.RejectReasons, Filter: f,
+		Flags: []string{"personal_data", "profanity", "link", "similar"}}), nil
+}
+
+func filterOf(c echo.Context) queueFilter {
+	return queueFilter{Consultation: c.QueryParam("consultation_id"), Flag: c.QueryParam("flag"), Hours: c.QueryParam("older_than_hours")}
 }
 
 func (s *Server) moderationQueue(c echo.Context) error {
-	ctx := c.Request().Context()
-	var cid *int64
-	if n, err := strconv.ParseInt(c.QueryParam("consultation_id"), 10, 64); err == nil {
-		cid = &n
-	}
-	items, err := s.app.ModerationQueue(ctx, httpx.Actor(c), cid)
+	v, err := s.queueView(c, filterOf(c))
 	if err != nil {
 		return err
 	}
-	v := s.view(c, "queue.title", queueData{Items: items, Reasons: domain.RejectReasons})
-	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
+	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
 	return s.views.render(c, http.StatusOK, "queue", v)
 }
 
+// moderateOpinion takes one decision from the queue (or a hide from a public list) and
+// returns to where the moderator was.
 func (s *Server) moderateOpinion(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
 		return err
 	}
 	d := app.Decision{Decision: c.FormValue("decision"), Reason: c.FormValue("reason"), Note: c.FormValue("note")}
-	ctx := c.Request().Context()
-	if _, err := s.app.Moderate(ctx, httpx.Actor(c), id, d); err != nil {
-		de := domain.AsError(err)
-		if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
-			return err
-		}
-		items, qerr := s.app.ModerationQueue(ctx, httpx.Actor(c), nil)
-		if qerr != nil {
-			return qerr
-		}
-		v := s.view(c, "queue.title", queueData{Items: items, Reasons: domain.RejectReasons})
-		v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
-		v.Errors = map[string]string{}
-		for f, msg := range httpx.FieldMessages(de, v.L) {
-			v.Errors[strconv.FormatInt(id, 10)+"."+f] = msg
-		}
-		return s.views.render(c, httpx.Status(de.Code), "queue", v)
+	if _, err := s.app.Moderate(c.Request().Context(), httpx.Actor(c), id, d); err != nil {
+		return s.queueError(c, err, strconv.FormatInt(id, 10))
 	}
-	s.sessions.Put(ctx, "flash", "flash.decided."+d.Decision)
-	return c.Redirect(http.StatusSeeOther, "/staff/moderation")
+	s.sessions.Put(c.Request().Context(), "flash", "flash.decided."+d.Decision)
+	return c.Redirect(http.StatusSeeOther, s.backTo(c))
+}
+
+// bulkModerate applies one decision to a group of near-identical opinions.
+func (s *Server) bulkModerate(c echo.Context) error {
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, v := range form["ids"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, n)
+		}
+	}
+	d := app.Decision{Decision: c.FormValue("decision"), Reason: c.FormValue("reason"), Note: c.FormValue("note")}
+	n, err := s.app.BulkModerate(c.Request().Context(), httpx.Actor(c), ids, d)
+	if err != nil {
+		return s.queueError(c, err, "bulk")
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "flash.bulk."+d.Decision+"|"+strconv.Itoa(n))
+	return c.Redirect(http.StatusSeeOther, s.backTo(c))
+}
+
+// backTo is the local page a decision form came from (the queue with its filters, or a
+// public list), never another site.
+func (s *Server) backTo(c echo.Context) string {
+	back := c.FormValue("back")
+	if back == "" || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
+		return "/staff/moderation"
+	}
+	return back
+}
+
+// queueError shows a refused decision on the queue, next to the item it was about.
+func (s *Server) queueError(c echo.Context, err error, item string) error {
+	de := domain.AsError(err)
+	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
+		return err
+	}
+	v, verr := s.queueView(c, filterOf(c))
+	if verr != nil {
+		return verr
+	}
+	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+	v.Errors = map[string]string{}
+	for f, msg := range httpx.FieldMessages(de, v.L) {
+		v.Errors[item+"."+f] = msg
+	}
+	return s.views.render(c, httpx.Status(de.Code), "queue", v)
 }
 
 // moveField files a validation message under the name of the field the page shows; an

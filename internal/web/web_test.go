@@ -219,7 +219,8 @@ func TestStaffPagesNeedLoginAndRole(t *testing.T) {
 	})
 }
 
-// TestLoginFailsWithoutRevealingAccounts checks the message and that logout ends the session.
+// TestLoginAndLogout checks that a failed login does not reveal whether the account exists,
+// and that logout ends the session.
 func TestLoginAndLogout(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)

@@ -20,6 +20,8 @@ CREATE TABLE staff (
     -- Base32 TOTP secret while a second factor is being set up or in use; empty when none.
     totp_secret   TEXT NOT NULL DEFAULT '',
     totp_enabled_at DATETIME,
+    -- The last accepted TOTP time step (Unix time / 30 s), so a code is never accepted twice.
+    totp_last_step INTEGER NOT NULL DEFAULT 0,
     created_at    DATETIME NOT NULL,
     disabled_at   DATETIME
 );
@@ -61,6 +63,8 @@ CREATE TABLE consultations (
     -- Diacritic-folded title and summary, so "huong uoc" finds "hương ước" on both databases.
     search_text   TEXT NOT NULL DEFAULT '',
     status        TEXT NOT NULL CHECK (status IN ('draft', 'open', 'closed', 'results_published', 'withdrawn')),
+    -- pre: opinions wait for a moderator; post: published at once and reviewed afterwards.
+    moderation    TEXT NOT NULL DEFAULT 'pre' CHECK (moderation IN ('pre', 'post')),
     version       INTEGER NOT NULL DEFAULT 1,
     opens_at      DATETIME NOT NULL,
     closes_at     DATETIME NOT NULL,
@@ -110,7 +114,15 @@ CREATE TABLE opinions (
     author_name       TEXT NOT NULL DEFAULT '',
     show_name         BOOLEAN NOT NULL DEFAULT FALSE,
     contact           TEXT NOT NULL DEFAULT '',
-    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn')),
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'hidden', 'withdrawn')),
+    -- The text as the public sees it: personal data masked. The original stays in body.
+    body_public       TEXT NOT NULL DEFAULT '',
+    -- Automatic flags (comma-separated kinds) for the moderator; they never decide alone.
+    flags             TEXT NOT NULL DEFAULT '',
+    -- When a moderator looked at it: set at the first decision, or at review under post-moderation.
+    reviewed_at       DATETIME,
+    -- Seconds from submission to the first decision, for the median in public statistics.
+    decision_seconds  INTEGER,
     rejection_reason  TEXT NOT NULL DEFAULT '',
     tracking_code     TEXT NOT NULL UNIQUE,
     idempotency_key   TEXT,
@@ -139,6 +151,18 @@ CREATE TABLE consents (
     withdrawn_at  DATETIME,
     UNIQUE (opinion_id, purpose)
 );
+
+-- One appeal per rejected opinion; a different moderator decides it.
+CREATE TABLE appeals (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    opinion_id   INTEGER NOT NULL UNIQUE REFERENCES opinions (id),
+    text         TEXT NOT NULL,
+    created_at   DATETIME NOT NULL,
+    decided_at   DATETIME,
+    decided_by   INTEGER REFERENCES staff (id),
+    outcome      TEXT NOT NULL DEFAULT '' CHECK (outcome IN ('', 'upheld', 'overturned'))
+);
+CREATE INDEX appeals_open_idx ON appeals (decided_at);
 
 -- Every moderation decision. Append-only: the triggers below refuse UPDATE and DELETE.
 CREATE TABLE moderation_events (
@@ -180,6 +204,25 @@ CREATE TABLE consultation_events (
 );
 CREATE INDEX consultation_events_consultation_idx ON consultation_events (consultation_id);
 
+-- Outgoing e-mail. A message is written here first and a worker sends it, so a mail-server
+-- outage delays mail and loses none. dedup_key (NULL: none) makes enqueuing idempotent, e.g.
+-- 'digest:STAFFID:2026-11-25' for one moderator's digest of one day. A message that failed
+-- too often stays, unsent, with its last error.
+CREATE TABLE outbox (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    to_addr          TEXT NOT NULL,
+    subject          TEXT NOT NULL,
+    body             TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    dedup_key        TEXT UNIQUE,
+    created_at       DATETIME NOT NULL,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at  DATETIME NOT NULL,
+    sent_at          DATETIME,
+    last_error       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_due_idx ON outbox (sent_at, next_attempt_at);
+
 -- +goose StatementBegin
 CREATE TRIGGER moderation_events_no_update BEFORE UPDATE ON moderation_events
 BEGIN SELECT RAISE(ABORT, 'moderation_events is append-only'); END;
@@ -206,10 +249,12 @@ BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 -- +goose StatementEnd
 
 -- +goose Down
+DROP TABLE outbox;
 DROP TABLE consultation_events;
 DROP TABLE audit_log;
 DROP TABLE moderation_events;
 DROP TABLE consents;
+DROP TABLE appeals;
 DROP TABLE opinions;
 DROP TABLE sections;
 DROP TABLE consultation_versions;

@@ -1,0 +1,492 @@
+// Package detect raises automatic flags on residents' opinions and hides
+// personal data before an approved opinion is shown to the public.
+//
+// Flags only help a moderator: nothing here rejects an opinion, a person
+// decides. That shapes the trade-offs. Personal data and links are flagged
+// with high recall, because a missed phone number is published; profanity is
+// matched conservatively, because a false flag on an ordinary word ("các",
+// "đeo", "ngủ") makes moderators stop trusting the highlights.
+//
+// Scan reports spans in byte offsets of its input, sorted and never
+// overlapping, so a page can cut the text at them and escape every piece.
+// When detectors disagree about a span, personal data wins over a link (a
+// link "zalo.me/0912345678" keeps its "zalo.me/" part and the number is
+// personal data, so Mask hides it), and both win over profanity.
+//
+// The rules for each kind are documented next to their code: pii.go for
+// phone numbers, citizen IDs and e-mails, profanity.go for insults, links
+// below, similar.go for near-duplicate grouping.
+package detect
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/gopy-vn/gopy/internal/textnorm"
+)
+
+// Kind says what a flagged span contains, so the moderation page can filter and explain flags.
+type Kind string
+
+const (
+	// PersonalData marks phone numbers, citizen ID numbers and e-mail addresses, which Mask hides before publication.
+	PersonalData Kind = "personal_data"
+	// Profanity marks insults and vulgar words, so a moderator reads the opinion before approving it.
+	Profanity Kind = "profanity"
+	// Link marks URLs and bare domains, the usual carrier of advertising and scams.
+	Link Kind = "link"
+	// Similar marks near-identical opinions (campaign copies, resubmissions); Scan never returns it, see Groups.
+	Similar Kind = "similar"
+)
+
+// Match is one flagged span of the text, in byte offsets of the input string, so callers can slice the text they passed.
+type Match struct {
+	Kind       Kind
+	Start, End int
+	// Detail is "phone", "citizen_id", "email", "url", or the canonical word for profanity.
+	Detail string
+}
+
+// Detail values for personal data and links.
+const (
+	detailPhone     = "phone"
+	detailCitizenID = "citizen_id"
+	detailEmail     = "email"
+	detailURL       = "url"
+)
+
+// Scan finds personal data, profanity and links in a text, in order of Start and non-overlapping, so a page can highlight them in one pass.
+func Scan(text string) []Match {
+	toks := tokenize(text)
+	pd := findPersonalData(text, toks)
+	links := clipLinks(findLinks(text), pd)
+	var out []Match
+	out = append(out, pd...)
+	out = append(out, links...)
+	for _, m := range findProfanity(text, toks) {
+		if !overlapsAny(m, pd) && !overlapsAny(m, links) {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(a, b Match) int { return a.Start - b.Start })
+	return out
+}
+
+// Mask returns text with every personal-data match replaced, so approved opinions can be published without exposing anyone.
+//
+// A phone number becomes "0xx xxx x678": the fixed "0xx xxx x" carries no
+// information (every Vietnamese number starts with 0 in national form), and
+// the last three digits let the writer and the commune recognise which
+// number it was without letting anyone call it; +84 numbers and landlines
+// are shown in the same shape. A citizen ID becomes "[số định danh đã ẩn]",
+// an e-mail "[email đã ẩn]". Text outside matches is unchanged byte for byte.
+// Invalid UTF-8 (never stored: textnorm.CleanText repairs it) is replaced by
+// U+FFFD first, so the public page never receives broken encoding.
+//
+// Mask is idempotent: the replacements contain no digit group that could
+// start or end a number (the kept digits are glued to an "x", the "0" to
+// "xx"), no "@", and no keyword that the citizen-ID context rule accepts
+// right before a number.
+func Mask(text string) string {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	pd := findPersonalData(text, tokenize(text))
+	if len(pd) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	at := 0
+	for _, m := range pd {
+		b.WriteString(text[at:m.Start])
+		b.WriteString(maskFor(text[m.Start:m.End], m.Detail))
+		at = m.End
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+func maskFor(span, detail string) string {
+	switch detail {
+	case detailPhone:
+		var last []byte
+		for i := len(span) - 1; i >= 0 && len(last) < 3; i-- {
+			if isDigit(span[i]) {
+				last = append(last, span[i])
+			}
+		}
+		slices.Reverse(last)
+		return "0xx xxx x" + string(last)
+	case detailEmail:
+		return "[email đã ẩn]"
+	default:
+		return "[số định danh đã ẩn]"
+	}
+}
+
+func overlapsAny(m Match, others []Match) bool {
+	for _, o := range others {
+		if m.Start < o.End && o.Start < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// token is a word of the text: a maximal run of letters, digits and
+// combining marks. Profanity is matched on whole tokens, and the citizen-ID
+// rule looks at the tokens before a number.
+type token struct {
+	start, end int
+	// exact is the token in lower case and NFC, for words whose meaning
+	// depends on their tone marks ("cặc" vs "các").
+	exact string
+	// fold is the diacritic-free key (textnorm.Fold of the token).
+	fold string
+	// toneless is true when the token was typed without any Vietnamese
+	// mark (only ASCII and đ). Only such tokens are matched on their folded
+	// form: "deo" may be a vulgar "đéo" typed without marks, but "đeo" was
+	// written with care and means "to wear".
+	toneless bool
+}
+
+// tokenize splits text into tokens. The lower-case and folded forms of all
+// tokens are written into two buffers that become two strings at the end,
+// so a 5,000-character comment costs a handful of allocations, not two per
+// word.
+func tokenize(text string) []token {
+	toks := make([]token, 0, len(text)/5+1)
+	type forms struct{ ea, eb, fa, fb int } // spans of exact and fold; ea < 0: unchanged raw text
+	spans := make([]forms, 0, cap(toks))
+	var exact, fold []byte
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += w
+			continue
+		}
+		start := i
+		ascii, lower, toneless := true, true, true
+		for i < len(text) {
+			r, w = utf8.DecodeRuneInString(text[i:])
+			if !isWordRune(r) {
+				break
+			}
+			if r >= utf8.RuneSelf {
+				ascii = false
+				if r != 'đ' && r != 'Đ' {
+					toneless = false
+				}
+			} else if 'A' <= r && r <= 'Z' {
+				lower = false
+			}
+			i += w
+		}
+		raw := text[start:i]
+		toks = append(toks, token{start: start, end: i, toneless: toneless})
+		if ascii && lower {
+			spans = append(spans, forms{ea: -1})
+			continue
+		}
+		f := forms{ea: len(exact)}
+		for _, r := range raw {
+			exact = utf8.AppendRune(exact, unicode.ToLower(r))
+		}
+		if !norm.NFC.IsNormal(exact[f.ea:]) {
+			exact = append(exact[:f.ea], norm.NFC.Bytes(exact[f.ea:])...)
+		}
+		f.eb = len(exact)
+		if ascii {
+			f.fa, f.fb = f.ea, f.eb // fold is the lower-case form
+			spans = append(spans, f)
+			continue
+		}
+		f.fa = len(fold)
+		fold = appendFold(fold, exact[f.ea:f.eb], raw)
+		f.fb = len(fold)
+		spans = append(spans, f)
+	}
+	exactStr, foldStr := string(exact), string(fold)
+	for k := range toks {
+		f := spans[k]
+		t := &toks[k]
+		switch {
+		case f.ea < 0:
+			t.exact = text[t.start:t.end]
+			t.fold = t.exact
+		case f.fa == f.ea && f.fb == f.eb:
+			t.exact = exactStr[f.ea:f.eb]
+			t.fold = t.exact
+		default:
+			t.exact = exactStr[f.ea:f.eb]
+			t.fold = foldStr[f.fa:f.fb]
+		}
+	}
+	return toks
+}
+
+// baseLetter maps each precomposed Latin letter that decomposes to an ASCII
+// letter plus marks ("ệ" → 'e', "Ư" → 'u') to that letter in lower case.
+// Built from NFD at start-up, it lets appendFold fold Vietnamese words
+// without normalising every token, the main cost of Scan.
+var baseLetter = func() map[rune]byte {
+	m := map[rune]byte{}
+	for _, block := range [][2]rune{{0xC0, 0x24F}, {0x1E00, 0x1EFF}} {
+		for r := block[0]; r <= block[1]; r++ {
+			d := norm.NFD.String(string(r))
+			if len(d) < 2 || d[0] >= utf8.RuneSelf || !unicode.IsLetter(rune(d[0])) {
+				continue
+			}
+			rest := d[1:]
+			if strings.IndexFunc(rest, func(r rune) bool { return !unicode.Is(unicode.M, r) }) >= 0 {
+				continue
+			}
+			m[r] = byte(unicode.ToLower(rune(d[0])))
+		}
+	}
+	return m
+}()
+
+// appendFold appends textnorm.Fold(raw) for a token whose NFC lower-case
+// form is exact: through baseLetter when every rune is ASCII, a known
+// letter, đ or a mark, and through textnorm.Fold itself otherwise, so the
+// result is always what the rest of the project calls folding.
+func appendFold(dst, exact []byte, raw string) []byte {
+	n := len(dst)
+	for len(exact) > 0 {
+		r, w := utf8.DecodeRune(exact)
+		exact = exact[w:]
+		switch {
+		case r < utf8.RuneSelf:
+			dst = append(dst, byte(r))
+		case r == 'đ':
+			dst = append(dst, 'd')
+		case unicode.Is(unicode.Mn, r):
+		default:
+			c, ok := baseLetter[r]
+			if !ok {
+				return append(dst[:n], textnorm.Fold(raw)...)
+			}
+			dst = append(dst, c)
+		}
+	}
+	return dst
+}
+
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r)
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// wordBefore reports whether the rune ending at byte i is part of a word, so
+// a number or domain glued to letters ("QH15", "Hương.com") is not taken.
+func wordBefore(text string, i int) bool {
+	if i <= 0 {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return isWordRune(r)
+}
+
+// wordAt reports whether the rune starting at byte i is part of a word.
+func wordAt(text string, i int) bool {
+	if i >= len(text) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return isWordRune(r)
+}
+
+// Links.
+//
+// Three shapes are recognised: anything after http:// or https://, anything
+// after www., and bare domains whose last label is a common TLD ("shopee.vn",
+// "abc.com.vn/xyz"). Domain labels are ASCII, so "TP.HCM", "v.v." and
+// "1.500" never match (their last label is not a TLD), nor does a sentence
+// glued to a Vietnamese word ("xã.Vn": the label before the dot must start
+// after a non-word character). TLDs that are also everyday words typed without
+// marks ("co" = có, "me" = mẹ, "ly", "to") only count with a path, which is
+// how shortened links are shared anyway ("bit.ly/abc", "zalo.me/…").
+
+var bareTLDs = map[string]bool{
+	"com": true, "vn": true, "net": true, "org": true, "info": true, "xyz": true,
+	"biz": true, "online": true, "site": true, "top": true, "asia": true,
+	"io": true, "edu": true, "gov": true, "club": true, "shop": true, "store": true,
+}
+
+var pathTLDs = map[string]bool{
+	"ly": true, "me": true, "co": true, "to": true, "gl": true, "gg": true,
+	"tv": true, "app": true, "link": true, "cc": true, "us": true, "be": true,
+}
+
+func findLinks(text string) []Match {
+	var cands []Match
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf || !(isASCIIAlnum(c)) {
+			continue
+		}
+		// Only consider positions that start a word: every link shape
+		// begins there, and this keeps the scan linear.
+		if i > 0 && (isASCIIAlnum(text[i-1]) || text[i-1] == '-' || text[i-1] == '.') {
+			continue
+		}
+		if wordBefore(text, i) || (i > 0 && (text[i-1] == '@' || text[i-1] == '_')) {
+			continue
+		}
+		if end := schemeLink(text, i); end > i {
+			cands = append(cands, Match{Kind: Link, Start: i, End: end, Detail: detailURL})
+			i = end - 1
+			continue
+		}
+		if end := hostLink(text, i); end > i {
+			cands = append(cands, Match{Kind: Link, Start: i, End: end, Detail: detailURL})
+			i = end - 1
+		}
+	}
+	return cands
+}
+
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// schemeLink returns the end of an http(s) URL starting at i, or i.
+func schemeLink(text string, i int) int {
+	var j int
+	switch {
+	case hasPrefixFold(text[i:], "https://"):
+		j = i + len("https://")
+	case hasPrefixFold(text[i:], "http://"):
+		j = i + len("http://")
+	default:
+		return i
+	}
+	end := urlTail(text, j)
+	if end == j {
+		return i
+	}
+	return end
+}
+
+// hostLink returns the end of a www. or bare-domain link starting at i, or i.
+func hostLink(text string, i int) int {
+	j := i
+	for j < len(text) && (isASCIIAlnum(text[j]) || text[j] == '-' || text[j] == '.') {
+		j++
+	}
+	host := strings.TrimRight(text[i:j], ".-")
+	if !strings.Contains(host, ".") {
+		// Most words: no allocation below.
+		return i
+	}
+	hostEnd := i + len(host)
+	if hostEnd < len(text) && (wordAt(text, hostEnd) || text[hostEnd] == '@') {
+		// Glued to a non-ASCII letter or a mark ("shopee.vnđ"), or the
+		// domain of an e-mail's local part.
+		return i
+	}
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return i
+	}
+	for _, l := range labels {
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' {
+			return i
+		}
+	}
+	www := strings.EqualFold(labels[0], "www")
+	if www && len(labels) < 3 {
+		return i
+	}
+	tld := strings.ToLower(labels[len(labels)-1])
+	hasPath := hostEnd+1 < len(text) && text[hostEnd] == '/' && !isSpaceByte(text[hostEnd+1])
+	switch {
+	case www:
+		if !isAllLetters(tld) || len(tld) < 2 {
+			return i
+		}
+	case bareTLDs[tld]:
+	case pathTLDs[tld] && hasPath:
+	default:
+		return i
+	}
+	if hostEnd < len(text) && (text[hostEnd] == '/' || text[hostEnd] == '?' || text[hostEnd] == '#') {
+		return urlTail(text, hostEnd)
+	}
+	return hostEnd
+}
+
+func isSpaceByte(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isAllLetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// urlTail extends a URL from j over everything but spaces and quoting
+// characters, then gives back trailing punctuation that belongs to the
+// sentence ("xem shopee.vn/abc." or "(bit.ly/x)").
+func urlTail(text string, j int) int {
+	start := j
+	for j < len(text) {
+		r, w := utf8.DecodeRuneInString(text[j:])
+		if unicode.IsSpace(r) || r == '<' || r == '>' || r == '"' || r == utf8.RuneError || unicode.IsControl(r) {
+			break
+		}
+		j += w
+	}
+	// Open minus closed parentheses, updated as the tail is given back.
+	depth := strings.Count(text[start:j], "(") - strings.Count(text[start:j], ")")
+	for j > start {
+		c := text[j-1]
+		if strings.IndexByte(".,;:!?'*", c) >= 0 {
+			j--
+			continue
+		}
+		if c == ')' && depth < 0 {
+			j--
+			depth++
+			continue
+		}
+		break
+	}
+	return j
+}
+
+// clipLinks keeps, of each link that overlaps personal data, the part before
+// it, so "zalo.me/0912345678" still shows a link while the number is masked.
+func clipLinks(links, pd []Match) []Match {
+	out := links[:0]
+	for _, l := range links {
+		for _, p := range pd {
+			if l.Start < p.End && p.Start < l.End {
+				if p.Start <= l.Start {
+					l.End = l.Start
+				} else {
+					l.End = min(l.End, p.Start)
+				}
+			}
+		}
+		if l.End > l.Start {
+			out = append(out, l)
+		}
+	}
+	return out
+}
