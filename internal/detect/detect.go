@@ -83,9 +83,10 @@ func Scan(text string) []Match {
 // the last three digits let the writer and the commune recognise which
 // number it was without letting anyone call it; +84 numbers and landlines
 // are shown in the same shape. A citizen ID becomes "[số định danh đã ẩn]",
-// an e-mail "[email đã ẩn]". Text outside matches is unchanged byte for byte.
-// Invalid UTF-8 (never stored: textnorm.CleanText repairs it) is replaced by
-// U+FFFD first, so the public page never receives broken encoding.
+// an e-mail "[email đã ẩn]". For valid UTF-8, text outside matches is
+// unchanged byte for byte; invalid UTF-8 (never stored: textnorm.CleanText
+// repairs it) is replaced by U+FFFD first, so the public page never receives
+// broken encoding.
 //
 // Mask is idempotent: the replacements contain no digit group that could
 // start or end a number (the kept digits are glued to an "x", the "0" to
@@ -159,7 +160,12 @@ type token struct {
 // word.
 func tokenize(text string) []token {
 	toks := make([]token, 0, len(text)/5+1)
-	type forms struct{ ea, eb, fa, fb int } // spans of exact and fold; ea < 0: unchanged raw text
+	// Spans of the exact and fold forms in their buffers; ea < 0: the raw
+	// text is already both; same: the fold is the exact form.
+	type forms struct {
+		ea, eb, fa, fb int
+		same           bool
+	}
 	spans := make([]forms, 0, cap(toks))
 	var exact, fold []byte
 	for i := 0; i < len(text); {
@@ -200,7 +206,7 @@ func tokenize(text string) []token {
 		}
 		f.eb = len(exact)
 		if ascii {
-			f.fa, f.fb = f.ea, f.eb // fold is the lower-case form
+			f.same = true
 			spans = append(spans, f)
 			continue
 		}
@@ -217,7 +223,7 @@ func tokenize(text string) []token {
 		case f.ea < 0:
 			t.exact = text[t.start:t.end]
 			t.fold = t.exact
-		case f.fa == f.ea && f.fb == f.eb:
+		case f.same:
 			t.exact = exactStr[f.ea:f.eb]
 			t.fold = t.exact
 		default:
@@ -324,6 +330,7 @@ var bareTLDs = map[string]bool{
 var pathTLDs = map[string]bool{
 	"ly": true, "me": true, "co": true, "to": true, "gl": true, "gg": true,
 	"tv": true, "app": true, "link": true, "cc": true, "us": true, "be": true,
+	"gle": true, // forms.gle, where petitions collect signatures
 }
 
 func findLinks(text string) []Match {

@@ -96,6 +96,8 @@ func TestPhones(t *testing.T) {
 		{"số +84 (0) 912 345 678", []string{phone("+84 (0) 912 345 678")}},
 		{"số 0 9 1 2 3 4 5 6 7 8 nhé", []string{phone("0 9 1 2 3 4 5 6 7 8")}},
 		{"điểm 1 2 3 4 5 6 7 8 9 0", nil},
+		{"(1) 0912 345 678", []string{phone("0912 345 678")}},
+		{"(2024) 0912345678", []string{phone("0912345678")}},
 	})
 }
 
@@ -226,6 +228,8 @@ func TestProfanity(t *testing.T) {
 		{"mất dây điện, mat day dien", nil},
 		{"hạt óc chó, trồng cây óc chó", nil},
 		{"đ/c Hùng, điểm d, đ khoản 1", nil},
+		{"ông Đ.M.Hùng", nil},
+		{"ông Đ. M. Hùng", nil},
 		{"c ơi, v l", []string{prof("vl", "v l")}}, // spaced acronym: accepted cost
 		{"dm1", nil},    // not a whole word
 		{"vcl123", nil}, // not a whole word

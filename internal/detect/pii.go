@@ -129,6 +129,7 @@ type group struct {
 	paren int  // index of a "(" before the digits (or before the "+"), or -1
 	after sep  // how this group is joined to the next one
 	close bool // the separator after this group contains ")"
+	trunk bool // the "(0)" of "+84 (0) 912…"
 }
 
 // lead is where a candidate starting with g begins: at the "+" if any.
@@ -173,12 +174,13 @@ func findNumbers(text string, toks []token, emails []Match) []Match {
 		}
 		if len(run) == 1 && trunkZero(text, run[0], g) {
 			run[0].after = sepTight
+			g.trunk = true
 			run = append(run, g)
 			continue
 		}
 		if len(run) > 0 {
 			prev := &run[len(run)-1]
-			s, closes := joinKind(text[prev.e:g.s], prev.paren >= 0)
+			s, closes := joinKind(text[prev.e:g.s], opensNumber(text, *prev))
 			if s == sepNone || g.plus >= 0 || g.paren >= 0 {
 				flush()
 			} else {
@@ -199,6 +201,19 @@ func trunkZero(text string, cc, g group) bool {
 	}
 	between := text[cc.e:g.paren]
 	return text[cc.s:cc.e] == "84" && (between == "" || between == " ")
+}
+
+// opensNumber reports whether a group in parentheses is the start of a
+// phone number, so that ")" joins it to what follows: an area code or
+// mobile prefix ("(028) 3829 1234", "(0912) 345 678"), a country code
+// ("(+84) 912…") or the "(0)" after one. Other numbers in parentheses
+// ("(1) 0912 345 678", "(2024) 0912…") are list items and years.
+func opensNumber(text string, g group) bool {
+	if g.paren < 0 {
+		return false
+	}
+	d := text[g.s:g.e]
+	return g.trunk || d == "84" || len(d) >= 3 && d[0] == '0'
 }
 
 // joinKind classifies the text between two digit groups.

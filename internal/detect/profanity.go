@@ -38,7 +38,8 @@ import (
 // Stretching is accepted for every entry ("đmmm", "nguuu", "vcllll"): a word
 // matches if it has the same letters with some repeated, never fewer, so "c"
 // does not match "cc". Acronyms may also be split by one ".", "-", "_", "*"
-// or space between single letters ("đ.m", "d-m", "đ m", "v.c.l").
+// or space between single letters ("đ.m", "d-m", "đ m", "v.c.l"), unless
+// the dotted letters run on into a word, as initials do ("Đ.M.Hùng").
 
 // profanityList: phrase is NFC lower case with single spaces; fold allows
 // the marks-free match described above; acronym allows letter-by-letter
@@ -237,6 +238,12 @@ func (e *profEntry) excludedAt(text string, toks []token, i int) bool {
 	return slices.Contains(e.notAfter, toks[i-1].fold)
 }
 
+// initialsGoOn reports whether letters joined by dots continue into a word
+// ("Đ.M.Hùng"): those are a person's initials, not "đ.m".
+func initialsGoOn(text string, end int) bool {
+	return end+1 < len(text) && text[end] == '.' && wordAt(text, end+1)
+}
+
 // phraseGap is the most text allowed between the words of a phrase: some
 // spaces or punctuation ("đồ… ngu"), never a line break.
 func phraseGap(s string) bool {
@@ -293,7 +300,7 @@ func profanityAt(text string, toks []token, i int) (int, string) {
 		}
 		joined += t.fold
 		n := j - i + 1
-		if n <= best {
+		if n <= best || initialsGoOn(text, t.end) {
 			continue
 		}
 		for _, k := range acronymIndex[collapse(joined)] {
