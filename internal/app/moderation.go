@@ -186,6 +186,24 @@ func (a *App) BulkModerate(ctx context.Context, actor *domain.Actor, ids []int64
 	if len(ids) == 0 || len(ids) > 500 {
 		return 0, domain.InvalidField("ids", "validation.bulk_count")
 	}
+	if err := a.check(d); err != nil {
+		return 0, err
+	}
+	// Every opinion must be one the actor may moderate before any is decided: a refused
+	// bulk decision changes nothing.
+	for _, id := range ids {
+		o, err := a.Store.OpinionByID(ctx, id)
+		if err != nil {
+			return 0, wrap(err)
+		}
+		c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+		if err != nil {
+			return 0, wrap(err)
+		}
+		if err := a.authorize(ctx, actor, domain.PermModerate, c.UnitID); err != nil {
+			return 0, err
+		}
+	}
 	done := 0
 	for _, id := range ids {
 		if _, err := a.Moderate(ctx, actor, id, d); err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -157,7 +158,12 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // Retry-After once the hour's allowance is used.
 func (s *Server) limitOpinions(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if ok, retry := s.opinionLimit.Allow(c.RealIP() + "|" + c.Param("id")); !ok {
+		// The consultation as a number, so "01" or "+1" is not a fresh allowance.
+		id := c.Param("id")
+		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+			id = strconv.FormatInt(n, 10)
+		}
+		if ok, retry := s.opinionLimit.Allow(c.RealIP() + "|" + id); !ok {
 			return rateLimited(c, retry)
 		}
 		return next(c)
@@ -247,12 +253,39 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			httpx.SetActor(c, actor)
 		} else if id := s.sessions.GetInt64(ctx, sessionStaffKey); id != 0 {
+			if crossSiteAPIWrite(c) {
+				// Forms are covered by the CSRF token; the API skips it, so a cookie must
+				// not carry a change that another site's page started.
+				return domain.Errorf(domain.CodeForbidden, "error.csrf")
+			}
 			if actor, err := s.app.ActorByID(ctx, id); err == nil {
 				httpx.SetActor(c, actor)
 			}
 		}
 		return next(c)
 	}
+}
+
+// crossSiteAPIWrite reports a state-changing API request that a browser sent from another
+// site: Fetch Metadata says so, or the Origin is not this host.
+func crossSiteAPIWrite(c echo.Context) bool {
+	r := c.Request()
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "cross-site", "same-site":
+		return true
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		return err != nil || u.Host != r.Host
+	}
+	return false
 }
 
 // startSession signs a staff member in, renewing the session id against fixation.

@@ -31,10 +31,29 @@ type loginData struct {
 
 // safeNext keeps the post-login redirect on this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/staff"
+	if p, ok := localPath(next); ok {
+		return p
 	}
-	return next
+	return "/staff"
+}
+
+// localPath accepts only a path on this site. Browsers drop tabs and newlines from URLs and
+// read a backslash as a slash, so "/\t/evil.example" would lead away: anything but a plain
+// path with one leading slash is refused.
+func localPath(p string) (string, bool) {
+	if p == "" || p[0] != '/' || len(p) > 2000 {
+		return "", false
+	}
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || r == '\\' {
+			return "", false
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(p, "//") {
+		return "", false
+	}
+	return p, true
 }
 
 func (s *Server) loginForm(c echo.Context) error {
@@ -344,11 +363,10 @@ func (s *Server) bulkModerate(c echo.Context) error {
 // backTo is the local page a decision form came from (the queue with its filters, or a
 // public list), never another site.
 func (s *Server) backTo(c echo.Context) string {
-	back := c.FormValue("back")
-	if back == "" || !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") || strings.HasPrefix(back, "/\\") {
-		return "/staff/moderation"
+	if back, ok := localPath(c.FormValue("back")); ok {
+		return back
 	}
-	return back
+	return "/staff/moderation"
 }
 
 // queueError shows a refused decision on the queue, next to the item it was about.
