@@ -134,7 +134,9 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 		_ = st.Close()
 		return nil, nil, err
 	}
-	return app.New(st), func() { _ = st.Close() }, nil
+	a := app.New(st)
+	a.BaseURL = cfg.BaseURL
+	return a, func() { _ = st.Close() }, nil
 }
 
 func serve(ctx context.Context, cfg config.Config) error {
@@ -167,6 +169,14 @@ func serve(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	go purgeContacts(ctx, a, cfg)
+	if cfg.Mail.Enabled() {
+		sender, err := newSender(cfg)
+		if err != nil {
+			return err
+		}
+		go sendMail(ctx, a, cfg, sender)
+		slog.Info("mail on", "smtp", cfg.Mail.Addr, "digest_hour", cfg.Mail.DigestHour)
+	}
 	slog.Info("listening", "addr", cfg.Addr, "database", string(a.Store.Dialect()), "url", cfg.BaseURL)
 	return srv.Start(ctx)
 }

@@ -51,6 +51,8 @@ type Config struct {
 	// RetentionDays is how long after results are published commenters' contacts are kept
 	// (RETENTION_DAYS, default 90).
 	RetentionDays int
+	// Mail holds the outgoing mail server settings (SMTP_*, DIGEST_HOUR; see mail.go).
+	Mail Mail
 }
 
 // IsSQLite reports whether the embedded SQLite database is used.
@@ -123,6 +125,9 @@ func Load() (Config, error) {
 		return c, err
 	}
 	if c.RetentionDays, err = positive("RETENTION_DAYS", 90); err != nil {
+		return c, err
+	}
+	if c.Mail, err = loadMail(); err != nil {
 		return c, err
 	}
 	return c.WithDefaults(), nil

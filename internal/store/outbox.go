@@ -1,0 +1,115 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// OutboxMessage is an e-mail waiting to be sent, or sent. Kind says what it is ("digest", …);
+// DedupKey, when set, makes a second Enqueue of the same message a no-op.
+type OutboxMessage struct {
+	ID            int64      `gorm:"column:id;primaryKey"`
+	To            string     `gorm:"column:to_addr"`
+	Subject       string     `gorm:"column:subject"`
+	Body          string     `gorm:"column:body"`
+	Kind          string     `gorm:"column:kind"`
+	DedupKey      *string    `gorm:"column:dedup_key"`
+	CreatedAt     time.Time  `gorm:"column:created_at"`
+	Attempts      int        `gorm:"column:attempts"`
+	NextAttemptAt time.Time  `gorm:"column:next_attempt_at"`
+	SentAt        *time.Time `gorm:"column:sent_at"`
+	LastError     string     `gorm:"column:last_error"`
+}
+
+// TableName names the table for the store.
+func (OutboxMessage) TableName() string { return "outbox" }
+
+// OutboxMaxAttempts is how many times a message is tried. After that it is no longer due,
+// but the row stays with its last error, for whoever looks into the failure.
+const OutboxMaxAttempts = 20
+
+// Enqueue stores a message to send, due at once unless NextAttemptAt is set. A message whose
+// dedup key is already in the outbox is not stored again, and that is no error: created
+// tells which happened.
+func (s *Store) Enqueue(ctx context.Context, m *OutboxMessage) (created bool, err error) {
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = time.Now()
+	}
+	if m.NextAttemptAt.IsZero() {
+		m.NextAttemptAt = m.CreatedAt
+	}
+	m.CreatedAt, m.NextAttemptAt = m.CreatedAt.UTC(), m.NextAttemptAt.UTC()
+	res := s.conn(ctx).Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "dedup_key"}},
+		DoNothing: true,
+	}).Create(m)
+	return res.RowsAffected > 0, res.Error
+}
+
+// DueMessages lists up to limit unsent messages whose next attempt is due at now and that
+// have attempts left, the longest waiting first.
+func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]OutboxMessage, error) {
+	var list []OutboxMessage
+	err := s.conn(ctx).Where("sent_at IS NULL AND next_attempt_at <= ? AND attempts < ?", now.UTC(), OutboxMaxAttempts).
+		Order("next_attempt_at, id").Limit(limit).Find(&list).Error
+	return list, err
+}
+
+// ClaimMessage counts a new attempt at a message that has had exactly attempts so far and
+// holds it until lease ends, so that two workers (two servers on one database) never send
+// it at the same time, and a worker that dies while sending leaves it to be tried again
+// after the lease. It reports false when another worker claimed it first or it was sent.
+func (s *Store) ClaimMessage(ctx context.Context, id int64, attempts int, lease time.Time) (bool, error) {
+	res := s.conn(ctx).Model(&OutboxMessage{}).
+		Where("id = ? AND attempts = ? AND sent_at IS NULL", id, attempts).
+		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": lease.UTC()})
+	return res.RowsAffected == 1, res.Error
+}
+
+// MarkSent records that a message was handed to the mail server.
+func (s *Store) MarkSent(ctx context.Context, id int64, now time.Time) error {
+	return s.conn(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"sent_at": now.UTC(), "last_error": ""}).Error
+}
+
+// MarkFailed records why the last attempt failed and when to try again. The attempt itself
+// was counted when it was claimed.
+func (s *Store) MarkFailed(ctx context.Context, id int64, reason string, next time.Time) error {
+	if len(reason) > 1000 {
+		reason = reason[:1000]
+	}
+	return s.conn(ctx).Model(&OutboxMessage{}).Where("id = ? AND sent_at IS NULL", id).
+		Updates(map[string]any{"last_error": reason, "next_attempt_at": next.UTC()}).Error
+}
+
+// StaffWithRoles returns the enabled accounts holding any of the given roles, each as an
+// actor with those of its roles, in account order.
+func (s *Store) StaffWithRoles(ctx context.Context, roles ...domain.Role) ([]domain.Actor, error) {
+	var rows []struct {
+		domain.RoleAssignment `gorm:"embedded"`
+		Email                 string `gorm:"column:email"`
+		Name                  string `gorm:"column:name"`
+	}
+	err := s.conn(ctx).Model(&domain.RoleAssignment{}).
+		Select("staff_roles.*, staff.email AS email, staff.name AS name").
+		Joins("JOIN staff ON staff.id = staff_roles.staff_id").
+		Where("staff.disabled_at IS NULL AND staff_roles.role IN ?", roles).
+		Order("staff_roles.staff_id, staff_roles.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Actor
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].StaffID != r.StaffID {
+			out = append(out, domain.Actor{StaffID: r.StaffID, Email: r.Email, Name: r.Name})
+		}
+		last := &out[len(out)-1]
+		last.Roles = append(last.Roles, r.RoleAssignment)
+	}
+	return out, nil
+}
