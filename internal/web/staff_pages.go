@@ -155,7 +155,7 @@ func (s *Server) createConsultation(c echo.Context) error {
 	}
 	f.In = app.NewConsultation{
 		Title: c.FormValue("title"), Kind: c.FormValue("kind"), UnitCode: c.FormValue("unit_code"),
-		Summary: c.FormValue("summary"), Text: c.FormValue("text"),
+		Summary: c.FormValue("summary"), Text: c.FormValue("text"), Moderation: c.FormValue("moderation"),
 	}
 	f.FirstDay, f.LastDay = c.FormValue("first_day"), c.FormValue("last_day")
 	first, ferr := time.ParseInLocation(time.DateOnly, f.FirstDay, domain.Zone)

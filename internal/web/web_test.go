@@ -30,14 +30,14 @@ func TestConsultationLoopThroughPages(t *testing.T) {
 		official.Login("official.a@example.vn")
 		res := official.Submit("/staff/consultations/new", "/staff/consultations", url.Values{
 			"title": {"Dự thảo hương ước Thôn Hai"}, "kind": {"huong_uoc"}, "unit_code": {"A"},
-			"first_day": {today(0)}, "last_day": {today(34)}, "text": {testutil.Draft},
+			"first_day": {today(0)}, "last_day": {today(34)}, "text": {testutil.Draft}, "moderation": {"pre"},
 		})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("create consultation: status %d\n%s", res.Status, res.Body)
 		}
 		staffPage := res.Header.Get("Location")
 		page := official.Get(staffPage)
-		mustContain(t, page.Body, "Điều 5. Việc cưới", "Chương II. NỘI DUNG", "Bản nháp")
+		mustContain(t, page.Body, "Điều 5. Việc cưới", "Chương II. NỘI DUNG", "Bản nháp", "duyệt trước khi công bố")
 		id := strings.TrimPrefix(staffPage, "/staff/consultations/")
 
 		// A draft is invisible to the public.
