@@ -54,6 +54,8 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/consultations/:id/opinions/offline", a.enterOffline, requireStaff)
 	g.GET("/moderation/queue", a.queue, requireStaff)
 	g.POST("/opinions/:id/moderation", a.moderate, requireStaff)
+	g.POST("/opinions/:id/response", a.respond, requireStaff)
+	g.POST("/consultations/:id/results", a.publishResults, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

@@ -234,6 +234,9 @@ func (a *API) trackOpinion(c echo.Context) error {
 		TrackingCode: o.TrackingCode, ConsultationID: o.ConsultationID, Status: string(o.Status), Stance: string(o.Stance),
 		Body: o.BodyPublic, SectionID: o.SectionID, SubmittedAt: o.SubmittedAt.In(domain.Zone),
 	}
+	if r := o.Response; r != nil {
+		j.Response = responseJSON{ID: r.ID, Kind: string(r.Kind), Text: r.Text}
+	}
 	if ap := t.Appeal; ap != nil {
 		j.Appeal = &appealJSON{Text: ap.Text, CreatedAt: ap.CreatedAt.In(domain.Zone), Outcome: ap.Outcome}
 	}

@@ -219,3 +219,29 @@ func (a *API) moderate(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"id": o.ID, "status": o.Status, "reason": o.RejectionReason})
 }
+
+type responseJSON struct {
+	ID   int64  `json:"id"`
+	Kind string `json:"kind"`
+	Text string `json:"text"`
+}
+
+func (a *API) respond(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	var in app.NewResponse
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	r, err := a.App.AnswerOpinion(c.Request().Context(), actor(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, responseJSON{ID: r.ID, Kind: string(r.Kind), Text: r.Text})
+}
+
+func (a *API) publishResults(c echo.Context) error {
+	return a.transition(c, a.App.PublishResults)
+}

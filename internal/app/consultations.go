@@ -243,3 +243,16 @@ func (a *App) manageable(ctx context.Context, actor *domain.Actor, id int64, to 
 	}
 	return c, nil
 }
+
+// OverseenConsultation loads a consultation for the staff pages: only staff who oversee its
+// unit see its history, whatever its status.
+func (a *App) OverseenConsultation(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	c, err := a.Consultation(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, actor, domain.PermOversee, c.UnitID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

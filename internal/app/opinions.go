@@ -200,6 +200,11 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 		return nil, wrap(err)
 	}
 	t := &TrackedOpinion{Opinion: o, Consultation: c}
+	one := []domain.Opinion{*o}
+	if err := a.withPublishedAnswers(ctx, c, one); err != nil {
+		return nil, err
+	}
+	o.Response = one[0].Response
 	if ap, err := a.Store.AppealOf(ctx, o.ID); err == nil {
 		t.Appeal = ap
 	}
@@ -215,11 +220,15 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 
 // ApprovedOpinions lists approved opinions of a published consultation.
 func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f store.SectionFilter, page int) ([]domain.Opinion, bool, error) {
-	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+	c, err := a.Consultation(ctx, nil, consultationID)
+	if err != nil {
 		return nil, false, err
 	}
 	list, more, err := a.Store.ApprovedOpinions(ctx, consultationID, f, page, domain.OpinionsPerPage)
-	return list, more, wrap(err)
+	if err != nil {
+		return nil, false, wrap(err)
+	}
+	return list, more, a.withPublishedAnswers(ctx, c, list)
 }
 
 // Summary counts the approved opinions of a published consultation.
@@ -232,9 +241,18 @@ func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summar
 }
 
 // LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
-func (a *App) LatestOpinions(ctx context.Context, consultationID int64, perSection int) (map[int64][]domain.Opinion, error) {
-	m, err := a.Store.LatestApproved(ctx, consultationID, perSection)
-	return m, wrap(err)
+func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSection int) (map[int64][]domain.Opinion, error) {
+	m, err := a.Store.LatestApproved(ctx, c.ID, perSection)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	for k, list := range m {
+		if err := a.withPublishedAnswers(ctx, c, list); err != nil {
+			return nil, err
+		}
+		m[k] = list
+	}
+	return m, nil
 }
 
 // requestHash identifies what was submitted, after cleaning, so a retry matches its original.

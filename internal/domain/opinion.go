@@ -108,14 +108,16 @@ type Opinion struct {
 	WithdrawnAt     *time.Time    `gorm:"column:withdrawn_at"`
 	ErasedAt        *time.Time    `gorm:"column:erased_at"`
 	EnteredBy       *int64        `gorm:"column:entered_by"`
+	ResponseID      *int64        `gorm:"column:response_id"`
 
 	// ConsultationTitle is filled by the moderation queue's join, for moderators who cover
 	// several consultations at once.
 	ConsultationTitle string `gorm:"->;column:consultation_title"`
 
-	Village *Unit    `gorm:"-"`
-	Appeal  *Appeal  `gorm:"-"` // an open appeal, in the moderation queue
-	Section *Section `gorm:"-"`
+	Village  *Unit     `gorm:"-"`
+	Appeal   *Appeal   `gorm:"-"` // an open appeal, in the moderation queue
+	Response *Response `gorm:"-"` // the official answer, once given
+	Section  *Section  `gorm:"-"`
 }
 
 // TableName names the table for the store.
@@ -235,3 +237,29 @@ type ModerationStats struct {
 	Overturned            int                  `json:"overturned"`
 	MedianDecisionSeconds *int64               `json:"median_decision_seconds"`
 }
+
+// ResponseKind is how the authority answered an opinion (Law 10/2022 art. 28(3)).
+type ResponseKind string
+
+// Response kinds: tiếp thu (accepted into the draft), giải trình (explained why not), ghi nhận (noted).
+const (
+	ResponseAccepted  ResponseKind = "accepted"
+	ResponseExplained ResponseKind = "explained"
+	ResponseNoted     ResponseKind = "noted"
+)
+
+// Response is the official answer to one opinion or to a group of similar ones.
+type Response struct {
+	ID             int64        `gorm:"column:id;primaryKey"`
+	ConsultationID int64        `gorm:"column:consultation_id"`
+	Kind           ResponseKind `gorm:"column:kind"`
+	Text           string       `gorm:"column:text"`
+	CreatedBy      *int64       `gorm:"column:created_by"`
+	CreatedAt      time.Time    `gorm:"column:created_at"`
+}
+
+// TableName names the table for the store.
+func (Response) TableName() string { return "responses" }
+
+// MaxResponse bounds an answer's text.
+const MaxResponse = 5000

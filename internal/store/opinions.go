@@ -542,3 +542,77 @@ func (s *Store) RecentBodies(ctx context.Context, consultationID int64, limit in
 		Order("id DESC").Limit(limit).Scan(&list).Error
 	return list, err
 }
+
+// Answer stores a response and attaches it to the opinions, which must be approved opinions
+// of the response's consultation; it returns how many were answered.
+func (s *Store) Answer(ctx context.Context, r *domain.Response, opinionIDs []int64) (int64, error) {
+	var n int64
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.conn(ctx).Create(r).Error; err != nil {
+			return err
+		}
+		res := tx.conn(ctx).Model(&domain.Opinion{}).
+			Where("id IN ? AND consultation_id = ? AND status = ?", opinionIDs, r.ConsultationID, domain.OpinionApproved).
+			Update("response_id", r.ID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if n = res.RowsAffected; n != int64(len(opinionIDs)) {
+			return domain.InvalidField("ids", "validation.answer_opinions")
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Unanswered counts the approved opinions of a consultation that have no response yet.
+func (s *Store) Unanswered(ctx context.Context, consultationID int64) (int64, error) {
+	var n int64
+	err := s.conn(ctx).Model(&domain.Opinion{}).
+		Where("consultation_id = ? AND status = ? AND response_id IS NULL", consultationID, domain.OpinionApproved).Count(&n).Error
+	return n, err
+}
+
+// AttachResponses loads the responses of the opinions that have one.
+func (s *Store) AttachResponses(ctx context.Context, list []domain.Opinion) error {
+	var ids []int64
+	for _, o := range list {
+		if o.ResponseID != nil {
+			ids = append(ids, *o.ResponseID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var rs []domain.Response
+	if err := s.conn(ctx).Where("id IN ?", ids).Find(&rs).Error; err != nil {
+		return err
+	}
+	by := map[int64]*domain.Response{}
+	for i := range rs {
+		by[rs[i].ID] = &rs[i]
+	}
+	for i := range list {
+		if list[i].ResponseID != nil {
+			list[i].Response = by[*list[i].ResponseID]
+		}
+	}
+	return nil
+}
+
+// ApprovedForAnswer lists every approved opinion of a consultation in document order of
+// their sections (general ones first), with sections, villages and responses.
+func (s *Store) ApprovedForAnswer(ctx context.Context, consultationID int64) ([]domain.Opinion, error) {
+	var list []domain.Opinion
+	err := s.conn(ctx).Model(&domain.Opinion{}).Select("opinions.*").
+		Joins("LEFT JOIN sections sec ON sec.id = opinions.section_id").
+		Where("opinions.consultation_id = ? AND opinions.status = ?", consultationID, domain.OpinionApproved).
+		Order("COALESCE(sec.ordinal, 0), opinions.submitted_at, opinions.id").Find(&list).Error
+	if err != nil {
+		return nil, err
+	}
+	if err := s.attachVillages(ctx, list); err != nil {
+		return nil, err
+	}
+	return list, s.AttachResponses(ctx, list)
+}

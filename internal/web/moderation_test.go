@@ -3,13 +3,16 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/config"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -114,5 +117,28 @@ func TestQueueFiltersAndBulkDecision(t *testing.T) {
 		if stats.RejectedBy["duplicate"] != 4 {
 			t.Fatalf("stats %+v", stats)
 		}
+	})
+}
+
+// TestFormStartIsBoundToItsConsultation checks that the signed start time of one form cannot
+// be replayed on another consultation's form.
+func TestFormStartIsBoundToItsConsultation(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServerWith(t, st, func(c *config.Config) { c.MinFillTime = time.Second })
+		first := env.OpenConsultation(t)
+		second := env.OpenConsultation(t)
+		b := env.NewBrowser(t)
+		form := b.Get(fmt.Sprintf("/c/%d/comment", first.ID))
+		started := regexp.MustCompile(`name="started" value="([^"]+)"`).FindStringSubmatch(form.Body)
+		if started == nil {
+			t.Fatal("no start time on the form")
+		}
+		time.Sleep(1100 * time.Millisecond)
+		path := fmt.Sprintf("/c/%d/comment", second.ID)
+		res := b.Submit(path, path, url.Values{"stance": {"agree"}, "body": {"Ý kiến thử"}, "started": {html.UnescapeString(started[1])}})
+		if res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("start time of another consultation: %d, want 422", res.Status)
+		}
+		mustContain(t, res.Body, "Biểu mẫu đã hết hạn", "Ý kiến thử")
 	})
 }

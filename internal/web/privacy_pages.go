@@ -17,11 +17,16 @@ import (
 	"github.com/gopy-vn/gopy/internal/store"
 )
 
+// formMaxAge is how long a shown opinion form stays valid: a day covers a resident who
+// leaves the page open, and stops a bot from reusing one signed time forever.
+const formMaxAge = 24 * time.Hour
+
 // signStart returns the value of the opinion form's hidden "started" field: the time the form
-// was shown, signed so a bot cannot backdate it.
-func (s *Server) signStart(t time.Time) string {
+// was shown and the consultation it is for, signed so a bot can neither backdate it nor reuse
+// it on another consultation.
+func (s *Server) signStart(t time.Time, consultationID int64) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return ts + "." + s.mac(ts)
+	return ts + "." + s.mac(ts+"|"+strconv.FormatInt(consultationID, 10))
 }
 
 func (s *Server) mac(msg string) string {
@@ -30,14 +35,15 @@ func (s *Server) mac(msg string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// verifyStart returns when a form was shown, if its signature holds.
-func (s *Server) verifyStart(v string) (time.Time, bool) {
+// verifyStart returns when a form for this consultation was shown, if its signature holds
+// and it is not too old.
+func (s *Server) verifyStart(v string, consultationID int64) (time.Time, bool) {
 	ts, sig, ok := strings.Cut(v, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(ts))) {
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(ts+"|"+strconv.FormatInt(consultationID, 10)))) {
 		return time.Time{}, false
 	}
 	n, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil {
+	if err != nil || time.Since(time.Unix(n, 0)) > formMaxAge {
 		return time.Time{}, false
 	}
 	return time.Unix(n, 0), true
@@ -45,11 +51,11 @@ func (s *Server) verifyStart(v string) (time.Time, bool) {
 
 // botCheck applies the public form's quiet defences: a field people never see (and so leave
 // empty) and a minimum time to fill the form. Elderly residents never meet a CAPTCHA.
-func (s *Server) botCheck(c echo.Context) error {
+func (s *Server) botCheck(c echo.Context, consultationID int64) error {
 	if c.FormValue("website") != "" {
 		return domain.Errorf(domain.CodeInvalid, "error.bot")
 	}
-	started, ok := s.verifyStart(c.FormValue("started"))
+	started, ok := s.verifyStart(c.FormValue("started"), consultationID)
 	if !ok {
 		return domain.Errorf(domain.CodeInvalid, "error.form_expired")
 	}

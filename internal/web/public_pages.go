@@ -89,7 +89,7 @@ func (s *Server) showConsultation(c echo.Context) error {
 	if d.Summary, err = s.app.Store.Summary(ctx, id); err != nil {
 		return err
 	}
-	if d.Latest, err = s.app.LatestOpinions(ctx, id, 3); err != nil {
+	if d.Latest, err = s.app.LatestOpinions(ctx, cons, 3); err != nil {
 		return err
 	}
 	if d.Stats, err = s.app.Store.ModerationStats(ctx, id); err != nil {
@@ -198,7 +198,7 @@ func (s *Server) newOpinion(c echo.Context) error {
 		f.Children = f.C.ChildrenOf(f.Section)
 	}
 	f.Key = newFormKey()
-	f.Started = s.signStart(time.Now())
+	f.Started = s.signStart(time.Now(), id)
 	return s.views.render(c, http.StatusOK, "comment", s.view(c, "comment.title", f))
 }
 
@@ -227,11 +227,11 @@ func (s *Server) createOpinion(c echo.Context) error {
 	if !f.Open {
 		return s.formError(c, domain.Errorf(domain.CodeConflict, "error.consultation_not_open"), "comment", "comment.title", f)
 	}
-	if err := s.botCheck(c); err != nil {
-		if _, ok := s.verifyStart(f.Started); !ok {
+	if err := s.botCheck(c, id); err != nil {
+		if _, ok := s.verifyStart(f.Started, id); !ok {
 			// An expired form (the server restarted) starts its clock again; a form sent
 			// too fast keeps its clock, so resending at once does not help a bot.
-			f.Started = s.signStart(time.Now())
+			f.Started = s.signStart(time.Now(), id)
 		}
 		return s.formError(c, err, "comment", "comment.title", f)
 	}

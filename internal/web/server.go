@@ -253,7 +253,7 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			httpx.SetActor(c, actor)
 		} else if id := s.sessions.GetInt64(ctx, sessionStaffKey); id != 0 {
-			if crossSiteAPIWrite(c) {
+			if s.crossSiteAPIWrite(c) {
 				// Forms are covered by the CSRF token; the API skips it, so a cookie must
 				// not carry a change that another site's page started.
 				return domain.Errorf(domain.CodeForbidden, "error.csrf")
@@ -267,8 +267,9 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // crossSiteAPIWrite reports a state-changing API request that a browser sent from another
-// site: Fetch Metadata says so, or the Origin is not this host.
-func crossSiteAPIWrite(c echo.Context) bool {
+// site: Fetch Metadata says so, or (for browsers without it) the Origin is neither this
+// request's host nor the configured public address, which a proxy may differ from.
+func (s *Server) crossSiteAPIWrite(c echo.Context) bool {
 	r := c.Request()
 	if !strings.HasPrefix(r.URL.Path, "/api/") {
 		return false
@@ -280,10 +281,16 @@ func crossSiteAPIWrite(c echo.Context) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
 	case "cross-site", "same-site":
 		return true
+	case "same-origin", "none":
+		return false
 	}
 	if origin := r.Header.Get("Origin"); origin != "" {
 		u, err := url.Parse(origin)
-		return err != nil || u.Host != r.Host
+		if err != nil {
+			return true
+		}
+		base, _ := url.Parse(s.cfg.BaseURL)
+		return u.Host != r.Host && (base == nil || u.Host != base.Host)
 	}
 	return false
 }

@@ -188,7 +188,7 @@ type staffConsultationData struct {
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	ctx := c.Request().Context()
-	cons, err := s.app.Consultation(ctx, httpx.Actor(c), id)
+	cons, err := s.app.OverseenConsultation(ctx, httpx.Actor(c), id)
 	if err != nil {
 		return View{}, err
 	}
@@ -398,4 +398,77 @@ func moveField(de *domain.Error, from, to string, unreadable bool) {
 	if ok {
 		de.Fields[to] = m
 	}
+}
+
+func (s *Server) publishResults(c echo.Context) error {
+	return s.transition(c, s.app.PublishResults, "flash.results_published")
+}
+
+type answerData struct {
+	C       *domain.Consultation
+	Items   []domain.Opinion
+	Missing int64
+	Kinds   []string
+}
+
+func (s *Server) answerView(c echo.Context, id int64) (View, error) {
+	ctx := c.Request().Context()
+	cons, err := s.app.Consultation(ctx, httpx.Actor(c), id)
+	if err != nil {
+		return View{}, err
+	}
+	items, missing, err := s.app.AnswerSheet(ctx, httpx.Actor(c), id)
+	if err != nil {
+		return View{}, err
+	}
+	v := s.view(c, "answers.title", answerData{C: cons, Items: items, Missing: missing, Kinds: []string{"accepted", "explained", "noted"}})
+	return v, nil
+}
+
+func (s *Server) answerSheet(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.answerView(c, id)
+	if err != nil {
+		return err
+	}
+	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
+	return s.views.render(c, http.StatusOK, "answers", v)
+}
+
+// answerOpinions answers the ticked opinions (one, or a group of similar ones) with one text.
+func (s *Server) answerOpinions(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	form, err := c.FormParams()
+	if err != nil {
+		return err
+	}
+	in := app.NewResponse{Kind: c.FormValue("kind"), Text: c.FormValue("text")}
+	for _, v := range form["ids"] {
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.OpinionIDs = append(in.OpinionIDs, n)
+		}
+	}
+	if _, err := s.app.Answer(c.Request().Context(), httpx.Actor(c), id, in); err != nil {
+		de := domain.AsError(err)
+		if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
+			return err
+		}
+		v, verr := s.answerView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+		for _, m := range httpx.FieldMessages(de, v.L) {
+			v.Message += " " + m
+		}
+		return s.views.render(c, httpx.Status(de.Code), "answers", v)
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "flash.answered|"+strconv.Itoa(len(in.OpinionIDs)))
+	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(id, 10)+"/answers")
 }

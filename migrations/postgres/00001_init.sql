@@ -103,6 +103,17 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_consultation_idx ON sections (consultation_id);
 
+-- The official answer (tiếp thu, giải trình) to one opinion or a group of similar ones.
+CREATE TABLE responses (
+    id               BIGSERIAL PRIMARY KEY,
+    consultation_id  BIGINT NOT NULL REFERENCES consultations (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('accepted', 'explained', 'noted')),
+    text             TEXT NOT NULL,
+    created_by       BIGINT REFERENCES staff (id),
+    created_at       TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX responses_consultation_idx ON responses (consultation_id);
+
 CREATE TABLE opinions (
     id                BIGSERIAL PRIMARY KEY,
     consultation_id   BIGINT NOT NULL REFERENCES consultations (id),
@@ -133,6 +144,7 @@ CREATE TABLE opinions (
     -- When the author withdrew the opinion, or erased their name and contact.
     withdrawn_at      TIMESTAMPTZ,
     erased_at         TIMESTAMPTZ,
+    response_id       BIGINT REFERENCES responses (id),
     entered_by        BIGINT REFERENCES staff (id),
     UNIQUE (consultation_id, idempotency_key)
 );
@@ -247,6 +259,7 @@ DROP TABLE consents;
 DROP TABLE appeals;
 DROP FUNCTION refuse_change();
 DROP TABLE opinions;
+DROP TABLE responses;
 DROP TABLE sections;
 DROP TABLE consultation_versions;
 DROP TABLE consultations;

@@ -103,6 +103,17 @@ CREATE TABLE sections (
 );
 CREATE INDEX sections_consultation_idx ON sections (consultation_id);
 
+-- The official answer (tiếp thu, giải trình) to one opinion or a group of similar ones.
+CREATE TABLE responses (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    consultation_id  INTEGER NOT NULL REFERENCES consultations (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('accepted', 'explained', 'noted')),
+    text             TEXT NOT NULL,
+    created_by       INTEGER REFERENCES staff (id),
+    created_at       DATETIME NOT NULL
+);
+CREATE INDEX responses_consultation_idx ON responses (consultation_id);
+
 CREATE TABLE opinions (
     id                INTEGER PRIMARY KEY AUTOINCREMENT,
     consultation_id   INTEGER NOT NULL REFERENCES consultations (id),
@@ -133,6 +144,7 @@ CREATE TABLE opinions (
     -- When the author withdrew the opinion, or erased their name and contact.
     withdrawn_at      DATETIME,
     erased_at         DATETIME,
+    response_id       INTEGER REFERENCES responses (id),
     entered_by        INTEGER REFERENCES staff (id),
     UNIQUE (consultation_id, idempotency_key)
 );
@@ -256,6 +268,7 @@ DROP TABLE moderation_events;
 DROP TABLE consents;
 DROP TABLE appeals;
 DROP TABLE opinions;
+DROP TABLE responses;
 DROP TABLE sections;
 DROP TABLE consultation_versions;
 DROP TABLE consultations;
