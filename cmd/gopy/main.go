@@ -136,6 +136,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 	}
 	a := app.New(st)
 	a.BaseURL = cfg.BaseURL
+	a.MailEnabled = cfg.Mail.Enabled()
 	return a, func() { _ = st.Close() }, nil
 }
 

@@ -18,10 +18,13 @@ import (
 
 // App carries the dependencies of the use cases.
 type App struct {
-	Store    *store.Store
-	Now      func() time.Time
-	BaseURL  string // the portal's public address, for links in e-mail (BASE_URL)
-	validate *validator.Validate
+	Store   *store.Store
+	Now     func() time.Time
+	BaseURL string // the portal's public address, for links in e-mail (BASE_URL)
+	// MailEnabled queues notices in the outbox only when a mail server is configured, so no
+	// address waits in the database for a message that will never be sent.
+	MailEnabled bool
+	validate    *validator.Validate
 }
 
 // New builds the App on a store.

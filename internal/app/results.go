@@ -91,6 +91,7 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.results", "consultation", c.ID, c.UnitID, "")
+	a.notifyResults(ctx, c)
 	return a.Store.ConsultationByID(ctx, c.ID)
 }
 

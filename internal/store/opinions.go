@@ -274,8 +274,12 @@ func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time
 }
 
 // PurgeContacts clears the contacts of opinions on consultations whose results were
-// published before the cutoff, and returns how many opinions it changed.
+// published before the cutoff, and returns how many opinions it changed. Mail sent before
+// the cutoff goes too: its addresses are contacts as well.
 func (s *Store) PurgeContacts(ctx context.Context, cutoff time.Time) (int64, error) {
+	if err := s.conn(ctx).Where("sent_at IS NOT NULL AND sent_at < ?", cutoff.UTC()).Delete(&OutboxMessage{}).Error; err != nil {
+		return 0, err
+	}
 	res := s.conn(ctx).Model(&domain.Opinion{}).
 		Where("contact <> '' AND consultation_id IN (?)",
 			s.conn(ctx).Model(&domain.Consultation{}).Select("id").Where("results_published_at < ?", cutoff.UTC())).

@@ -113,3 +113,15 @@ func (s *Store) StaffWithRoles(ctx context.Context, roles ...domain.Role) ([]dom
 	}
 	return out, nil
 }
+
+// ContactableCommenters lists the opinions of a consultation whose authors left a contact and
+// still consent to being contacted about it.
+func (s *Store) ContactableCommenters(ctx context.Context, consultationID int64) ([]domain.Opinion, error) {
+	var list []domain.Opinion
+	err := s.conn(ctx).Model(&domain.Opinion{}).
+		Where("consultation_id = ? AND contact <> '' AND erased_at IS NULL", consultationID).
+		Where("EXISTS (SELECT 1 FROM consents k WHERE k.opinion_id = opinions.id AND k.purpose = ? AND k.withdrawn_at IS NULL)",
+			domain.ConsentContact).
+		Order("id").Find(&list).Error
+	return list, err
+}

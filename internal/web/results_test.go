@@ -20,12 +20,14 @@ import (
 func TestAnswersAndResults(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
+		env.App.MailEnabled = true
 		ctx := context.Background()
 		c := env.OpenConsultation(t)
 		var codes []string
 		var ids []string
-		for _, body := range []string{"Đề nghị cho cưới hai ngày.", "Cưới hai ngày mới đủ cho họ hàng ở xa.", "Nên có đèn đường ở ngõ 4."} {
-			r, err := env.App.SubmitOpinion(ctx, c.ID, app.NewOpinion{Stance: "disagree", Body: body}, "")
+		contacts := []string{"lan.tran@example.vn", "0912 345 678", ""}
+		for i, body := range []string{"Đề nghị cho cưới hai ngày.", "Cưới hai ngày mới đủ cho họ hàng ở xa.", "Nên có đèn đường ở ngõ 4."} {
+			r, err := env.App.SubmitOpinion(ctx, c.ID, app.NewOpinion{Stance: "disagree", Body: body, Contact: contacts[i], Consent: contacts[i] != ""}, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -84,6 +86,28 @@ func TestAnswersAndResults(t *testing.T) {
 		api := resident.Get("/api/v1/opinions/" + codes[2])
 		if !strings.Contains(api.Body, `"kind":"accepted"`) {
 			t.Fatalf("API tracking view lacks the answer: %s", api.Body)
+		}
+
+		// Notices wait in the outbox: the commune's official and admin, and the one commenter
+		// who left an e-mail address and agreed to be contacted; not the phone, not commune B.
+		rows, err := st.SQLDB().QueryContext(ctx, "SELECT to_addr, body FROM outbox WHERE kind = 'results' ORDER BY to_addr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var to []string
+		for rows.Next() {
+			var addr, body string
+			if err := rows.Scan(&addr, &body); err != nil {
+				t.Fatal(err)
+			}
+			to = append(to, addr)
+			if addr == "lan.tran@example.vn" && !strings.Contains(body, codes[0]) {
+				t.Errorf("resident notice lacks the tracking code: %s", body)
+			}
+		}
+		if strings.Join(to, ",") != "lan.tran@example.vn,official.a@example.vn" {
+			t.Fatalf("notices to %v", to)
 		}
 	})
 }
