@@ -223,7 +223,28 @@ func userAdd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 }
 
 func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("token create", flag.ContinueOnError)
+	return forAccount(ctx, cfg, "token create", args, func(a *app.App, email string) error {
+		token, err := a.CreateToken(ctx, email)
+		if err == nil {
+			fmt.Fprintln(stdout, token)
+		}
+		return err
+	})
+}
+
+func tokenRevoke(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	return forAccount(ctx, cfg, "token revoke", args, func(a *app.App, email string) error {
+		n, err := a.RevokeTokensOf(ctx, email)
+		if err == nil {
+			fmt.Fprintf(stdout, "revoked %d tokens\n", n)
+		}
+		return err
+	})
+}
+
+// forAccount parses --email for a command about one staff account and runs it on the app.
+func forAccount(ctx context.Context, cfg config.Config, name string, args []string, do func(a *app.App, email string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address of the staff account")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -233,11 +254,9 @@ func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout i
 		return err
 	}
 	defer closeDB()
-	token, err := a.CreateToken(ctx, *email)
-	if err != nil {
+	if err := do(a, *email); err != nil {
 		return describe(err)
 	}
-	fmt.Fprintln(stdout, token)
 	return nil
 }
 
@@ -276,25 +295,6 @@ func purgeContacts(ctx context.Context, a *app.App, cfg config.Config) {
 		case <-tick.C:
 		}
 	}
-}
-
-func tokenRevoke(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("token revoke", flag.ContinueOnError)
-	email := fs.String("email", "", "e-mail address of the staff account")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	a, closeDB, err := openApp(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer closeDB()
-	n, err := a.RevokeTokensOf(ctx, *email)
-	if err != nil {
-		return describe(err)
-	}
-	fmt.Fprintf(stdout, "revoked %d tokens\n", n)
-	return nil
 }
 
 // unitsImport loads the official unit list; it is how a new installation gets its first
