@@ -56,6 +56,8 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/opinions/:id/moderation", a.moderate, requireStaff)
 	g.POST("/opinions/:id/response", a.respond, requireStaff)
 	g.POST("/consultations/:id/results", a.publishResults, requireStaff)
+	g.GET("/consultations/:id/report.csv", a.reportCSV, requireStaff)
+	g.GET("/consultations/:id/report.xlsx", a.reportXLSX, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

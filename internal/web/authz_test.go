@@ -119,6 +119,13 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.status(t, w.emptyClosed(t).ID) == domain.StatusResultsPublished
 			}},
+		// The consolidated report, in each format: read by whoever oversees the unit.
+		{method: "GET", path: "/staff/consultations/:id/report", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "GET", path: "/staff/consultations/:id/report.csv", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "GET", path: "/staff/consultations/:id/report.xlsx", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/staff/moderation", want: expect(toLogin, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/staff/opinions/:id/moderate", want: expect(toLogin, s403, s403, s303, s403, s303),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -229,6 +236,10 @@ func staffAPIRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.status(t, w.emptyClosed(t).ID) == domain.StatusResultsPublished
 			}},
+		{method: "GET", path: "/api/v1/consultations/:id/report.csv", want: expect(s401, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "GET", path: "/api/v1/consultations/:id/report.xlsx", want: expect(s401, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/api/v1/moderation/queue", want: expect(s401, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/api/v1/opinions/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -243,6 +254,7 @@ func staffAPIRoutes() []authzRoute {
 var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /static/*", "GET /favicon.ico",
 	"GET /", "GET /c/:id", "GET /c/:id/comment", "POST /c/:id/comment", "GET /c/:id/opinions",
+	"GET /feeds/consultations.atom", "GET /feeds/results.atom",
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
 	"GET /login", "POST /login", "GET /login/totp", "POST /login/totp", "POST /logout",
 

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,6 +54,7 @@ type consultationData struct {
 	Latest  map[int64][]domain.Opinion
 	Blocks  []sectionBlock
 	Stats   *domain.ModerationStats
+	Charts  *summaryCharts // charts.go
 }
 
 // sectionBlock is a chapter, a preamble, or an article shown together with its clauses, so
@@ -95,6 +97,9 @@ func (s *Server) showConsultation(c echo.Context) error {
 	if d.Stats, err = s.app.Store.ModerationStats(ctx, id); err != nil {
 		return err
 	}
+	if d.Charts, err = s.summaryCharts(ctx, httpx.Lang(c), cons, d.Summary); err != nil {
+		return err
+	}
 	v := s.view(c, "", d)
 	v.Title = cons.Title
 	return s.views.render(c, http.StatusOK, "consultation", v)
@@ -110,6 +115,10 @@ type opinionsData struct {
 	// CanHide shows moderators a hide button on each opinion; the app still checks the unit.
 	CanHide bool
 	Reasons []domain.RejectReason
+	// Theme narrows the list to opinions containing a phrase (themes.go); Similar holds the
+	// near-identical opinions folded under the first of each group, by its ID.
+	Theme   string
+	Similar map[int64][]domain.Opinion
 }
 
 func (s *Server) listOpinions(c echo.Context) error {
@@ -136,9 +145,15 @@ func (s *Server) listOpinions(c echo.Context) error {
 		}
 		f.SectionID = &d.Section.ID
 	}
-	if d.Items, d.More, err = s.app.ApprovedOpinions(ctx, id, f, d.Page); err != nil {
+	if d.Theme = strings.TrimSpace(c.QueryParam("theme")); d.Theme != "" {
+		d.Items, d.More, err = s.app.ThemeOpinions(ctx, id, f, d.Theme, d.Page)
+	} else {
+		d.Items, d.More, err = s.app.ApprovedOpinions(ctx, id, f, d.Page)
+	}
+	if err != nil {
 		return err
 	}
+	d.Items, d.Similar = app.GroupSimilar(d.Items)
 	v := s.view(c, "opinions.title", d)
 	return s.views.render(c, http.StatusOK, "opinions", v)
 }

@@ -1,0 +1,225 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/i18n"
+)
+
+// Report is the consolidated report of a consultation (báo cáo tổng hợp, tiếp thu, giải
+// trình ý kiến): what residents said about each part of the draft and what the authority
+// answered. It is a plain value that the printable page, the CSV and the XLSX all render, so
+// the three cannot disagree. It holds no commenter's name or contact: opinions appear by
+// their masked public text, and their authors only as villages and channels.
+type Report struct {
+	ConsultationID     int64
+	Title              string
+	Kind               domain.ConsultationKind
+	Matter             domain.Matter
+	UnitName           string
+	Status             domain.Status
+	OpensAt            time.Time
+	LastDay            time.Time // the last day of the period, local time
+	ClosedAt           *time.Time
+	ResultsPublishedAt *time.Time
+	GeneratedAt        time.Time
+
+	// Totals counts the approved opinions by stance; ByChannel by how they reached the
+	// commune, every channel listed in report order, zeros included.
+	Totals    domain.Counts
+	ByChannel []ChannelCount
+	// Unanswered is how many approved opinions still have no answer.
+	Unanswered int
+	// Sections are the opinions on the draft as a whole first, then every part residents
+	// could comment on, in document order, with or without opinions.
+	Sections []ReportSection
+}
+
+// ChannelCount is the number of opinions that came through one channel.
+type ChannelCount struct {
+	Channel domain.Channel
+	N       int
+}
+
+// ReportSection is one part of the draft (or the draft as a whole) in the report.
+type ReportSection struct {
+	General bool // the opinions on the draft as a whole
+	ID      int64
+	Kind    string
+	Path    string // the section's stable anchor ("d5", "c2.d2.k1"); empty for General
+	Heading string // as written in the draft ("Điều 5. Việc cưới", "1.")
+	Parent  string // for a clause, the heading of its article
+	Counts  domain.Counts
+	// Groups are the opinions grouped by the answer they share, in the order of their first
+	// opinion; an unanswered opinion is a group of its own.
+	Groups []ReportGroup
+}
+
+// Label names the section for a reader: a clause under its article, the preamble and the
+// draft as a whole by their localised names.
+func (s ReportSection) Label(lang string) string {
+	switch {
+	case s.General:
+		return i18n.T(lang, "opinions.general")
+	case s.Heading == "" && s.Kind == "preamble":
+		return i18n.T(lang, "section.preamble")
+	case s.Parent != "":
+		return s.Parent + " – " + s.Heading
+	}
+	return s.Heading
+}
+
+// ReportGroup is a set of opinions on one section that received one answer, or a single
+// unanswered opinion.
+type ReportGroup struct {
+	Texts    []string      // the opinions' public texts, personal data masked
+	Count    int           // len(Texts)
+	Stances  domain.Counts // the group's opinions by stance
+	Villages []VillageCount
+	Channels []domain.Channel // in report order
+	Answered bool
+	Kind     domain.ResponseKind // empty when unanswered
+	Answer   string
+}
+
+// VillageCount is how many opinions of a group came from one village.
+type VillageCount struct {
+	Name string
+	N    int
+}
+
+// Report builds the consolidated report of a consultation for whoever oversees its unit
+// (officials, moderators, observers and admins above it).
+func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID int64) (*Report, error) {
+	c, err := a.OverseenConsultation(ctx, actor, consultationID)
+	if err != nil {
+		return nil, err
+	}
+	list, err := a.Store.ApprovedForAnswer(ctx, c.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	r := &Report{
+		ConsultationID: c.ID, Title: c.Title, Kind: c.Kind, Matter: c.Matter, Status: c.Status,
+		OpensAt: c.OpensAt, LastDay: c.LastDay(), ClosedAt: c.ClosedAt, ResultsPublishedAt: c.ResultsPublishedAt,
+		GeneratedAt: a.Now(),
+	}
+	if c.Unit != nil {
+		r.UnitName = c.Unit.Name
+	}
+
+	// The sections: the draft as a whole, then each commentable part of the current text.
+	r.Sections = append(r.Sections, ReportSection{General: true})
+	index := map[int64]int{}
+	article := ""
+	for _, s := range c.Sections {
+		if s.Kind == "article" {
+			article = s.Heading
+		} else if s.Level < 2 {
+			article = ""
+		}
+		if !s.Commentable() {
+			continue
+		}
+		rs := ReportSection{ID: s.ID, Kind: s.Kind, Path: s.Path, Heading: s.Heading}
+		if s.Kind == "clause" {
+			rs.Parent = article
+		}
+		index[s.ID] = len(r.Sections)
+		r.Sections = append(r.Sections, rs)
+	}
+	// An opinion on a part that is not in the current text (an earlier version) keeps its
+	// own section at the end rather than being filed under another.
+	var stray []int64
+	for _, o := range list {
+		if o.SectionID != nil {
+			if _, ok := index[*o.SectionID]; !ok && !slices.Contains(stray, *o.SectionID) {
+				stray = append(stray, *o.SectionID)
+			}
+		}
+	}
+	if len(stray) > 0 {
+		old, err := a.Store.SectionsByIDs(ctx, stray)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, s := range old {
+			index[s.ID] = len(r.Sections)
+			r.Sections = append(r.Sections, ReportSection{ID: s.ID, Kind: s.Kind, Path: s.Path, Heading: s.Heading})
+		}
+	}
+
+	channels := map[domain.Channel]int{}
+	type groupKey struct {
+		section  int
+		response int64
+	}
+	groups := map[groupKey]int{}
+	for _, o := range list {
+		si := 0
+		if o.SectionID != nil {
+			i, ok := index[*o.SectionID]
+			if !ok {
+				continue // a section that vanished from the database
+			}
+			si = i
+		}
+		sec := &r.Sections[si]
+		sec.Counts.Add(o.Stance, 1)
+		r.Totals.Add(o.Stance, 1)
+		channels[o.Channel]++
+
+		gi := -1
+		if o.ResponseID != nil {
+			key := groupKey{si, *o.ResponseID}
+			if i, ok := groups[key]; ok {
+				gi = i
+			} else {
+				groups[key] = len(sec.Groups)
+			}
+		} else {
+			r.Unanswered++
+		}
+		if gi < 0 {
+			g := ReportGroup{}
+			if o.ResponseID != nil {
+				g.Answered = true
+				if o.Response != nil {
+					g.Kind, g.Answer = o.Response.Kind, o.Response.Text
+				}
+			}
+			sec.Groups = append(sec.Groups, g)
+			gi = len(sec.Groups) - 1
+		}
+		sec.Groups[gi].add(o)
+	}
+	for _, ch := range domain.Channels {
+		r.ByChannel = append(r.ByChannel, ChannelCount{Channel: ch, N: channels[ch]})
+	}
+	return r, nil
+}
+
+// add puts an opinion into the group: its public text, stance, village and channel, never
+// its author's name or contact.
+func (g *ReportGroup) add(o domain.Opinion) {
+	g.Texts = append(g.Texts, o.BodyPublic)
+	g.Count++
+	g.Stances.Add(o.Stance, 1)
+	if o.Village != nil {
+		i := slices.IndexFunc(g.Villages, func(v VillageCount) bool { return v.Name == o.Village.Name })
+		if i < 0 {
+			g.Villages = append(g.Villages, VillageCount{Name: o.Village.Name})
+			i = len(g.Villages) - 1
+		}
+		g.Villages[i].N++
+	}
+	if !slices.Contains(g.Channels, o.Channel) {
+		g.Channels = append(g.Channels, o.Channel)
+		slices.SortFunc(g.Channels, func(a, b domain.Channel) int {
+			return slices.Index(domain.Channels, a) - slices.Index(domain.Channels, b)
+		})
+	}
+}

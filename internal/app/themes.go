@@ -1,0 +1,358 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/textnorm"
+)
+
+// Themes: the phrases residents repeat most.
+//
+// A theme is a syllable bigram or trigram (Vietnamese writes one syllable per word, so "đường
+// làng" is two) taken inside one clause of an opinion: phrases never run across a full stop
+// or a comma. Phrases are compared folded (textnorm.Fold), so "đường làng" typed on a phone
+// without tone marks as "duong lang" is the same theme, and each phrase counts once per
+// opinion however often the opinion repeats it.
+//
+// Phrases containing a stop word (và, của, là…) or a generic word of every consultation
+// (ý kiến, đề nghị, dự thảo, hương ước) say nothing and are dropped. Folding makes some stop
+// words look like content words ("về" and "vệ" both fold to "ve", "chợ" and "cho" to "cho"),
+// so a syllable written with its marks is checked against the list as written, and only a
+// syllable typed without any marks, whose meaning folding cannot recover, against the folded
+// list. A phrase is a theme if at least one opinion wrote it without a stop word; it then
+// counts every opinion that contains it, typed with or without marks, except where a stop
+// word written with its marks shows it means something else ("về sinh hoạt" is not "vệ
+// sinh"). MatchesTheme applies the same rule, so a theme's count is the number of opinions
+// its link lists.
+
+// MinThemeOpinions is how many opinions must share a phrase before it is a theme: a phrase
+// from a single opinion is that opinion, not a theme.
+const MinThemeOpinions = 2
+
+// Theme is a phrase shared by several opinions.
+type Theme struct {
+	Phrase string // folded, the key in links (?theme=duong lang)
+	Label  string // the spelling most opinions used, for display ("đường làng")
+	Count  int    // opinions containing the phrase
+}
+
+// stopWords are Vietnamese function words and pronouns, as written with their marks.
+var stopWords = []string{
+	"và", "của", "là", "có", "không", "được", "cho", "các", "những", "này", "đó", "thì", "mà",
+	"với", "trong", "để", "một", "người", "tôi", "chúng", "ta", "đã", "sẽ", "rất", "cũng",
+	"nên", "như", "khi", "ở", "về", "từ", "ra", "vào", "lại", "còn", "đến", "theo", "hay",
+	"hoặc", "nếu", "vì", "do", "bị", "bởi", "nhưng", "thế", "rằng", "gì", "nào", "ấy", "kia",
+	"đang", "vẫn", "chỉ", "nữa", "rồi", "nhé", "ạ", "ơi", "nhiều", "hơn", "nhất", "lắm", "quá",
+	"tại", "qua", "sau", "trước", "trên", "dưới", "giữa", "cần", "phải", "muốn", "xin", "mong",
+	"ai", "anh", "chị", "em", "ông", "bà", "họ", "mình", "bạn", "nhau",
+	// Words of every opinion on every draft: ý kiến, góp ý, đồng ý, đề nghị, vấn đề.
+	"ý", "kiến", "góp", "đề",
+}
+
+// stopPhrases are folded phrases too common in consultations to be a theme: the draft itself.
+var stopPhrases = [][]string{{"du", "thao"}, {"huong", "uoc"}, {"quy", "uoc"}}
+
+var (
+	stopMarked = map[string]bool{} // as written, lower case, NFC
+	stopFolded = map[string]bool{} // folded
+)
+
+func init() {
+	for _, w := range stopWords {
+		stopMarked[norm.NFC.String(w)] = true
+		stopFolded[textnorm.Fold(w)] = true
+	}
+}
+
+// syllable is one word of an opinion: folded, and as written (lower case). A stop syllable
+// keeps a phrase from being a theme; a hard one, a stop word written with its marks or part
+// of a stop phrase, also keeps that occurrence from counting towards a theme ("về sinh hoạt"
+// is not about "vệ sinh"). A stop word typed without marks may be a content word that lost
+// them ("cho" for "chợ"), so its occurrence still counts.
+type syllable struct {
+	folded, written string
+	stop, hard      bool
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// clauses splits a text at punctuation and line breaks into runs of syllables. Hyphens,
+// slashes and apostrophes separate syllables but do not end a clause ("61/2023").
+func clauses(text string) [][]syllable {
+	text = norm.NFC.String(strings.ToLower(text))
+	var out [][]syllable
+	var cur []syllable
+	word := func(start, end int) {
+		if start < 0 || start >= end {
+			return
+		}
+		w := text[start:end]
+		parts := strings.Fields(textnorm.Fold(w))
+		if len(parts) == 1 {
+			cur = append(cur, syllable{folded: parts[0], written: w})
+			return
+		}
+		// Folding split it (a compatibility character such as "½"): the parts as folded.
+		for _, p := range parts {
+			cur = append(cur, syllable{folded: p, written: p})
+		}
+	}
+	start := -1
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		word(start, i)
+		start = -1
+		if r == '\n' || (unicode.IsPunct(r) && !strings.ContainsRune("-‐‑–'’/&", r)) {
+			if len(cur) > 0 {
+				out = append(out, cur)
+				cur = nil
+			}
+		}
+	}
+	word(start, len(text))
+	if len(cur) > 0 {
+		out = append(out, cur)
+	}
+	for _, cl := range out {
+		markStops(cl)
+	}
+	return out
+}
+
+// markStops flags the stop words of a clause and the syllables of its stop phrases.
+func markStops(cl []syllable) {
+	for i := range cl {
+		s := &cl[i]
+		if isASCII(s.written) {
+			s.stop = stopFolded[s.folded]
+		} else {
+			s.stop = stopMarked[s.written]
+			s.hard = s.stop
+		}
+	}
+	for _, p := range stopPhrases {
+		for i := 0; i+len(p) <= len(cl); i++ {
+			if foldedKey(cl[i:i+len(p)]) == strings.Join(p, " ") {
+				for j := i; j < i+len(p); j++ {
+					cl[j].stop, cl[j].hard = true, true
+				}
+			}
+		}
+	}
+}
+
+// counts reports whether an occurrence of a phrase counts towards it: no hard stop syllable.
+func counts(run []syllable) bool {
+	for _, s := range run {
+		if s.hard {
+			return false
+		}
+	}
+	return true
+}
+
+// phraseOK reports whether a run of syllables may be a theme as written here.
+func phraseOK(run []syllable) bool {
+	letters := false
+	for _, s := range run {
+		if s.stop {
+			return false
+		}
+		if strings.IndexFunc(s.folded, unicode.IsLetter) >= 0 {
+			letters = true
+		}
+	}
+	return letters
+}
+
+func foldedKey(run []syllable) string {
+	parts := make([]string, len(run))
+	for i, s := range run {
+		parts[i] = s.folded
+	}
+	return strings.Join(parts, " ")
+}
+
+func writtenForm(run []syllable) string {
+	parts := make([]string, len(run))
+	for i, s := range run {
+		parts[i] = s.written
+	}
+	return strings.Join(parts, " ")
+}
+
+type phraseStat struct {
+	n       int // syllables
+	count   int // opinions
+	allowed bool
+	forms   map[string]int
+}
+
+// FindThemes returns up to limit themes of the texts, most shared first.
+func FindThemes(texts []string, limit int) []Theme {
+	stats := map[string]*phraseStat{}
+	for _, text := range texts {
+		seen := map[string]bool{}
+		for _, cl := range clauses(text) {
+			for n := 2; n <= 3; n++ {
+				for i := 0; i+n <= len(cl); i++ {
+					run := cl[i : i+n]
+					if !counts(run) {
+						continue
+					}
+					key := foldedKey(run)
+					st := stats[key]
+					if st == nil {
+						st = &phraseStat{n: n, forms: map[string]int{}}
+						stats[key] = st
+					}
+					ok := phraseOK(run)
+					st.allowed = st.allowed || ok
+					if !seen[key] {
+						seen[key] = true
+						st.count++
+					}
+					if ok && !seen[key+"\x00"+writtenForm(run)] {
+						seen[key+"\x00"+writtenForm(run)] = true
+						st.forms[writtenForm(run)]++
+					}
+				}
+			}
+		}
+	}
+	var cands []string
+	for key, st := range stats {
+		if st.allowed && st.count >= MinThemeOpinions {
+			cands = append(cands, key)
+		}
+	}
+	slices.SortFunc(cands, func(a, b string) int {
+		sa, sb := stats[a], stats[b]
+		return cmp.Or(cmp.Compare(sb.count, sa.count), cmp.Compare(sb.n, sa.n), strings.Compare(a, b))
+	})
+	// A bigram that every opinion containing it continues into the same trigram is left
+	// out: the trigram says more, with the same count.
+	longest := map[string]int{}
+	for key, st := range stats {
+		if st.n != 3 || !st.allowed {
+			continue
+		}
+		w := strings.Fields(key)
+		for _, bi := range []string{w[0] + " " + w[1], w[1] + " " + w[2]} {
+			longest[bi] = max(longest[bi], st.count)
+		}
+	}
+	var out []Theme
+	for _, key := range cands {
+		if len(out) == limit {
+			break
+		}
+		if st := stats[key]; st.n == 2 && longest[key] == st.count {
+			continue
+		}
+		out = append(out, Theme{Phrase: key, Label: bestForm(stats[key].forms), Count: stats[key].count})
+	}
+	return out
+}
+
+// bestForm picks the spelling most opinions used, preferring one with tone marks on a tie.
+func bestForm(forms map[string]int) string {
+	best, bestN := "", 0
+	for f, n := range forms {
+		switch {
+		case n > bestN, n == bestN && isASCII(best) && !isASCII(f), n == bestN && isASCII(best) == isASCII(f) && f < best:
+			best, bestN = f, n
+		}
+	}
+	return best
+}
+
+// MatchesTheme reports whether a text contains a phrase, compared folded and inside one
+// clause, as FindThemes counts it. The phrase may be typed with or without marks.
+func MatchesTheme(text, phrase string) bool {
+	want := strings.Fields(textnorm.Fold(phrase))
+	if len(want) == 0 {
+		return false
+	}
+	for _, cl := range clauses(text) {
+		for i := 0; i+len(want) <= len(cl); i++ {
+			match := true
+			for j, w := range want {
+				if cl[i+j].folded != w {
+					match = false
+					break
+				}
+			}
+			if match && counts(cl[i:i+len(want)]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Themes finds the themes of a consultation's approved opinions, in their public text
+// (personal data masked). The caller has loaded the consultation, with its visibility rules.
+func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]Theme, error) {
+	bodies, err := a.Store.ApprovedPublicBodies(ctx, c.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	texts := make([]string, len(bodies))
+	for i, b := range bodies {
+		texts[i] = b.Body
+	}
+	return FindThemes(texts, limit), nil
+}
+
+// ThemeOpinions lists a page of the approved opinions of a published consultation (or of one
+// of its sections) that contain a phrase, newest first, and whether another page follows.
+// It filters in Go over every approved opinion, which is fine for thousands of them.
+func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f store.SectionFilter, phrase string, page int) ([]domain.Opinion, bool, error) {
+	c, err := a.Consultation(ctx, nil, consultationID)
+	if err != nil {
+		return nil, false, err
+	}
+	all, err := a.Store.AllApproved(ctx, consultationID, f)
+	if err != nil {
+		return nil, false, wrap(err)
+	}
+	var list []domain.Opinion
+	for _, o := range all {
+		if MatchesTheme(o.BodyPublic, phrase) {
+			list = append(list, o)
+		}
+	}
+	if page < 1 {
+		page = 1
+	}
+	from := min((page-1)*domain.OpinionsPerPage, len(list))
+	to := min(from+domain.OpinionsPerPage, len(list))
+	more := to < len(list)
+	list = list[from:to]
+	if err := a.Store.AttachVillages(ctx, list); err != nil {
+		return nil, false, wrap(err)
+	}
+	return list, more, a.withPublishedAnswers(ctx, c, list)
+}

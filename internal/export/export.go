@@ -1,0 +1,386 @@
+// Package export writes the consolidated report of a consultation (app.Report) as files an
+// official opens in a spreadsheet: CSV and XLSX, one row per group of opinions that share an
+// answer. The HTML pages and the JSON API both serve them through Send.
+package export
+
+import (
+	"encoding/csv"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/textnorm"
+)
+
+// File formats.
+const (
+	CSV  = "csv"
+	XLSX = "xlsx"
+)
+
+// MIME types of the formats.
+const (
+	MIMECSV  = "text/csv; charset=utf-8"
+	MIMEXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// Send writes the report as an attachment in the format, in the request's language.
+func Send(c echo.Context, r *app.Report, format string) error {
+	lang := httpx.Lang(c)
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": Filename(r, format)}))
+	// Commenters' opinions, even masked, are not for shared caches.
+	h.Set("Cache-Control", "no-store")
+	switch format {
+	case CSV:
+		h.Set(echo.HeaderContentType, MIMECSV)
+		c.Response().WriteHeader(http.StatusOK)
+		return WriteCSV(c.Response(), r, lang)
+	case XLSX:
+		h.Set(echo.HeaderContentType, MIMEXLSX)
+		return WriteXLSX(c.Response(), r, lang, func() { c.Response().WriteHeader(http.StatusOK) })
+	}
+	return domain.ErrNotFound
+}
+
+// Filename is an ASCII name for the file: the report, the consultation's ID and its title
+// without diacritics ("bao-cao-12-du-thao-huong-uoc-thon-mot.csv"), since a name outside
+// ASCII fares badly in older browsers and mail clients.
+func Filename(r *app.Report, ext string) string {
+	var b strings.Builder
+	dash := false
+	for _, ch := range textnorm.Fold(r.Title) {
+		switch {
+		case ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(ch)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	name := "bao-cao-" + strconv.FormatInt(r.ConsultationID, 10)
+	if slug != "" {
+		name += "-" + slug
+	}
+	return name + "." + ext
+}
+
+// Neutralise keeps a spreadsheet from reading a cell as a formula (CSV injection): a text
+// that starts with = + - @, a tab or a carriage return gets a leading single quote, which
+// spreadsheets take as "this is text". Residents write the opinions, so any of them may
+// start with "=HYPERLINK(".
+func Neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// row is one line of the export: a group of opinions with its section and answer.
+type row struct {
+	Path, Section          string
+	Agree, Disagree, Other int // the section's counts by stance
+	Opinions               string
+	Count                  int
+	Villages, Channels     string
+	AnswerKind, AnswerText string
+}
+
+// headerKeys name the columns, in order.
+var headerKeys = []string{
+	"report.col.path", "report.col.section", "report.col.section_agree", "report.col.section_disagree",
+	"report.col.section_other", "report.col.opinions", "report.col.count", "report.col.villages",
+	"report.col.channels", "report.col.answer_kind", "report.col.answer_text",
+}
+
+func header(lang string) []string {
+	out := make([]string, len(headerKeys))
+	for i, k := range headerKeys {
+		out[i] = i18n.T(lang, k)
+	}
+	return out
+}
+
+// rows calls fn with each group of the report, section by section in document order.
+func rows(r *app.Report, lang string, fn func(row) error) error {
+	for _, s := range r.Sections {
+		label := s.Label(lang)
+		for _, g := range s.Groups {
+			rw := row{
+				Path: s.Path, Section: label,
+				Agree: s.Counts.Agree, Disagree: s.Counts.Disagree, Other: s.Counts.Other,
+				Opinions: strings.Join(g.Texts, "\n\n"), Count: g.Count,
+				Villages: Villages(g.Villages), Channels: Channels(lang, g.Channels),
+			}
+			if g.Answered && g.Kind != "" {
+				rw.AnswerKind = i18n.T(lang, "answer."+string(g.Kind))
+			}
+			rw.AnswerText = g.Answer
+			if err := fn(rw); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Villages lists the villages of a group: "Thôn Một (2), Thôn Hai".
+func Villages(vs []app.VillageCount) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.Name
+		if v.N > 1 {
+			parts[i] += " (" + strconv.Itoa(v.N) + ")"
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Channels lists the channels of a group by their localised names.
+func Channels(lang string, cs []domain.Channel) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = i18n.T(lang, "channel."+string(c))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// bom makes Excel read the file as UTF-8, so Vietnamese shows as written.
+const bom = "\uFEFF"
+
+// WriteCSV writes the report as CSV (RFC 4180, UTF-8 with a byte-order mark), a header and
+// one row per group, every text cell neutralised against formulas.
+func WriteCSV(w io.Writer, r *app.Report, lang string) error {
+	if _, err := io.WriteString(w, bom); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(neutraliseAll(header(lang))); err != nil {
+		return err
+	}
+	err := rows(r, lang, func(rw row) error {
+		return cw.Write(neutraliseAll([]string{
+			rw.Path, rw.Section, strconv.Itoa(rw.Agree), strconv.Itoa(rw.Disagree), strconv.Itoa(rw.Other),
+			rw.Opinions, strconv.Itoa(rw.Count), rw.Villages, rw.Channels, rw.AnswerKind, rw.AnswerText,
+		}))
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func neutraliseAll(cells []string) []string {
+	for i := range cells {
+		cells[i] = Neutralise(cells[i])
+	}
+	return cells
+}
+
+// columnWidths are the XLSX column widths, in characters.
+var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60}
+
+// WriteXLSX writes the report as an XLSX workbook: a sheet of groups (the CSV's columns,
+// bold header, frozen) and a sheet with the consultation and its totals. Rows go through
+// excelize's StreamWriter, which spills the sheet's XML to a temporary file past its chunk
+// size, so a large report does not hold every cell's XML in memory; only the compressed
+// workbook is buffered. started is called once the workbook is complete, just before its
+// bytes are written, so any error before then can still become an error response.
+func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	_ = f.SetDocProps(&excelize.DocProperties{Title: r.Title, Creator: i18n.T(lang, "app.name"), Language: lang})
+	bold, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+	})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+
+	groups := sheetName(i18n.T(lang, "report.sheet.groups"))
+	if err := f.SetSheetName("Sheet1", groups); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(groups)
+	if err != nil {
+		return err
+	}
+	for i, wd := range columnWidths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := header(lang)
+	cells := make([]any, len(head))
+	for i, h := range head {
+		cells[i] = excelize.Cell{StyleID: bold, Value: Neutralise(h)}
+	}
+	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
+		return err
+	}
+	n := 1
+	err = rows(r, lang, func(rw row) error {
+		n++
+		text := func(s string) excelize.Cell { return excelize.Cell{StyleID: wrap, Value: fitCell(Neutralise(s))} }
+		num := func(v int) excelize.Cell { return excelize.Cell{StyleID: top, Value: v} }
+		return sw.SetRow("A"+strconv.Itoa(n), []any{
+			text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
+			text(rw.Opinions), num(rw.Count), text(rw.Villages), text(rw.Channels), text(rw.AnswerKind), text(rw.AnswerText),
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := writeOverview(f, r, lang, bold, wrap, top); err != nil {
+		return err
+	}
+	// The zipped workbook is built before the first byte goes out, so a failure here is
+	// still an error response rather than a truncated download.
+	buf, err := f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	if started != nil {
+		started()
+	}
+	_, err = buf.WriteTo(w)
+	return err
+}
+
+// writeOverview adds the sheet that says what the report is about: the consultation, its
+// period and status, and the totals by stance and by channel.
+func writeOverview(f *excelize.File, r *app.Report, lang string, bold, wrap, top int) error {
+	name := sheetName(i18n.T(lang, "report.sheet.overview"))
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 1, 34); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(2, 2, 60); err != nil {
+		return err
+	}
+	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	period := formatDate(r.OpensAt) + " – " + formatDate(r.LastDay)
+	lines := [][2]any{
+		{t("report.consultation"), r.Title},
+		{t("report.unit"), r.UnitName},
+		{t("report.period"), period},
+		{t("report.status"), t("status." + string(r.Status))},
+		{t("report.generated"), r.GeneratedAt.In(domain.Zone).Format("15:04 02/01/2006")},
+		{"", ""},
+		{t("report.col.stance"), t("report.col.count")},
+		{t("stance.agree"), r.Totals.Agree},
+		{t("stance.disagree"), r.Totals.Disagree},
+		{t("stance.other"), r.Totals.Other},
+		{t("report.total"), r.Totals.Total},
+		{t("report.unanswered_label"), r.Unanswered},
+		{"", ""},
+		{t("report.col.channel"), t("report.col.count")},
+	}
+	for _, ch := range r.ByChannel {
+		lines = append(lines, [2]any{t("channel." + string(ch.Channel)), ch.N})
+	}
+	for i, l := range lines {
+		style := wrap
+		if i == 6 || i == 13 {
+			style = bold
+		}
+		row := make([]any, 2)
+		for j, v := range l {
+			if s, ok := v.(string); ok {
+				row[j] = excelize.Cell{StyleID: style, Value: fitCell(Neutralise(s))}
+			} else {
+				row[j] = excelize.Cell{StyleID: top, Value: v}
+			}
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), row); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+func formatDate(t time.Time) string { return t.In(domain.Zone).Format("02/01/2006") }
+
+// sheetName keeps a localised sheet name within Excel's rules: at most 31 characters and
+// none of : \ / ? * [ ].
+func sheetName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`:\/?*[]`, r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if rs := []rune(s); len(rs) > 31 {
+		s = string(rs[:31])
+	}
+	return s
+}
+
+// maxCell is the most a spreadsheet cell holds, in UTF-16 code units.
+const maxCell = 32767
+
+// fitCell cuts a text that would not fit in one cell and says so, rather than letting the
+// library cut it silently. The CSV keeps the whole text.
+func fitCell(s string) string {
+	if len(s) <= maxCell { // a text never has more UTF-16 units than UTF-8 bytes
+		return s
+	}
+	units := utf16.Encode([]rune(s))
+	if len(units) <= maxCell {
+		return s
+	}
+	mark := " […]"
+	cut := utf16.Decode(units[:maxCell-len(utf16.Encode([]rune(mark)))])
+	// Do not leave half a surrogate pair at the end.
+	if n := len(cut); n > 0 && cut[n-1] == 0xFFFD {
+		cut = cut[:n-1]
+	}
+	return string(cut) + mark
+}
