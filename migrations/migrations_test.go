@@ -1,6 +1,8 @@
 package migrations_test
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -41,6 +43,26 @@ func TestDialectsHaveTheSameVersions(t *testing.T) {
 			if !strings.Contains(string(b), "-- +goose Up") || !strings.Contains(string(b), "-- +goose Down") {
 				t.Errorf("%s/%s lacks goose Up or Down markers", dir, n)
 			}
+		}
+	}
+}
+
+// released holds the SHA-256 of every migration that has shipped. An installation that ran
+// one never runs it again, so editing it would leave that database different from a new one:
+// a change to the schema is a new migration.
+var released = map[string]string{
+	"postgres/00001_init.sql": "3c1785a670e16f2d69109da5c59fba001138f892c1f394f8cdcf281effaab941",
+	"sqlite/00001_init.sql":   "357993c3801650ed2885d5bc8a4c7a21c5825591c6f9641207bc530fb85e6534",
+}
+
+func TestReleasedMigrationsAreNeverEdited(t *testing.T) {
+	for name, want := range released {
+		b, err := fs.ReadFile(migrations.FS, name)
+		if err != nil {
+			t.Fatalf("%s: %v (a released migration cannot be removed)", name, err)
+		}
+		if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+			t.Errorf("%s was edited after release (sha256 %s, want %s): add a new migration instead", name, got, want)
 		}
 	}
 }
