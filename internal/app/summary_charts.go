@@ -21,7 +21,8 @@ const maxChartDays = 366
 // widened to any day that has opinions (officials may enter paper ones after the close).
 // Days without opinions are in the series with zero.
 func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]DayCount, error) {
-	times, err := a.Store.ApprovedTimes(ctx, c.ID)
+	// The database counts per local day: one row a day, not one per opinion.
+	totals, err := a.Store.ApprovedPerDay(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -30,9 +31,9 @@ func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]Day
 	if end := domain.StartOfDay(c.LastDay()); end.Before(last) {
 		last = end
 	}
-	for _, t := range times {
-		d := domain.StartOfDay(t)
-		byDay[d.Unix()]++
+	for _, t := range totals {
+		d := t.Day
+		byDay[d.Unix()] += t.N
 		if d.Before(first) {
 			first = d
 		}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -314,7 +316,37 @@ func MatchesTheme(text, phrase string) bool {
 
 // Themes finds the themes of a consultation's approved opinions, in their public text
 // (personal data masked). The caller has loaded the consultation, with its visibility rules.
+//
+// Finding them reads and tokenises the text of every approved opinion: seconds for 100,000
+// opinions (docs/benchmarks.md), too slow for every view of the consultation page. So the
+// result is cached per consultation with a fingerprint of the approved set it came from
+// (store.ApprovedSet: how many opinions, the sum and the largest of their ids), read on each
+// call by one aggregate over an index, and computed again when the fingerprint differs.
+//
+// Why these three: the themes depend only on which opinions are approved, as an approved
+// opinion's text is never edited. An opinion approved (new under post-moderation, pending,
+// or overturned on appeal) adds one; one hidden or withdrawn removes one; so any single
+// change moves the count. Several changes between two views keep the count only if as many
+// came as went, and then the sum of ids moves unless those that came add up exactly to those
+// that went. Timestamps would not do: they come from the App's clock, which tests stop and
+// servers may disagree on, and a withdrawal writes none on an approved row. Because the
+// fingerprint is read from the database, changes made by another process on the same
+// database are seen too. What it cannot see (an exact swap of id sums, or a text edited in
+// place should that ever be added) lasts at most themeCacheTTL.
 func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]Theme, error) {
+	// The fingerprint is read before the texts. If the opinions change in between, the
+	// entry holds newer themes under an older fingerprint, which the next view finds
+	// different and recomputes; the other order could keep old themes under a new one.
+	set, err := a.Store.ApprovedSetOf(ctx, c.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	e := a.themes.entry(themeKey{consultationID: c.ID, limit: limit})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.fresh(set) {
+		return slices.Clone(e.themes), nil
+	}
 	bodies, err := a.Store.ApprovedPublicBodies(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
@@ -323,7 +355,73 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	for i, b := range bodies {
 		texts[i] = b.Body
 	}
-	return FindThemes(texts, limit), nil
+	themes := FindThemes(texts, limit)
+	e.set, e.themes, e.computed = set, themes, time.Now()
+	return slices.Clone(themes), nil
+}
+
+const (
+	// themeCacheTTL bounds how long themes can outlive a change the fingerprint misses.
+	themeCacheTTL = time.Minute
+	// themeCacheSize bounds the cache: past it, the least recently viewed consultation's
+	// themes are dropped. A province has a few hundred consultations open at most.
+	themeCacheSize = 256
+)
+
+// themeCache holds the themes of the consultations viewed recently (see Themes). Its zero
+// value is ready to use, and it is safe for concurrent use.
+type themeCache struct {
+	mu      sync.Mutex // guards entries and every entry's lastUsed
+	entries map[themeKey]*themeEntry
+}
+
+type themeKey struct {
+	consultationID int64
+	limit          int
+}
+
+type themeEntry struct {
+	// mu is held while the themes are computed, so the views that arrive together after a
+	// change wait for one computation instead of each tokenising every opinion.
+	mu       sync.Mutex
+	set      store.ApprovedSet
+	themes   []Theme
+	computed time.Time // zero until computed; compared on the monotonic clock, not App.Now
+	lastUsed time.Time
+}
+
+// fresh reports whether the entry holds themes of the approved set, young enough to use.
+// The caller holds e.mu.
+func (e *themeEntry) fresh(set store.ApprovedSet) bool {
+	return !e.computed.IsZero() && e.set == set && time.Since(e.computed) < themeCacheTTL
+}
+
+// entry returns the entry of a key, adding an empty one (and dropping the least recently
+// used when the cache is full) if there is none.
+func (tc *themeCache) entry(key themeKey) *themeEntry {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.entries == nil {
+		tc.entries = map[themeKey]*themeEntry{}
+	}
+	e := tc.entries[key]
+	if e == nil {
+		if len(tc.entries) >= themeCacheSize {
+			var oldest themeKey
+			var at time.Time
+			for k, v := range tc.entries {
+				if at.IsZero() || v.lastUsed.Before(at) {
+					oldest, at = k, v.lastUsed
+				}
+			}
+			// A view still computing the dropped entry finishes on its own copy.
+			delete(tc.entries, oldest)
+		}
+		e = &themeEntry{}
+		tc.entries[key] = e
+	}
+	e.lastUsed = time.Now()
+	return e
 }
 
 // ThemeOpinions lists a page of the approved opinions of a published consultation (or of one
