@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -36,6 +37,24 @@ type Report struct {
 	// Sections are the opinions on the draft as a whole first, then every part residents
 	// could comment on, in document order, with or without opinions.
 	Sections []ReportSection
+
+	// Slice is the commune this report is limited to, for a consultation that covered
+	// several: only the opinions from its villages are counted. Nil for the whole report.
+	Slice *domain.Unit
+	// Communes lists every commune the consultation covered with its approved opinions,
+	// when it covered more than one; each has its own slice. NoVillage counts the opinions
+	// whose commenters named no village, so no commune's slice holds them.
+	Communes  []CommuneCount
+	NoVillage int
+	// Decisions says which parts with opinions still need a decision, or a reason for one.
+	Decisions DecisionState
+}
+
+// CommuneCount is a commune covered by a consultation with its approved opinions.
+type CommuneCount struct {
+	Code string
+	Name string
+	N    int
 }
 
 // ChannelCount is the number of opinions that came through one channel.
@@ -53,6 +72,12 @@ type ReportSection struct {
 	Heading string // as written in the draft ("Điều 5. Việc cưới", "1.")
 	Parent  string // for a clause, the heading of its article
 	Counts  domain.Counts
+	// Decision is the authority's decision on this part, if recorded; Majority the view of
+	// more than half of all its opinions (the whole consultation's, even in a slice), and
+	// ReasonMissing that the decision goes against it without saying why.
+	Decision      *domain.ArticleDecision
+	Majority      domain.Stance
+	ReasonMissing bool
 	// Groups are the opinions grouped by the answer they share, in the order of their first
 	// opinion; an unanswered opinion is a group of its own.
 	Groups []ReportGroup
@@ -87,17 +112,35 @@ type ReportGroup struct {
 
 // VillageCount is how many opinions of a group came from one village.
 type VillageCount struct {
-	Name string
-	N    int
+	Name string `json:"name"`
+	N    int    `json:"count"`
 }
 
 // Report builds the consolidated report of a consultation for whoever oversees its unit
-// (officials, moderators, observers and admins above it).
-func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID int64) (*Report, error) {
+// (officials, moderators, observers and admins above it), whatever its status. A commune code
+// limits it to that commune's slice.
+func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID int64, commune string) (*Report, error) {
 	c, err := a.OverseenConsultation(ctx, actor, consultationID)
 	if err != nil {
 		return nil, err
 	}
+	return a.buildReport(ctx, c, commune)
+}
+
+// PublishedReport is the report anyone may read once the results are published: on the
+// consultation's page, and in each commune's slice on the commune's page.
+func (a *App) PublishedReport(ctx context.Context, consultationID int64, commune string) (*Report, error) {
+	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if !c.Status.ResultsPublished() {
+		return nil, domain.ErrNotFound
+	}
+	return a.buildReport(ctx, c, commune)
+}
+
+func (a *App) buildReport(ctx context.Context, c *domain.Consultation, commune string) (*Report, error) {
 	list, err := a.Store.ApprovedForAnswer(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
@@ -109,6 +152,14 @@ func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID in
 	}
 	if c.Unit != nil {
 		r.UnitName = c.Unit.Name
+	}
+	if err := a.reportCommunes(ctx, c, r, list); err != nil {
+		return nil, err
+	}
+	if commune != "" {
+		if list, err = a.slice(ctx, r, list, commune); err != nil {
+			return nil, err
+		}
 	}
 
 	// The sections: the draft as a whole, then each commentable part of the current text.
@@ -199,7 +250,100 @@ func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID in
 	for _, ch := range domain.Channels {
 		r.ByChannel = append(r.ByChannel, ChannelCount{Channel: ch, N: channels[ch]})
 	}
-	return r, nil
+	return r, a.reportDecisions(ctx, c, r)
+}
+
+// communeKinds are the units a consultation's report is sliced by.
+var communeKinds = []domain.UnitKind{domain.UnitCommune, domain.UnitWard, domain.UnitSpecialZone}
+
+// reportCommunes lists the communes a consultation covered, when there are several, with
+// the approved opinions from each (counted from the opinions' villages).
+func (a *App) reportCommunes(ctx context.Context, c *domain.Consultation, r *Report, list []domain.Opinion) error {
+	if c.Unit == nil || slices.Contains(communeKinds, c.Unit.Kind) {
+		return nil
+	}
+	ids, err := a.Store.UnitSubtree(ctx, []int64{c.UnitID})
+	if err != nil {
+		return wrap(err)
+	}
+	units, err := a.Store.UnitsIn(ctx, ids)
+	if err != nil {
+		return wrap(err)
+	}
+	communeOf := map[int64]int{} // village ID → index in r.Communes
+	index := map[int64]int{}     // commune ID → index in r.Communes
+	for _, u := range units {
+		if slices.Contains(communeKinds, u.Kind) {
+			index[u.ID] = len(r.Communes)
+			r.Communes = append(r.Communes, CommuneCount{Code: u.Code, Name: u.Name})
+		}
+	}
+	for _, u := range units {
+		if u.Kind == domain.UnitVillage && u.ParentID != nil {
+			if i, ok := index[*u.ParentID]; ok {
+				communeOf[u.ID] = i
+			}
+		}
+	}
+	for _, o := range list {
+		if o.VillageID == nil {
+			r.NoVillage++
+			continue
+		}
+		if i, ok := communeOf[*o.VillageID]; ok {
+			r.Communes[i].N++
+		}
+	}
+	slices.SortStableFunc(r.Communes, func(x, y CommuneCount) int { return strings.Compare(x.Name, y.Name) })
+	return nil
+}
+
+// slice keeps the opinions from the villages of one of the communes the consultation covered.
+func (a *App) slice(ctx context.Context, r *Report, list []domain.Opinion, code string) ([]domain.Opinion, error) {
+	i := slices.IndexFunc(r.Communes, func(cc CommuneCount) bool { return cc.Code == code })
+	if i < 0 {
+		return nil, domain.ErrNotFound // not a commune this consultation covered
+	}
+	u, err := a.Store.UnitByCode(ctx, code)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	villages, err := a.Store.VillagesUnder(ctx, u.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	in := map[int64]bool{}
+	for _, v := range villages {
+		in[v.ID] = true
+	}
+	r.Slice = u
+	return slices.DeleteFunc(list, func(o domain.Opinion) bool { return o.VillageID == nil || !in[*o.VillageID] }), nil
+}
+
+// reportDecisions attaches the decision on each part, judged against the majority of all the
+// opinions on it (the law speaks of the consultation's majority, not a commune's).
+func (a *App) reportDecisions(ctx context.Context, c *domain.Consultation, r *Report) error {
+	decisions, err := a.Store.Decisions(ctx, c.ID)
+	if err != nil {
+		return wrap(err)
+	}
+	sum, err := a.Store.Summary(ctx, c.ID)
+	if err != nil {
+		return wrap(err)
+	}
+	r.Decisions = decisionState(sum, decisions)
+	for i := range r.Sections {
+		s := &r.Sections[i]
+		if s.General {
+			continue
+		}
+		whole := sum.BySection[s.ID]
+		s.Majority = domain.MajorityView(whole)
+		if s.Decision = decisions[s.ID]; s.Decision != nil {
+			s.ReasonMissing = s.Decision.Reason == "" && domain.DiffersFromMajority(s.Decision.Decision, whole)
+		}
+	}
+	return nil
 }
 
 // add puts an opinion into the group: its public text, stance, village and channel, never

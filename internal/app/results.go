@@ -73,7 +73,9 @@ func (a *App) AnswerSheet(ctx context.Context, actor *domain.Actor, consultation
 }
 
 // PublishResults publishes the answers of a closed consultation. It is refused while an
-// approved opinion has no answer: every commenter must be able to see what became of theirs.
+// approved opinion has no answer (every commenter must be able to see what became of theirs),
+// while a part of the draft that received opinions has no decision, and while a decision
+// against the majority of those opinions states no reason (Law 10/2022 art. 28(4)).
 func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultationID int64) (*domain.Consultation, error) {
 	c, err := a.manageable(ctx, actor, consultationID, domain.StatusResultsPublished)
 	if err != nil {
@@ -85,6 +87,16 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 	}
 	if missing > 0 {
 		return nil, domain.Errorf(domain.CodeConflict, "error.unanswered", missing)
+	}
+	ds, err := a.decisionStateOf(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if ds.Undecided > 0 {
+		return nil, domain.Errorf(domain.CodeConflict, "error.undecided", ds.Undecided)
+	}
+	if ds.ReasonsMissing > 0 {
+		return nil, domain.Errorf(domain.CodeConflict, "error.decision_reasons", ds.ReasonsMissing)
 	}
 	now := a.Now()
 	if err := a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", map[string]any{"results_published_at": now}); err != nil {
@@ -98,7 +110,7 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 // withPublishedAnswers attaches answers to opinions of a consultation whose results are
 // published; before that, answers are a draft of the authority's and stay private.
 func (a *App) withPublishedAnswers(ctx context.Context, c *domain.Consultation, list []domain.Opinion) error {
-	if c.Status != domain.StatusResultsPublished {
+	if !c.Status.ResultsPublished() {
 		return nil
 	}
 	return wrap(a.Store.AttachResponses(ctx, list))

@@ -55,12 +55,27 @@ func Send(c echo.Context, r *app.Report, format string) error {
 }
 
 // Filename is an ASCII name for the file: the report, the consultation's ID and its title
-// without diacritics ("bao-cao-12-du-thao-huong-uoc-thon-mot.csv"), since a name outside
-// ASCII fares badly in older browsers and mail clients.
+// without diacritics ("bao-cao-12-du-thao-huong-uoc-thon-mot.csv"), and a commune's slice
+// ends with the commune's name ("…-xa-hoa-binh.csv"), since a name outside ASCII fares
+// badly in older browsers and mail clients.
 func Filename(r *app.Report, ext string) string {
+	name := "bao-cao-" + strconv.FormatInt(r.ConsultationID, 10)
+	if s := slug(r.Title, 60); s != "" {
+		name += "-" + s
+	}
+	if r.Slice != nil {
+		if s := slug(r.Slice.Name, 40); s != "" {
+			name += "-" + s
+		}
+	}
+	return name + "." + ext
+}
+
+// slug folds a text to lower-case ASCII words joined by dashes, about max bytes long.
+func slug(text string, max int) string {
 	var b strings.Builder
 	dash := false
-	for _, ch := range textnorm.Fold(r.Title) {
+	for _, ch := range textnorm.Fold(text) {
 		switch {
 		case ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9':
 			if dash && b.Len() > 0 {
@@ -71,16 +86,11 @@ func Filename(r *app.Report, ext string) string {
 		default:
 			dash = true
 		}
-		if b.Len() >= 60 {
+		if b.Len() >= max {
 			break
 		}
 	}
-	slug := strings.Trim(b.String(), "-")
-	name := "bao-cao-" + strconv.FormatInt(r.ConsultationID, 10)
-	if slug != "" {
-		name += "-" + slug
-	}
-	return name + "." + ext
+	return strings.Trim(b.String(), "-")
 }
 
 // Neutralise keeps a spreadsheet from reading a cell as a formula (CSV injection): a text
@@ -102,6 +112,7 @@ type row struct {
 	Count                  int
 	Villages, Channels     string
 	AnswerKind, AnswerText string
+	Decision, Reason       string // the authority's decision on the section, and why
 }
 
 // headerKeys name the columns, in order.
@@ -109,6 +120,7 @@ var headerKeys = []string{
 	"report.col.path", "report.col.section", "report.col.section_agree", "report.col.section_disagree",
 	"report.col.section_other", "report.col.opinions", "report.col.count", "report.col.villages",
 	"report.col.channels", "report.col.answer_kind", "report.col.answer_text",
+	"report.col.decision", "report.col.decision_reason",
 }
 
 func header(lang string) []string {
@@ -134,6 +146,10 @@ func rows(r *app.Report, lang string, fn func(row) error) error {
 				rw.AnswerKind = i18n.T(lang, "answer."+string(g.Kind))
 			}
 			rw.AnswerText = g.Answer
+			if s.Decision != nil {
+				rw.Decision = i18n.T(lang, "decision."+string(s.Decision.Decision))
+				rw.Reason = s.Decision.Reason
+			}
 			if err := fn(rw); err != nil {
 				return err
 			}
@@ -181,6 +197,7 @@ func WriteCSV(w io.Writer, r *app.Report, lang string) error {
 		return cw.Write(neutraliseAll([]string{
 			rw.Path, rw.Section, strconv.Itoa(rw.Agree), strconv.Itoa(rw.Disagree), strconv.Itoa(rw.Other),
 			rw.Opinions, strconv.Itoa(rw.Count), rw.Villages, rw.Channels, rw.AnswerKind, rw.AnswerText,
+			rw.Decision, rw.Reason,
 		}))
 	})
 	if err != nil {
@@ -198,7 +215,7 @@ func neutraliseAll(cells []string) []string {
 }
 
 // columnWidths are the XLSX column widths, in characters.
-var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60}
+var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60, 14, 48}
 
 // WriteXLSX writes the report as an XLSX workbook: a sheet of groups (the CSV's columns,
 // bold header, frozen) and a sheet with the consultation and its totals. Rows go through
@@ -264,6 +281,7 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err err
 		return sw.SetRow("A"+strconv.Itoa(n), []any{
 			text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
 			text(rw.Opinions), num(rw.Count), text(rw.Villages), text(rw.Channels), text(rw.AnswerKind), text(rw.AnswerText),
+			text(rw.Decision), text(rw.Reason),
 		})
 	})
 	if err != nil {
@@ -288,6 +306,14 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err err
 	return err
 }
 
+// sliceName names the part of the consultation a report covers: one commune, or all of it.
+func sliceName(r *app.Report, lang string) string {
+	if r.Slice != nil {
+		return r.Slice.Name
+	}
+	return i18n.T(lang, "report.slice_all")
+}
+
 // writeOverview adds the sheet that says what the report is about: the consultation, its
 // period and status, and the totals by stance and by channel.
 func writeOverview(f *excelize.File, r *app.Report, lang string, bold, wrap, top int) error {
@@ -310,6 +336,7 @@ func writeOverview(f *excelize.File, r *app.Report, lang string, bold, wrap, top
 	lines := [][2]any{
 		{t("report.consultation"), r.Title},
 		{t("report.unit"), r.UnitName},
+		{t("report.slice"), sliceName(r, lang)},
 		{t("report.period"), period},
 		{t("report.status"), t("status." + string(r.Status))},
 		{t("report.generated"), r.GeneratedAt.In(domain.Zone).Format("15:04 02/01/2006")},

@@ -13,6 +13,7 @@ import (
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // Summary charts: server-rendered SVG, no script. The geometry is computed here and
@@ -99,6 +100,7 @@ type summaryCharts struct {
 	Stance         *barChart
 	Articles       *barChart
 	Channels       *barChart
+	Communes       *barChart // for a consultation that covered several communes
 	Days           *columnChart
 	Participation  *barChart
 	Themes         []app.Theme
@@ -124,6 +126,13 @@ func (s *Server) summaryCharts(ctx context.Context, lang string, c *domain.Consu
 	out.Stance = stanceChart(lang, sum.Counts)
 	out.Articles = articleChart(lang, c, sum)
 	out.Channels = channelChart(lang, sum)
+	if c.Unit != nil && c.Unit.Kind == domain.UnitProvince {
+		communes, err := s.app.OpinionsByCommune(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		out.Communes = communeChart(lang, communes, sum.Total)
+	}
 	out.Days = dayChart(lang, days)
 	out.Participation = participationChart(lang, turnout)
 	return out, nil
@@ -222,6 +231,25 @@ func channelChart(lang string, sum *domain.Summary) *barChart {
 		return nil
 	}
 	ch.Aria = i18n.T(lang, "charts.channels.aria", strings.Join(parts, "; "))
+	layoutBars(ch)
+	return ch
+}
+
+// communeChart shows how each commune took part in a consultation of the province, by the
+// villages commenters named; opinions that named none are not in any bar.
+func communeChart(lang string, communes []store.CommuneCount, total int) *barChart {
+	if len(communes) == 0 {
+		return nil
+	}
+	ch := &barChart{ID: "chart-communes", Title: i18n.T(lang, "charts.communes.title"),
+		Head: []string{i18n.T(lang, "charts.col.commune"), i18n.T(lang, "charts.col.opinions")}}
+	var parts []string
+	for _, cc := range communes {
+		text := countShare(lang, cc.Total, total)
+		ch.Bars = append(ch.Bars, chartBar{Label: shorten(cc.Name), Full: cc.Name, Value: cc.Total, Text: text, Class: "bar-plain"})
+		parts = append(parts, cc.Name+": "+text)
+	}
+	ch.Aria = i18n.T(lang, "charts.communes.aria", strings.Join(parts, "; "))
 	layoutBars(ch)
 	return ch
 }

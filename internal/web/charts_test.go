@@ -86,7 +86,7 @@ func TestSummaryCharts(t *testing.T) {
 		}
 		for i, o := range ops {
 			env.App.Now = func() time.Time { return today.AddDate(0, 0, o.day) }
-			in := app.NewOpinion{Stance: o.stance, Body: o.body, VillageCode: o.village, Channel: o.channel}
+			in := app.NewOpinion{Stance: o.stance, Body: o.body, VillageCode: o.village, Channel: o.channel, Reference: "BB-01/2026"}
 			if o.section != nil {
 				in.SectionID = &o.section.ID
 			}

@@ -46,6 +46,7 @@ const (
 	namedContact   = "hoa.tran@example.vn"
 	groupAnswer    = "Việc cưới vẫn một ngày để tiết kiệm; họ hàng ở xa có thể đến dự lễ chính."
 	aloneAnswer    = "Thôn sẽ bổ sung quy định về thu gom rác."
+	decisionReason = "Cho phép cưới hai ngày ở các thôn xa trung tâm."
 	generalHeading = "Ý kiến chung về dự thảo"
 )
 
@@ -78,7 +79,7 @@ func buildReportCase(t *testing.T, env *testutil.Env) *reportCase {
 	o1 := add(app.NewOpinion{SectionID: &art5.ID, Stance: "disagree", Body: wedding2Days, VillageCode: "A1",
 		AuthorName: secretName, Contact: secretContact, Consent: true}, false, true)
 	o2 := add(app.NewOpinion{SectionID: &art5.ID, Stance: "disagree", Body: relatives, VillageCode: "A2",
-		Channel: "meeting"}, true, true)
+		Channel: "meeting", Reference: "BB-02/2026"}, true, true)
 	add(app.NewOpinion{SectionID: &art5.ID, Stance: "agree", Body: oneDay, VillageCode: "A1",
 		AuthorName: namedAuthor, ShowName: true, Contact: namedContact, Consent: true}, false, true)
 	// Điều 2: a formula, answered alone.
@@ -98,16 +99,20 @@ func buildReportCase(t *testing.T, env *testutil.Env) *reportCase {
 	if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{o4}, Kind: "accepted", Text: aloneAnswer}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := env.App.DecideArticle(ctx, env.OfficialA, c.ID, app.NewDecision{SectionID: art5.ID, Decision: "amended", Reason: decisionReason}); err != nil {
+		t.Fatal(err)
+	}
 	return &reportCase{
 		c: c, group: groupAnswer, alone: aloneAnswer,
 		secrets: []string{secretName, secretContact, "345 678", namedAuthor, namedContact, "0987 654 321", pendingBody},
 		wantRows: [][]string{
-			// path, section, section agree/disagree/other, opinions, count, villages, channels, answer kind, answer
-			{"", generalHeading, "1", "0", "1", maskedPhone, "1", "", "Trực tuyến", "", ""},
-			{"", generalHeading, "1", "0", "1", "'" + dashBody, "1", "", "Trực tuyến", "", ""},
-			{"c2.d2", "Điều 2. Vệ sinh môi trường", "0", "0", "1", "'" + hyperlinkBody, "1", "", "Trực tuyến", "Tiếp thu", aloneAnswer},
-			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Tại hội nghị", "Giải trình", groupAnswer},
-			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", oneDay, "1", "Thôn Một", "Trực tuyến", "", ""},
+			// path, section, section agree/disagree/other, opinions, count, villages, channels,
+			// answer kind, answer, the decision on the section and its reason
+			{"", generalHeading, "1", "0", "1", maskedPhone, "1", "", "Trực tuyến", "", "", "", ""},
+			{"", generalHeading, "1", "0", "1", "'" + dashBody, "1", "", "Trực tuyến", "", "", "", ""},
+			{"c2.d2", "Điều 2. Vệ sinh môi trường", "0", "0", "1", "'" + hyperlinkBody, "1", "", "Trực tuyến", "Tiếp thu", aloneAnswer, "", ""},
+			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Tại hội nghị", "Giải trình", groupAnswer, "Sửa đổi, bổ sung", decisionReason},
+			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", oneDay, "1", "Thôn Một", "Trực tuyến", "", "", "Sửa đổi, bổ sung", decisionReason},
 		},
 	}
 }
