@@ -15,39 +15,71 @@ import (
 // MailResults is the outbox kind of the notices sent when results are published.
 const MailResults = "results"
 
-// notifyResults queues the notices of published results: to the officials of every unit the
-// consultation covered, and to each commenter who left an e-mail address and agreed to be
-// contacted about their opinion. A failure to queue is logged and does not undo the
-// publication; the dedup keys make a retry harmless.
+// notifyResults tells of published results: the officials of every unit the consultation
+// covered get a notice in their inbox on the portal and, when mail is on, an e-mail; each
+// commenter who left an e-mail address and agreed to be contacted about their opinion gets
+// an e-mail. A failure is logged and does not undo the publication; the dedup keys make a
+// retry harmless.
 func (a *App) notifyResults(ctx context.Context, c *domain.Consultation) {
+	officials, err := a.coveredOfficials(ctx, c)
+	if err != nil {
+		slog.ErrorContext(ctx, "find officials to notify of results", "consultation", c.ID, "err", err)
+		return
+	}
+	// The inbox does not depend on mail: a portal without a mail server still tells its staff.
+	if err := a.addResultNotices(ctx, c, officials); err != nil {
+		slog.ErrorContext(ctx, "add result notices to inboxes", "consultation", c.ID, "err", err)
+	}
 	if !a.MailEnabled {
 		return
 	}
-	if err := a.queueResultNotices(ctx, c); err != nil {
+	if err := a.queueResultNotices(ctx, c, officials); err != nil {
 		slog.ErrorContext(ctx, "queue result notices", "consultation", c.ID, "err", err)
 	}
 }
 
-func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation) error {
-	link := fmt.Sprintf("%s/c/%d", a.BaseURL, c.ID)
+// coveredOfficials lists the officials with a role over the consultation's unit, a unit
+// below it (a village of the commune) or one above it (the district or province).
+func (a *App) coveredOfficials(ctx context.Context, c *domain.Consultation) ([]domain.Actor, error) {
 	covered, err := a.Store.UnitSubtree(ctx, []int64{c.UnitID})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	above, err := a.Store.UnitAncestry(ctx, c.UnitID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	officials, err := a.Store.StaffWithRoles(ctx, domain.RoleOfficial)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, o := range officials {
-		if !slices.ContainsFunc(o.Roles, func(r domain.RoleAssignment) bool {
+	return slices.DeleteFunc(officials, func(o domain.Actor) bool {
+		return !slices.ContainsFunc(o.Roles, func(r domain.RoleAssignment) bool {
 			return slices.Contains(covered, r.UnitID) || slices.Contains(above, r.UnitID)
-		}) {
-			continue
+		})
+	}), nil
+}
+
+// addResultNotices puts a notice of the results in each official's inbox, once per
+// consultation and person.
+func (a *App) addResultNotices(ctx context.Context, c *domain.Consultation, officials []domain.Actor) error {
+	for _, o := range officials {
+		cid, uid := c.ID, c.UnitID
+		if _, err := a.Store.AddNotification(ctx, &domain.Notification{
+			StaffID: o.StaffID, Kind: domain.NoticeResults, ConsultationID: &cid, UnitID: &uid,
+			DedupKey: fmt.Sprintf("results:%d:staff:%d", c.ID, o.StaffID), CreatedAt: a.Now(),
+		}); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// queueResultNotices queues the e-mail notices of published results: to the officials, and
+// to the commenters who left an e-mail address and consented.
+func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, officials []domain.Actor) error {
+	link := fmt.Sprintf("%s/c/%d", a.BaseURL, c.ID)
+	for _, o := range officials {
 		key := fmt.Sprintf("results:%d:staff:%d", c.ID, o.StaffID)
 		if _, err := a.Store.Enqueue(ctx, &store.OutboxMessage{
 			To: o.Email, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),

@@ -8,7 +8,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"errors"
 	"io"
 	"math/big"
 	"mime"
@@ -17,97 +16,12 @@ import (
 	netmail "net/mail"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
-
 	"github.com/gopy-vn/gopy/internal/mail"
+	"github.com/gopy-vn/gopy/internal/testutil"
 )
-
-// received is one message as the test server got it.
-type received struct {
-	from string
-	rcpt []string
-	data []byte
-	tls  bool
-	user string
-}
-
-// backend is an in-process SMTP server (emersion/go-smtp) that keeps what it receives and
-// accepts the login gopy / "mật khẩu".
-type backend struct {
-	mu  sync.Mutex
-	got []received
-}
-
-func (b *backend) messages() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.got...)
-}
-
-func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) { return &session{b: b, c: c}, nil }
-
-type session struct {
-	b    *backend
-	c    *smtp.Conn
-	user string
-	cur  received
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, username, password string) error {
-		if username != "gopy" || password != "mật khẩu" {
-			return errors.New("invalid credentials")
-		}
-		s.user = username
-		return nil
-	}), nil
-}
-
-func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.cur.from = from; return nil }
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.cur.rcpt = append(s.cur.rcpt, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	s.cur.data = data
-	_, s.cur.tls = s.c.TLSConnectionState()
-	s.cur.user = s.user
-	s.b.mu.Lock()
-	s.b.got = append(s.b.got, s.cur)
-	s.b.mu.Unlock()
-	return nil
-}
-
-func (s *session) Reset()        { s.cur = received{} }
-func (s *session) Logout() error { return nil }
-
-func startServer(t *testing.T, tlsConfig *tls.Config) (string, *backend) {
-	t.Helper()
-	be := &backend{}
-	srv := smtp.NewServer(be)
-	srv.Domain = "localhost"
-	srv.TLSConfig = tlsConfig
-	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go func() { _ = srv.Serve(l) }()
-	t.Cleanup(func() { _ = srv.Close() })
-	return l.Addr().String(), be
-}
 
 // selfSigned makes a certificate for 127.0.0.1 and the client configuration that trusts it.
 func selfSigned(t *testing.T) (server, client *tls.Config) {
@@ -143,17 +57,17 @@ const (
 )
 
 // check parses a received message and compares its headers and body with what was sent.
-func check(t *testing.T, got received) {
+func check(t *testing.T, got testutil.SMTPMessage) {
 	t.Helper()
-	if got.from != "gopy@xa.example.vn" || len(got.rcpt) != 1 || got.rcpt[0] != "kiemduyet@example.vn" {
-		t.Fatalf("envelope from %q to %v", got.from, got.rcpt)
+	if got.From != "gopy@xa.example.vn" || len(got.To) != 1 || got.To[0] != "kiemduyet@example.vn" {
+		t.Fatalf("envelope from %q to %v", got.From, got.To)
 	}
-	for _, line := range strings.Split(string(got.data), "\r\n") {
+	for _, line := range strings.Split(string(got.Data), "\r\n") {
 		if len(line) > 90 {
 			t.Errorf("long line: %q", line)
 		}
 	}
-	msg, err := netmail.ReadMessage(strings.NewReader(string(got.data)))
+	msg, err := netmail.ReadMessage(strings.NewReader(string(got.Data)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,16 +111,16 @@ func TestSMTP(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("plain", func(t *testing.T) {
-		addr, be := startServer(t, nil)
-		s, err := mail.NewSMTP(addr, "Góp Ý <gopy@xa.example.vn>", "", "")
+		srv := testutil.StartSMTPWith(t, testutil.SMTPOptions{Username: "gopy", Password: "mật khẩu"})
+		s, err := mail.NewSMTP(srv.Addr, "Góp Ý <gopy@xa.example.vn>", "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Send(ctx, "kiemduyet@example.vn", subject, body); err != nil {
 			t.Fatal(err)
 		}
-		got := be.messages()
-		if len(got) != 1 || got[0].tls || got[0].user != "" {
+		got := srv.Messages()
+		if len(got) != 1 || got[0].TLS || got[0].User != "" {
 			t.Fatalf("received %+v", got)
 		}
 		check(t, got[0])
@@ -214,8 +128,8 @@ func TestSMTP(t *testing.T) {
 
 	t.Run("starttls and login", func(t *testing.T) {
 		serverTLS, clientTLS := selfSigned(t)
-		addr, be := startServer(t, serverTLS)
-		s, err := mail.NewSMTP(addr, "Góp Ý <gopy@xa.example.vn>", "gopy", "mật khẩu")
+		srv := testutil.StartSMTPWith(t, testutil.SMTPOptions{TLSConfig: serverTLS, Username: "gopy", Password: "mật khẩu"})
+		s, err := mail.NewSMTP(srv.Addr, "Góp Ý <gopy@xa.example.vn>", "gopy", "mật khẩu")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,8 +137,8 @@ func TestSMTP(t *testing.T) {
 		if err := s.Send(ctx, "kiemduyet@example.vn", subject, body); err != nil {
 			t.Fatal(err)
 		}
-		got := be.messages()
-		if len(got) != 1 || !got[0].tls || got[0].user != "gopy" {
+		got := srv.Messages()
+		if len(got) != 1 || !got[0].TLS || got[0].User != "gopy" {
 			t.Fatalf("received %+v", got)
 		}
 		check(t, got[0])
@@ -233,21 +147,21 @@ func TestSMTP(t *testing.T) {
 		if err := s.Send(ctx, "kiemduyet@example.vn", subject, body); err == nil {
 			t.Fatal("a wrong password was accepted")
 		}
-		if n := len(be.messages()); n != 1 {
+		if n := len(srv.Messages()); n != 1 {
 			t.Fatalf("%d messages after a failed login", n)
 		}
 	})
 
 	t.Run("refuses header injection", func(t *testing.T) {
-		addr, be := startServer(t, nil)
-		s, _ := mail.NewSMTP(addr, "gopy@xa.example.vn", "", "")
+		srv := testutil.StartSMTP(t)
+		s, _ := mail.NewSMTP(srv.Addr, "gopy@xa.example.vn", "", "")
 		if err := s.Send(ctx, "kiemduyet@example.vn", "Chào\r\nBcc: x@example.vn", body); err == nil {
 			t.Error("a subject with a line break was sent")
 		}
 		if err := s.Send(ctx, "kiemduyet@example.vn\r\nBcc: x@example.vn", subject, body); err == nil {
 			t.Error("a recipient with a line break was sent")
 		}
-		if n := len(be.messages()); n != 0 {
+		if n := len(srv.Messages()); n != 0 {
 			t.Fatalf("%d messages sent", n)
 		}
 	})
