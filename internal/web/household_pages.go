@@ -1,0 +1,315 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/httpx"
+)
+
+// The pages of a decide matter's household decisions: the villages with their decisions and
+// forms, the printable record of each decision, online voting (set-up, code sheet, minutes)
+// and the public page where a household representative votes with a code.
+
+// Voting codes are 75 random bits, so guessing is hopeless anyway; the limit keeps anyone
+// from trying at scale and from filling the logs.
+const (
+	voteFailures      = 10
+	voteFailureWindow = 15 * time.Minute
+)
+
+// localDateTime is the format of an HTML datetime-local field, read in the portal's zone.
+const localDateTime = "2006-01-02T15:04"
+
+// villageInput is one village's decision form as typed, kept when it comes back refused.
+type villageInput struct {
+	Form, HeldOn, Present, Agree, Disagree, Other string
+}
+
+// ballotInput is one village's online-voting form as typed.
+type ballotInput struct {
+	Agreed, AgreedOn, OpensAt, ClosesAt string
+}
+
+type householdData struct {
+	H      *app.HouseholdDecisions
+	Forms  []domain.DecisionForm
+	Input  map[int64]villageInput
+	Ballot map[int64]ballotInput
+	Online bool // the matter's item allows online voting
+}
+
+func villageIDParam(c echo.Context) (int64, error) {
+	id, err := strconv.ParseInt(c.Param("village"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, domain.ErrNotFound
+	}
+	return id, nil
+}
+
+func (s *Server) householdView(c echo.Context, id int64) (View, *householdData, error) {
+	h, err := s.app.HouseholdDecisionsOf(c.Request().Context(), httpx.Actor(c), id)
+	if err != nil {
+		return View{}, nil, err
+	}
+	d := &householdData{H: h, Forms: domain.RecordedForms, Input: map[int64]villageInput{}, Ballot: map[int64]ballotInput{},
+		Online: h.Item == domain.ItemOtherSelfManaged}
+	today := domain.StartOfDay(h.Now).Format(time.DateOnly)
+	for _, r := range h.Villages {
+		in := villageInput{Form: string(domain.FormMeeting), HeldOn: today}
+		if dec := r.Decision; dec != nil && dec.ID != 0 {
+			in = villageInput{Form: string(dec.Form), HeldOn: dec.HeldOn.In(domain.Zone).Format(time.DateOnly),
+				Present: strconv.Itoa(dec.Present), Agree: strconv.Itoa(dec.Agree), Disagree: strconv.Itoa(dec.Disagree), Other: strconv.Itoa(dec.Other)}
+		}
+		d.Input[r.Village.ID] = in
+		b := ballotInput{AgreedOn: today}
+		if bal := r.Ballot; bal != nil {
+			b = ballotInput{Agreed: strconv.Itoa(bal.AgreedHouseholds), AgreedOn: bal.AgreedOn.In(domain.Zone).Format(time.DateOnly),
+				OpensAt: bal.OpensAt.In(domain.Zone).Format(localDateTime), ClosesAt: bal.ClosesAt.In(domain.Zone).Format(localDateTime)}
+		}
+		d.Ballot[r.Village.ID] = b
+	}
+	v := s.view(c, "household.title", d)
+	return v, d, nil
+}
+
+func (s *Server) householdDecisions(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, _, err := s.householdView(c, id)
+	if err != nil {
+		return err
+	}
+	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
+	return s.views.render(c, http.StatusOK, "household", v)
+}
+
+// householdError shows a refused form on the villages page, the entry kept and each
+// message beside its field: field names carry the village, as every village has its forms.
+func (s *Server) householdError(c echo.Context, id, villageID int64, err error, keep func(*householdData)) error {
+	de := domain.AsError(err)
+	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
+		return err
+	}
+	v, d, verr := s.householdView(c, id)
+	if verr != nil {
+		return verr
+	}
+	keep(d)
+	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+	v.Errors = map[string]string{}
+	for f, m := range httpx.FieldMessages(de, v.L) {
+		v.Errors[f+"-"+strconv.FormatInt(villageID, 10)] = m
+	}
+	return s.views.render(c, httpx.Status(de.Code), "household", v)
+}
+
+// intField reads a whole number from a form; an empty or unreadable field is nil, which the
+// app reports as missing.
+func intField(c echo.Context, name string) *int {
+	n, err := strconv.Atoi(strings.TrimSpace(c.FormValue(name)))
+	if err != nil {
+		return nil
+	}
+	return &n
+}
+
+func dateField(c echo.Context, name string) time.Time {
+	t, _ := time.ParseInLocation(time.DateOnly, strings.TrimSpace(c.FormValue(name)), domain.Zone)
+	return t
+}
+
+func dateTimeField(c echo.Context, name string) time.Time {
+	t, _ := time.ParseInLocation(localDateTime, strings.TrimSpace(c.FormValue(name)), domain.Zone)
+	return t
+}
+
+func (s *Server) recordVillageDecision(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vid, err := villageIDParam(c)
+	if err != nil {
+		return err
+	}
+	typed := villageInput{Form: c.FormValue("form"), HeldOn: c.FormValue("held_on"), Present: c.FormValue("present"),
+		Agree: c.FormValue("agree"), Disagree: c.FormValue("disagree"), Other: c.FormValue("other")}
+	in := app.NewVillageDecision{Form: typed.Form, HeldOn: dateField(c, "held_on"), Present: intField(c, "present"),
+		Agree: intField(c, "agree"), Disagree: intField(c, "disagree"), Other: intField(c, "other")}
+	_, out, err := s.app.RecordVillageDecision(c.Request().Context(), httpx.Actor(c), id, vid, in)
+	if err != nil {
+		return s.householdError(c, id, vid, err, func(d *householdData) { d.Input[vid] = typed })
+	}
+	flash := "household.flash.rejected"
+	if out.Adopted {
+		flash = "household.flash.adopted"
+	}
+	s.sessions.Put(c.Request().Context(), "flash", flash)
+	return c.Redirect(http.StatusSeeOther, householdURL(id)+"#v-"+strconv.FormatInt(vid, 10))
+}
+
+func householdURL(id int64) string {
+	return "/staff/consultations/" + strconv.FormatInt(id, 10) + "/villages"
+}
+
+func (s *Server) concludeDecision(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	cons, err := s.app.Conclude(c.Request().Context(), httpx.Actor(c), id)
+	if err != nil {
+		de := domain.AsError(err)
+		if de.Code != domain.CodeConflict {
+			return err
+		}
+		v, _, verr := s.householdView(c, id)
+		if verr != nil {
+			return verr
+		}
+		v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+		return s.views.render(c, httpx.Status(de.Code), "household", v)
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "household.flash.concluded."+string(cons.Status))
+	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) villageRecord(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vid, err := villageIDParam(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.app.VillageDecisionRecord(c.Request().Context(), httpx.Actor(c), id, vid)
+	if err != nil {
+		return err
+	}
+	v := s.view(c, "household.record.title", r)
+	v.Title = httpx.T(c, "household.record.title") + " · " + r.Village.Name
+	return s.views.render(c, http.StatusOK, "decision_record", v)
+}
+
+func (s *Server) saveBallot(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vid, err := villageIDParam(c)
+	if err != nil {
+		return err
+	}
+	typed := ballotInput{Agreed: c.FormValue("agreed_households"), AgreedOn: c.FormValue("agreed_on"),
+		OpensAt: c.FormValue("opens_at"), ClosesAt: c.FormValue("closes_at")}
+	in := app.NewBallot{AgreedHouseholds: intField(c, "agreed_households"), AgreedOn: dateField(c, "agreed_on"),
+		OpensAt: dateTimeField(c, "opens_at"), ClosesAt: dateTimeField(c, "closes_at")}
+	if _, err := s.app.SaveBallot(c.Request().Context(), httpx.Actor(c), id, vid, in); err != nil {
+		return s.householdError(c, id, vid, err, func(d *householdData) { d.Ballot[vid] = typed })
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "household.flash.ballot_saved")
+	return c.Redirect(http.StatusSeeOther, householdURL(id)+"#online-"+strconv.FormatInt(vid, 10))
+}
+
+type codeSheetData struct {
+	*app.CodeSheet
+	VoteURL string
+}
+
+// issueCodes answers with the sheet of new codes itself: they exist only in this answer,
+// which no cache may keep.
+func (s *Server) issueCodes(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vid, err := villageIDParam(c)
+	if err != nil {
+		return err
+	}
+	sheet, err := s.app.IssueCodes(c.Request().Context(), httpx.Actor(c), id, vid, c.FormValue("issued"))
+	if err != nil {
+		return s.householdError(c, id, vid, err, func(*householdData) {})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	v := s.view(c, "household.codes.title", codeSheetData{CodeSheet: sheet,
+		VoteURL: strings.TrimRight(s.cfg.BaseURL, "/") + "/v/" + strconv.FormatInt(sheet.Ballot.ID, 10)})
+	return s.views.render(c, http.StatusOK, "ballot_codes", v)
+}
+
+func (s *Server) ballotMinutes(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	vid, err := villageIDParam(c)
+	if err != nil {
+		return err
+	}
+	m, err := s.app.BallotMinutes(c.Request().Context(), httpx.Actor(c), id, vid)
+	if err != nil {
+		return err
+	}
+	return s.views.render(c, http.StatusOK, "ballot_minutes", s.view(c, "household.minutes.title", m))
+}
+
+// voteData is the public voting page: the vote, the entry kept when refused, and the time
+// a vote was counted once it is.
+type voteData struct {
+	B       *app.PublicBallot
+	Code    string
+	Choice  string
+	Counted time.Time
+}
+
+func (s *Server) votePage(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.app.Ballot(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	v := s.view(c, "household.vote.title", &voteData{B: b})
+	return s.views.render(c, http.StatusOK, "vote", v)
+}
+
+// castVote counts a household's vote. Wrong codes count against the address's allowance,
+// as failed logins do, and once it is used up the address is refused before any code is
+// checked.
+func (s *Server) castVote(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	b, err := s.app.Ballot(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := &voteData{B: b, Code: c.FormValue("code"), Choice: c.FormValue("choice")}
+	if blocked, retry := s.voteLimit.Blocked(c.RealIP()); blocked {
+		return s.formError(c, rateLimited(c, retry), "vote", "household.vote.title", d)
+	}
+	at, err := s.app.Vote(ctx, id, app.NewVote{Code: d.Code, Choice: d.Choice})
+	if err != nil {
+		if errors.Is(err, app.ErrBadVotingCode) {
+			s.voteLimit.Allow(c.RealIP())
+		}
+		return s.formError(c, err, "vote", "household.vote.title", d)
+	}
+	done := &voteData{B: b, Counted: at}
+	return s.views.render(c, http.StatusOK, "vote", s.view(c, "household.vote.title", done))
+}
