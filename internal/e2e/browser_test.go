@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,9 +35,11 @@ const (
 )
 
 // phoneUserAgent is what a resident's phone sends; Vietnamese first, as set on such a phone.
+// phoneLanguage is a list of tags only: Chromium adds the q-values to the header itself
+// ("vi-VN,vi;q=0.9"), and q-values given here would come out doubled and unparsable.
 const (
 	phoneUserAgent = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Mobile Safari/537.36"
-	phoneLanguage  = "vi-VN,vi;q=0.9"
+	phoneLanguage  = "vi-VN,vi"
 )
 
 // chromePath finds the browser: CHROME_PATH, else Debian's chromium. Without one the test
@@ -98,7 +101,8 @@ type tab struct {
 	base  string
 	shots string // folder of screenshots
 	name  string // prefix of this tab's screenshot files
-	n     int
+	// scriptsOff is set by disableScripts: the page's own JavaScript does not run.
+	scriptsOff bool
 }
 
 // newTab opens a tab on the browser for the server at baseURL.
@@ -117,6 +121,7 @@ func newTab(t *testing.T, browser context.Context, baseURL string) *tab {
 	}
 	tb := &tab{t: t, ctx: ctx, base: baseURL, shots: screenshotDir(t),
 		name: strings.NewReplacer("/", "-", " ", "_").Replace(strings.TrimPrefix(t.Name(), "Test"))}
+	clearScreenshots(t, tb.shots, tb.name)
 	tb.do(
 		chromedp.EmulateViewport(phoneWidth, phoneHeight, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -149,6 +154,52 @@ func screenshotDir(t *testing.T) string {
 		t.Fatalf("screenshot folder: %v", shotsErr)
 	}
 	return shotsDir
+}
+
+// disableScripts turns the page's JavaScript off for the rest of the tab's life, as on an
+// old phone, a data saver or a proxy browser, and proves it is off.
+func (tb *tab) disableScripts() {
+	tb.t.Helper()
+	tb.name += "-nojs"
+	clearScreenshots(tb.t, tb.shots, tb.name)
+	tb.scriptsOff = true
+	tb.setScripts(false)
+	tb.do(chromedp.Navigate(`data:text/html,<title>off</title><script>document.title="on"</script>`))
+	if title := get(tb, chromedp.Title(), "title"); title != "off" {
+		tb.t.Fatalf("page scripts still run (title %q): the test would prove nothing", title)
+	}
+}
+
+// setScripts lets the page's scripts run or not.
+func (tb *tab) setScripts(on bool) {
+	tb.t.Helper()
+	tb.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on})
+		return err
+	}))
+}
+
+var (
+	cleared   sync.Map // screenshot name prefixes already cleared in this run
+	shotCount sync.Map // screenshot name prefix → *atomic.Int32, the last number used
+)
+
+// clearScreenshots removes the screenshots an earlier run left under a name, once per run,
+// so the folder shows this run's pages only (a step that no longer exists leaves none).
+func clearScreenshots(t *testing.T, dir, name string) {
+	t.Helper()
+	if _, done := cleared.LoadOrStore(name, true); done {
+		return
+	}
+	old, err := filepath.Glob(filepath.Join(dir, name+"-[0-9][0-9]-*.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range old {
+		if err := os.Remove(f); err != nil {
+			t.Fatalf("remove old screenshot: %v", err)
+		}
+	}
 }
 
 // step returns a context for one browser step.
@@ -300,9 +351,10 @@ const measureJS = `(() => {
     smallText, smallMeta, wide: wide.slice(0, 10), smallTarget: [...new Set(smallTarget)].slice(0, 12) };
 })()`
 
-// checkPhone asserts what every page owes a 360 px phone: no sideways scrolling and
-// reading text of at least 16 px. It logs smaller secondary text and small tap targets as
-// observations, and saves a full-page screenshot named after the page.
+// checkPhone asserts what every page owes a 360 px phone: no sideways scrolling, reading
+// text of at least 16 px and no WCAG 2.1 A/AA violation that axe-core finds (checkAxe). It
+// logs smaller secondary text and small tap targets as observations, and saves a full-page
+// screenshot named after the page.
 func (tb *tab) checkPhone(page string) {
 	tb.t.Helper()
 	l := eval[phoneLayout](tb, fmt.Sprintf(measureJS, minFontPx, phoneWidth))
@@ -327,14 +379,18 @@ func (tb *tab) checkPhone(page string) {
 		tb.t.Logf("observation, %s: tap targets under 44px high: %s", page, strings.Join(l.SmallTarget, "; "))
 	}
 	tb.screenshot(page)
+	tb.checkAxe(page)
 }
 
 // screenshot writes a full-page PNG of the current page.
 func (tb *tab) screenshot(page string) {
 	tb.t.Helper()
 	png := get(tb, chromedp.FullScreenshot(100), "screenshot of "+page)
-	tb.n++
-	file := filepath.Join(tb.shots, fmt.Sprintf("%s-%02d-%s.png", tb.name, tb.n, page))
+	// The tabs of one test share its name, so they share the count too: files sort in the
+	// order the pages were seen and never overwrite each other.
+	counter, _ := shotCount.LoadOrStore(tb.name, new(atomic.Int32))
+	n := counter.(*atomic.Int32).Add(1)
+	file := filepath.Join(tb.shots, fmt.Sprintf("%s-%02d-%s.png", tb.name, n, page))
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		tb.t.Fatalf("write screenshot: %v", err)
 	}

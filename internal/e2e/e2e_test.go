@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -52,16 +51,7 @@ func TestResidentCommentsWithoutJavaScript(t *testing.T) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
 		tb := newTab(t, browser, env.URL)
-		tb.name += "-nojs"
-		tb.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
-			return err
-		}))
-		// Prove scripts are really off before relying on it.
-		tb.do(chromedp.Navigate(`data:text/html,<title>off</title><script>document.title="on"</script>`))
-		if title := get(tb, chromedp.Title(), "title"); title != "off" {
-			t.Fatalf("page scripts still run (title %q): the test would prove nothing", title)
-		}
+		tb.disableScripts()
 		residentComments(t, tb, c)
 	})
 }
@@ -79,6 +69,14 @@ func residentComments(t *testing.T, tb *tab, c *domain.Consultation) {
 	}
 	tb.do(chromedp.WaitVisible(byText("h3", article5)))
 	tb.checkPhone("consultation")
+	// The read-aloud buttons are made by the script: one after the heading of each of the
+	// draft's three articles, and none at all without JavaScript.
+	readers := eval[int](tb, `[...document.querySelectorAll('section.section h3')]
+		.filter(h => h.nextElementSibling && h.nextElementSibling.matches('button.read-aloud')).length`)
+	if want := map[bool]int{false: 3, true: 0}[tb.scriptsOff]; readers != want || tb.count("button.read-aloud") != want {
+		t.Errorf("%d read-aloud buttons after article headings (%d in all), want %d (scripts off: %v)",
+			readers, tb.count("button.read-aloud"), want, tb.scriptsOff)
+	}
 
 	link := chromedp.Search(`//section[h3[normalize-space()=` + xpathText(article5) + `]]//a[normalize-space()=` + xpathText(article5Link) + `]`)
 	res = tb.follow(chromedp.Tap(link), "tap "+article5Link)
@@ -90,6 +88,27 @@ func residentComments(t *testing.T, tb *tab, c *domain.Consultation) {
 	if got := textOf(tb, chromedp.CSS(".quote strong")); got != article5 {
 		t.Errorf("the form quotes %q, want the article %q", got, article5)
 	}
+
+	// Sent empty by mistake: refused in Vietnamese, every message tied to its field and
+	// linked from the summary, and the form still about article 5.
+	res = tb.follow(chromedp.Tap(byText("button", "Gửi ý kiến")), "send the empty form")
+	if res.Status != 422 {
+		t.Errorf("empty opinion: status %d, want 422", res.Status)
+	}
+	for field, describedBy := range map[string]string{"#f-stance": "e-stance", "#f-body": "e-body"} {
+		got := get(tb, chromedp.AttributeValue(chromedp.CSS(field), "aria-describedby"), "aria-describedby of "+field)
+		if got.Value != describedBy {
+			t.Errorf("empty opinion: %s is described by %q, want %q", field, got.Value, describedBy)
+		}
+		if msg := textOf(tb, chromedp.CSS("#"+describedBy)); msg != "Vui lòng nhập thông tin này." {
+			t.Errorf("empty opinion: #%s says %q", describedBy, msg)
+		}
+	}
+	if got := textOf(tb, chromedp.CSS(".quote strong")); got != article5 {
+		t.Errorf("the refused form quotes %q, want the article %q", got, article5)
+	}
+	checkErrorLinks(tb, "empty opinion")
+	tb.checkPhone("comment-form-error")
 
 	tb.do(chromedp.Tap(byText("label", "Không đồng ý")))
 	if !eval[bool](tb, `document.querySelector('input[name=stance][value=disagree]').checked`) {
@@ -117,6 +136,9 @@ func residentComments(t *testing.T, tb *tab, c *domain.Consultation) {
 	}
 	if got := textOf(tb, byText("h1", "Cảm ơn bạn đã góp ý!")); got == "" {
 		t.Error("the receipt does not thank the resident")
+	}
+	if want := map[bool]int{false: 1, true: 0}[tb.scriptsOff]; tb.count("button.copy-code") != want {
+		t.Errorf("%d copy buttons on the receipt, want %d (scripts off: %v)", tb.count("button.copy-code"), want, tb.scriptsOff)
 	}
 	tb.checkPhone("receipt")
 

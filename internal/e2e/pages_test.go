@@ -1,0 +1,147 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/testutil"
+)
+
+// TestEveryPageIsAccessible opens the pages the resident, official and moderator paths do
+// not reach, with real data on them, through a consultation's whole life: each must fit the
+// phone and pass axe-core (checkPhone). A new page belongs in this list; one that needs
+// other data can get a test of its own calling tb.checkPhone.
+func TestEveryPageIsAccessible(t *testing.T) {
+	browser := startBrowser(t)
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		art5 := testutil.Section(t, c, "c2.d5")
+		submit := func(in app.NewOpinion) *app.Receipt {
+			t.Helper()
+			r, err := env.App.SubmitOpinion(ctx, c.ID, in, "")
+			if err != nil {
+				t.Fatalf("opinion %q: %v", in.Body, err)
+			}
+			return r
+		}
+		moderate := func(r *app.Receipt, d app.Decision) {
+			t.Helper()
+			if _, err := env.App.Moderate(ctx, env.ModeratorA, r.Opinion.ID, d); err != nil {
+				t.Fatalf("%s %q: %v", d.Decision, r.Opinion.Body, err)
+			}
+		}
+		approve := app.Decision{Decision: "approve"}
+		moderate(submit(app.NewOpinion{Stance: "agree", Body: "Đồng ý cưới một ngày cho tiết kiệm.", SectionID: &art5.ID, VillageCode: "A1"}), approve)
+		moderate(submit(app.NewOpinion{Stance: "disagree", Body: "Nên cho phép hai ngày với gia đình ở xa.", SectionID: &art5.ID,
+			VillageCode: "A2", AuthorName: "Trần Thị Hoa", ShowName: true}), approve)
+		moderate(submit(app.NewOpinion{Stance: "other", Body: "Cần họp thôn để bàn thêm về toàn bộ dự thảo."}), approve)
+		rejected := submit(app.NewOpinion{Stance: "other", Body: "Quảng cáo bán hàng giá rẻ."})
+		moderate(rejected, app.Decision{Decision: "reject", Reason: "off_topic"})
+		// Waiting, with automatic flags (a phone number, a link) for the queue to show.
+		submit(app.NewOpinion{Stance: "agree", Body: "Gọi tôi số 0912 345 678 hoặc xem http://example.com nhé.", SectionID: &art5.ID})
+
+		resident := newTab(t, browser, env.URL)
+		for _, p := range []struct {
+			name, path string
+			status     int64
+		}{
+			{"unit", "/u/A", 200},
+			{"opinions-all", fmt.Sprintf("/c/%d/opinions", c.ID), 200},
+			{"opinions-article", fmt.Sprintf("/c/%d/opinions?section=%d", c.ID, art5.ID), 200},
+			{"opinions-general", fmt.Sprintf("/c/%d/opinions?section=none", c.ID), 200},
+			{"changes", fmt.Sprintf("/c/%d/changes", c.ID), 200},
+			{"notice-printable", fmt.Sprintf("/c/%d/notice", c.ID), 200},
+			{"household-form-printable", fmt.Sprintf("/c/%d/form", c.ID), 200},
+			{"track-rejected", "/track/" + rejected.Opinion.TrackingCode, 200},
+			{"track-unknown-code", "/track?code=00000-00000", 404},
+			{"track-bad-code", "/track?code=abc", 422},
+			{"login", "/login", 200},
+		} {
+			res := get(resident, chromedp.NavigateResponse(resident.base+p.path), "open "+p.path)
+			resident.wantStatus(res, p.status, "GET "+p.path)
+			resident.checkPhone(p.name)
+		}
+
+		admin := newTab(t, browser, env.URL)
+		login(admin, "admin@example.vn")
+		staffPages := func(pages ...string) {
+			t.Helper()
+			for _, p := range pages {
+				admin.open(p)
+				admin.checkPhone(pageName(p))
+			}
+		}
+		staffPages("/staff", "/staff/inbox", "/staff/oversight", "/staff/audit", "/staff/moderation", "/staff/moderation/log",
+			"/staff/admin/staff", fmt.Sprintf("/staff/admin/staff/%d", env.OfficialA.StaffID), "/staff/admin/units",
+			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", fmt.Sprintf("/staff/consultations/%d", c.ID),
+			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID))
+
+		// Closed: answers and decisions are made on their pages.
+		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		staffPages(fmt.Sprintf("/staff/consultations/%d", c.ID), fmt.Sprintf("/staff/consultations/%d/answers", c.ID),
+			fmt.Sprintf("/staff/consultations/%d/decisions", c.ID), fmt.Sprintf("/staff/consultations/%d/villages", c.ID),
+			fmt.Sprintf("/staff/consultations/%d/recognition", c.ID))
+
+		// Answered, decided and published: the consolidated report, for staff and public.
+		sheet, _, err := env.App.AnswerSheet(ctx, env.OfficialA, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range sheet {
+			if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{o.ID}, Kind: "accepted",
+				Text: "Ban soạn thảo tiếp thu ý kiến này."}); err != nil {
+				t.Fatalf("answer %d: %v", o.ID, err)
+			}
+		}
+		if _, err := env.App.DecideArticle(ctx, env.OfficialA, c.ID, app.NewDecision{SectionID: art5.ID, Decision: "amended",
+			Reason: "Cho phép hai ngày với gia đình ở xa."}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := env.App.PublishResults(ctx, env.OfficialA, c.ID); err != nil {
+			t.Fatalf("publish results: %v", err)
+		}
+		staffPages(fmt.Sprintf("/staff/consultations/%d", c.ID), fmt.Sprintf("/staff/consultations/%d/report", c.ID))
+		for _, p := range []string{fmt.Sprintf("/c/%d", c.ID), fmt.Sprintf("/c/%d/report", c.ID), fmt.Sprintf("/c/%d/report?lang=en", c.ID),
+			"/track/" + rejected.Opinion.TrackingCode + "?lang=vi"} {
+			resident.open(p)
+			resident.checkPhone(pageName(p))
+		}
+	})
+}
+
+// pageName turns a path into a screenshot name: "/staff/consultations/3/report" gives
+// "staff-consultations-N-report".
+func pageName(path string) string {
+	var out []rune
+	digits := false
+	for _, r := range path {
+		switch {
+		case r >= '0' && r <= '9':
+			if !digits {
+				out = append(out, 'N')
+			}
+			digits = true
+			continue
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			out = append(out, r)
+		default:
+			if len(out) > 0 && out[len(out)-1] != '-' {
+				out = append(out, '-')
+			}
+		}
+		digits = false
+	}
+	for len(out) > 0 && out[len(out)-1] == '-' {
+		out = out[:len(out)-1]
+	}
+	return string(out)
+}
