@@ -6,7 +6,7 @@ GO       ?= go
 FUZZTIME ?= 20s
 BIN      ?= bin/gopy
 
-.PHONY: run test test-pg ci lint build fuzz clean
+.PHONY: run test test-pg ci lint build fuzz bench-summary lighthouse clean
 
 ## run: start the portal (SQLite by default)
 run:
@@ -46,6 +46,18 @@ fuzz:
 		echo "=== fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
 	done <<< "$$targets"
+
+## bench-summary: the results benchmarks of docs/benchmarks.md (1,000 to 100,000 opinions);
+## on PostgreSQL as well when TEST_DATABASE_URL is set. Takes several minutes.
+bench-summary:
+	$(GO) test -run '^$$' -bench 'Summary/.*/^(1000|10000)$$' -count 5 -timeout 60m ./internal/web/
+	$(GO) test -run '^$$' -bench 'Summary/.*/^100000$$' -benchtime 10x -count 3 -timeout 60m ./internal/web/
+
+## lighthouse: Lighthouse 12 (mobile) on the home and a consultation page of a fresh demo
+## portal; reports in test-artifacts/lighthouse/, scores printed. Needs Node and Chromium and
+## fetches lighthouse@12 from npm, so it is not part of .ci/run (slow, networked).
+lighthouse:
+	bash scripts/lighthouse.sh
 
 clean:
 	rm -rf bin/

@@ -137,6 +137,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 	a := app.New(st)
 	a.BaseURL = cfg.BaseURL
 	a.MailEnabled = cfg.Mail.Enabled()
+	a.Calendar = domain.DefaultCalendar().With(cfg.Holidays, cfg.WorkingDays)
 	return a, func() { _ = st.Close() }, nil
 }
 

@@ -1350,6 +1350,7 @@ func TestOfflineOpinions(t *testing.T) {
 			in["village_code"] = "A2"
 			if channel != "" {
 				in["channel"] = channel
+				in["reference"] = "BB-01/2026" // the minutes number a meeting needs
 			}
 			return in
 		}

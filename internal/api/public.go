@@ -49,6 +49,7 @@ type consultationJSON struct {
 	Title    string        `json:"title"`
 	Kind     string        `json:"kind"`
 	Matter   string        `json:"matter"`
+	Item     int           `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
 	Unit     unitRef       `json:"unit"`
 	Status   string        `json:"status"`
 	Phase    string        `json:"phase"`
@@ -70,7 +71,7 @@ type sectionJSON struct {
 
 func toConsultationJSON(c *domain.Consultation, now time.Time, withSections bool) consultationJSON {
 	j := consultationJSON{
-		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Status: string(c.Status),
+		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Item: int(c.Item), Status: string(c.Status),
 		Phase: string(c.PhaseAt(now)), OpensAt: c.OpensAt.In(domain.Zone), ClosesAt: c.ClosesAt.In(domain.Zone),
 		Summary: c.Summary, Version: c.Version,
 	}
@@ -257,6 +258,7 @@ type summaryJSON struct {
 	ByStance  stanceJSON     `json:"by_stance"`
 	BySection []sectionCount `json:"by_section"`
 	ByUnit    []unitCount    `json:"by_unit"`
+	ByCommune []unitCount    `json:"by_commune"`
 	ByChannel map[string]int `json:"by_channel"`
 }
 
@@ -297,7 +299,14 @@ func (a *API) summary(c echo.Context) error {
 	j := summaryJSON{
 		Total:    s.Total,
 		ByStance: stanceJSON{Agree: s.Agree, Disagree: s.Disagree, Other: s.Other},
-		ByUnit:   []unitCount{}, ByChannel: map[string]int{}, BySection: []sectionCount{},
+		ByUnit:   []unitCount{}, ByCommune: []unitCount{}, ByChannel: map[string]int{}, BySection: []sectionCount{},
+	}
+	communes, err := a.App.OpinionsByCommune(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, u := range communes {
+		j.ByCommune = append(j.ByCommune, unitCount{Code: u.Code, Name: u.Name, Total: u.Total})
 	}
 	for _, sec := range cons.Sections {
 		if !sec.Commentable() {

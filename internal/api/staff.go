@@ -118,7 +118,8 @@ func (a *API) enterOffline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, receiptJSON{TrackingCode: r.Opinion.TrackingCode, Status: string(r.Opinion.Status)})
+	return c.JSON(http.StatusCreated, offlineReceiptJSON{ID: r.Opinion.ID, TrackingCode: r.Opinion.TrackingCode,
+		Status: string(r.Opinion.Status), Reference: r.Opinion.Reference})
 }
 
 // queueItemJSON is a pending opinion as a moderator sees it: the contact stays out even

@@ -24,7 +24,12 @@ type App struct {
 	// MailEnabled queues notices in the outbox only when a mail server is configured, so no
 	// address waits in the database for a message that will never be sent.
 	MailEnabled bool
-	validate    *validator.Validate
+	// Calendar tells working days from holidays, for the deadlines the law counts in working
+	// days; the zero Calendar means the default one (see calendar).
+	Calendar domain.Calendar
+	validate *validator.Validate
+	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
+	themes themeCache
 }
 
 // New builds the App on a store.
@@ -38,7 +43,16 @@ func New(st *store.Store) *App {
 		}
 		return name
 	})
-	return &App{Store: st, Now: func() time.Time { return time.Now().UTC() }, validate: v}
+	return &App{Store: st, Now: func() time.Time { return time.Now().UTC() }, Calendar: domain.DefaultCalendar(), validate: v}
+}
+
+// calendar is the App's calendar, or Vietnam's default holidays when none was set, so an
+// App built in a test or a tool never counts every weekday as a working day by mistake.
+func (a *App) calendar() domain.Calendar {
+	if a.Calendar.IsZero() {
+		return domain.DefaultCalendar()
+	}
+	return a.Calendar
 }
 
 // check validates a struct and turns validator errors into a domain error with one locale
@@ -81,7 +95,8 @@ func mergeInvalid(err error, field, key string, args ...any) error {
 	return domain.InvalidField(field, key, args...)
 }
 
-// wrap passes domain errors through and hides anything else behind an internal error.
+// wrap passes domain errors through, answers "unavailable" when the database could not be
+// reached (a retry may succeed), and hides anything else behind an internal error.
 func wrap(err error) error {
 	if err == nil {
 		return nil
@@ -90,7 +105,7 @@ func wrap(err error) error {
 	if errors.As(err, &de) {
 		return de
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err) {
 		return domain.Errorf(domain.CodeUnavailable, "error.unavailable")
 	}
 	return domain.Internal(err)

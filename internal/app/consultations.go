@@ -23,6 +23,9 @@ type NewConsultation struct {
 	Title  string `json:"title" validate:"required,max=300"`
 	Kind   string `json:"kind" validate:"required,oneof=huong_uoc quy_uoc plan policy budget other"`
 	Matter string `json:"matter" validate:"omitempty,oneof=decide consult"`
+	// Item is the item of Law art. 15 a decide matter is about (1–6); a hương ước or quy
+	// ước is always item 3, so it may be left out for them.
+	Item int `json:"item"`
 	// Moderation is "pre" (the default: opinions wait for a moderator) or "post".
 	Moderation string         `json:"moderation" validate:"omitempty,oneof=pre post"`
 	UnitCode   string         `json:"unit_code" validate:"required,max=64"`
@@ -77,6 +80,10 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	if matter == "" {
 		matter = DefaultMatter(kind)
 	}
+	item, ierr := itemFor(kind, matter, domain.Item(in.Item))
+	if ierr != "" {
+		err = mergeInvalid(err, "item", ierr)
+	}
 	if !in.OpensAt.IsZero() && !in.ClosesAt.IsZero() {
 		probe := &domain.Consultation{Kind: kind, Matter: matter, OpensAt: in.OpensAt, ClosesAt: in.ClosesAt}
 		if !in.ClosesAt.After(in.OpensAt) {
@@ -108,7 +115,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	c := &domain.Consultation{
 		UnitID: unit.ID, Kind: kind, Matter: matter, Title: in.Title, Summary: in.Summary,
 		SearchText: textnorm.Fold(in.Title + " " + in.Summary),
-		Status:     domain.StatusDraft, Moderation: mode, Version: 1,
+		Status:     domain.StatusDraft, Moderation: mode, Version: 1, Item: item,
 		OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
 		Sections: sections,
@@ -119,6 +126,28 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
 	c.Unit = unit
 	return c, nil
+}
+
+// itemFor works out the art. 15 item of a new consultation, or the message refusing it: a
+// decide matter needs one (a hương ước or quy ước is item 3 and no other), a consult matter
+// has none.
+func itemFor(kind domain.ConsultationKind, matter domain.Matter, given domain.Item) (domain.Item, string) {
+	implied := domain.ImpliedItem(kind)
+	switch {
+	case given != 0 && !given.Valid():
+		return 0, "household.validation.item_unknown"
+	case matter != domain.MatterDecide && given != 0:
+		return 0, "household.validation.item_consult"
+	case matter != domain.MatterDecide:
+		return 0, ""
+	case implied != 0 && given != 0 && given != implied:
+		return 0, "household.validation.item_charter"
+	case implied != 0:
+		return implied, ""
+	case given == 0:
+		return 0, "household.validation.item_required"
+	}
+	return given, ""
 }
 
 // Consultation loads a consultation for the public: drafts and withdrawn ones are not found,
@@ -139,7 +168,7 @@ func (a *App) Consultation(ctx context.Context, actor *domain.Actor, id int64) (
 // ConsultationQuery is a public list request.
 type ConsultationQuery struct {
 	UnitCode string
-	Status   string // "", "open", "closed", "results_published"
+	Status   string // "", "open", "closed", "results_published", "adopted", "rejected"
 	Q        string
 	Page     int
 }
@@ -159,14 +188,14 @@ func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]dom
 	now := a.Now()
 	switch q.Status {
 	case "":
-		f.Statuses = []domain.Status{domain.StatusOpen, domain.StatusClosed, domain.StatusResultsPublished}
+		f.Statuses = domain.ListedStatuses
 	case "open":
 		f.Statuses = []domain.Status{domain.StatusOpen}
 		f.OpenAt = &now
-	case "closed", "results_published":
+	case "closed", "results_published", "adopted", "rejected":
 		f.Statuses = []domain.Status{domain.Status(q.Status)}
 	default:
-		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published")
+		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published adopted rejected")
 	}
 	list, more, err := a.Store.ListConsultations(ctx, f)
 	return list, more, wrap(err)

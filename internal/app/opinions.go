@@ -29,6 +29,11 @@ type NewOpinion struct {
 	Consent     bool   `json:"consent"`
 	VillageCode string `json:"village_code" validate:"max=64"`
 	Channel     string `json:"channel" validate:"omitempty,oneof=online meeting form box phone social"`
+	// Reference names the paper of an offline opinion (minutes number, form batch); offline
+	// entries only, required for meetings and forms (offline.go).
+	Reference string `json:"reference" validate:"max=100"`
+	// Attachment is a photo or scan of the paper, for offline entries made on the web form.
+	Attachment *Upload `json:"-"`
 	// Lang is the language the form was shown in, so the consent is recorded in the words the commenter read.
 	Lang string `json:"-"`
 }
@@ -43,6 +48,7 @@ type Receipt struct {
 // the row is committed. A repeat with the same idempotency key returns the first receipt.
 func (a *App) SubmitOpinion(ctx context.Context, consultationID int64, in NewOpinion, idempotencyKey string) (*Receipt, error) {
 	in.Channel = string(domain.ChannelOnline)
+	in.Reference, in.Attachment = "", nil
 	return a.addOpinion(ctx, nil, consultationID, in, idempotencyKey)
 }
 
@@ -75,7 +81,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		return nil, domain.Errorf(domain.CodeConflict, "error.consultation_not_open")
 	}
 
-	for field, v := range map[string]string{"body": in.Body, "author_name": in.AuthorName, "contact": in.Contact, "village_code": in.VillageCode} {
+	for field, v := range map[string]string{"body": in.Body, "author_name": in.AuthorName, "contact": in.Contact, "village_code": in.VillageCode, "reference": in.Reference} {
 		if !utf8.ValidString(v) {
 			return nil, domain.InvalidField(field, "validation.utf8")
 		}
@@ -84,6 +90,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	in.AuthorName = textnorm.CleanLine(in.AuthorName)
 	in.Contact = textnorm.CleanLine(in.Contact)
 	in.VillageCode = strings.TrimSpace(in.VillageCode)
+	in.Reference = textnorm.CleanLine(in.Reference)
 	err = a.check(in)
 	if len(key) > domain.MaxIdempotency || !utf8.ValidString(key) {
 		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
@@ -98,6 +105,8 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if in.Contact != "" && !in.Consent {
 		err = mergeInvalid(err, "consent", "validation.consent_contact")
 	}
+	var att *domain.Attachment
+	att, err = checkOffline(in, err)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +114,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	o := &domain.Opinion{
 		ConsultationID: c.ID, SectionID: in.SectionID, Stance: domain.Stance(in.Stance), Body: in.Body,
 		BodyPublic: detect.Mask(in.Body), Flags: flagsOf(in.Body),
-		Channel: domain.Channel(in.Channel), VillageID: villageID,
+		Channel: domain.Channel(in.Channel), VillageID: villageID, Reference: in.Reference,
 		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
 		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
 	}
@@ -127,7 +136,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		// Published at once; it stays in the queue until a moderator has reviewed it.
 		o.Status = domain.OpinionApproved
 	}
-	stored, created, err := a.Store.InsertOpinion(ctx, o, consents)
+	stored, created, err := a.insertOpinion(ctx, o, consents, att)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -214,6 +223,12 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 				t.Section = &c.Sections[i]
 			}
 		}
+		if t.Section == nil {
+			// Written on an earlier version of the draft: the part as the commenter read it.
+			if s, err := a.Store.SectionOf(ctx, c.ID, *o.SectionID); err == nil {
+				t.Section = s
+			}
+		}
 	}
 	return t, nil
 }
@@ -240,6 +255,13 @@ func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summar
 	return s, wrap(err)
 }
 
+// OpinionsByCommune counts the approved opinions of a consultation by the commune of the
+// village each commenter named: for a consultation of a province, how each commune took part.
+func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]store.CommuneCount, error) {
+	list, err := a.Store.OpinionsByCommune(ctx, consultationID)
+	return list, wrap(err)
+}
+
 // LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
 func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSection int) (map[int64][]domain.Opinion, error) {
 	m, err := a.Store.LatestApproved(ctx, c.ID, perSection)
@@ -263,7 +285,7 @@ func requestHash(consultationID int64, in NewOpinion) string {
 	}
 	h := sha256.New()
 	for _, part := range []string{strconv.FormatInt(consultationID, 10), section, in.Stance, in.Body, in.VillageCode,
-		in.AuthorName, strconv.FormatBool(in.ShowName), in.Contact, strconv.FormatBool(in.Consent), in.Channel} {
+		in.AuthorName, strconv.FormatBool(in.ShowName), in.Contact, strconv.FormatBool(in.Consent), in.Channel, in.Reference} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}

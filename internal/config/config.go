@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
 )
 
 // Config is every setting of the server.
@@ -24,8 +26,11 @@ type Config struct {
 	SecureCookies bool
 	// LoadDemo loads demo data into an empty database at start (DEMO, default on for SQLite only).
 	LoadDemo bool
-	// ShutdownTimeout bounds the wait for in-flight requests on shutdown.
+	// ShutdownTimeout bounds the wait for in-flight requests on shutdown (SHUTDOWN_TIMEOUT,
+	// default 15s).
 	ShutdownTimeout time.Duration
+	// HTTP bounds how long the server waits on one client (HTTP_*_TIMEOUT; see timeouts.go).
+	HTTP Timeouts
 	// LogFormat is "json" (default) or "text" (LOG_FORMAT).
 	LogFormat string
 	// TrustedProxies are the networks whose X-Forwarded-For is believed (TRUSTED_PROXIES,
@@ -53,6 +58,13 @@ type Config struct {
 	RetentionDays int
 	// Mail holds the outgoing mail server settings (SMTP_*, DIGEST_HOUR; see mail.go).
 	Mail Mail
+	// Holidays are days off added to the built-in calendar of public holidays, and
+	// WorkingDays days it must count as working days (HOLIDAYS: comma-separated dates, a
+	// leading "-" for a working day). Tết and other movable holidays are decided by the
+	// government each year, so an installation keeps its calendar current here; the
+	// results of a consultation are due within 5 working days (Law 10/2022 art. 12).
+	Holidays    []time.Time
+	WorkingDays []time.Time
 }
 
 // IsSQLite reports whether the embedded SQLite database is used.
@@ -66,7 +78,7 @@ func Load() (Config, error) {
 		Addr:            env("ADDR", ":8080"),
 		DatabaseURL:     env("DATABASE_URL", "data/gopy.db"),
 		BaseURL:         strings.TrimRight(env("BASE_URL", "http://localhost:8080"), "/"),
-		ShutdownTimeout: 15 * time.Second,
+		ShutdownTimeout: DefaultShutdownTimeout,
 		LogFormat:       env("LOG_FORMAT", "json"),
 	}
 	u, err := url.Parse(c.BaseURL)
@@ -130,6 +142,12 @@ func Load() (Config, error) {
 	if c.Mail, err = loadMail(); err != nil {
 		return c, err
 	}
+	if c.HTTP, c.ShutdownTimeout, err = loadTimeouts(); err != nil {
+		return c, err
+	}
+	if c.Holidays, c.WorkingDays, err = holidays(os.Getenv("HOLIDAYS")); err != nil {
+		return c, err
+	}
 	return c.WithDefaults(), nil
 }
 
@@ -147,6 +165,10 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.RetentionDays == 0 {
 		c.RetentionDays = 90
+	}
+	c.HTTP = c.HTTP.withDefaults()
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	return c
 }
@@ -173,6 +195,41 @@ func seconds(key string, def int) (time.Duration, error) {
 		return 0, fmt.Errorf("%s %q: want a whole number of seconds", key, v)
 	}
 	return time.Duration(n) * time.Second, nil
+}
+
+// holidays parses HOLIDAYS: dates as officials write them (02/09/2026) or as ISO
+// (2026-09-02), each a day off, or a working day when it starts with "-" (a Saturday worked
+// in exchange for a bridge day, or a built-in holiday the government moved). The dates are
+// days in Vietnam, whatever the server's time zone.
+func holidays(v string) (off, work []time.Time, err error) {
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		text, working := strings.CutPrefix(item, "-")
+		d, ok := parseDay(strings.TrimSpace(text))
+		if !ok {
+			return nil, nil, fmt.Errorf("HOLIDAYS: %q is not a date like 02/09/2026 or 2026-09-02 (a leading - marks a working day)", item)
+		}
+		if working {
+			work = append(work, d)
+		} else {
+			off = append(off, d)
+		}
+	}
+	return off, work, nil
+}
+
+// parseDay reads dd/mm/yyyy (one-digit day and month allowed) or yyyy-mm-dd; a year
+// outside 2000–2100 is taken for a typo rather than a holiday.
+func parseDay(s string) (time.Time, bool) {
+	for _, layout := range []string{"2/1/2006", time.DateOnly} {
+		if d, err := time.ParseInLocation(layout, s, domain.Zone); err == nil {
+			return d, d.Year() >= 2000 && d.Year() <= 2100
+		}
+	}
+	return time.Time{}, false
 }
 
 func env(key, def string) string {

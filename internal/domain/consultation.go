@@ -47,20 +47,30 @@ const (
 // Status of a consultation.
 type Status string
 
-// Consultation statuses. Decide-matter statuses (tally, adopted, recognised) come later.
+// Consultation statuses. A decide matter (Law art. 15) goes on from its published results
+// to the households' decision: adopted or rejected, worked out from the decisions recorded
+// for its villages (household.go), never chosen by hand. What happens to an adopted charter
+// afterwards (dossier, recognition) is tracked apart from this status.
 const (
 	StatusDraft            Status = "draft"
 	StatusOpen             Status = "open"
 	StatusClosed           Status = "closed"
 	StatusResultsPublished Status = "results_published"
 	StatusWithdrawn        Status = "withdrawn"
+	StatusAdopted          Status = "adopted"
+	StatusRejected         Status = "rejected"
 )
+
+// ListedStatuses are the statuses public lists show: every consultation that was published
+// and not withdrawn, through the households' decision.
+var ListedStatuses = []Status{StatusOpen, StatusClosed, StatusResultsPublished, StatusAdopted, StatusRejected}
 
 // transitions is the single table of allowed status changes.
 var transitions = map[Status][]Status{
-	StatusDraft:  {StatusOpen, StatusWithdrawn},
-	StatusOpen:   {StatusClosed, StatusWithdrawn},
-	StatusClosed: {StatusResultsPublished, StatusWithdrawn},
+	StatusDraft:            {StatusOpen, StatusWithdrawn},
+	StatusOpen:             {StatusClosed, StatusWithdrawn},
+	StatusClosed:           {StatusResultsPublished, StatusWithdrawn},
+	StatusResultsPublished: {StatusAdopted, StatusRejected},
 }
 
 // CanTransition reports whether a consultation may move from one status to another.
@@ -89,6 +99,11 @@ type Consultation struct {
 	CreatedBy          *int64     `gorm:"column:created_by"`
 	CreatedAt          time.Time  `gorm:"column:created_at"`
 	UpdatedAt          time.Time  `gorm:"column:updated_at"`
+	// Item is the item of Law art. 15 a decide matter is about; 0 for a consult matter.
+	Item Item `gorm:"column:item"`
+	// DecidedAt is the day the households decided a decide matter (that of the last village
+	// to decide), set when it is concluded adopted or rejected.
+	DecidedAt *time.Time `gorm:"column:decided_at"`
 
 	Unit     *Unit     `gorm:"-"`
 	Sections []Section `gorm:"-"`
@@ -108,6 +123,8 @@ const (
 	PhaseEnded     Phase = "ended"    // period over or closed by the official
 	PhaseResults   Phase = "results"
 	PhaseWithdrawn Phase = "withdrawn"
+	PhaseAdopted   Phase = "adopted"  // the households adopted it
+	PhaseRejected  Phase = "rejected" // the households rejected it
 )
 
 // PhaseAt derives the phase from the status and the period, so a consultation stops taking
@@ -128,6 +145,10 @@ func (c *Consultation) PhaseAt(now time.Time) Phase {
 		return PhaseEnded
 	case StatusResultsPublished:
 		return PhaseResults
+	case StatusAdopted:
+		return PhaseAdopted
+	case StatusRejected:
+		return PhaseRejected
 	}
 	return PhaseWithdrawn
 }

@@ -110,6 +110,10 @@ type Opinion struct {
 	EnteredBy       *int64        `gorm:"column:entered_by"`
 	ResponseID      *int64        `gorm:"column:response_id"`
 
+	// Reference names the paper an offline opinion came on: the meeting minutes number or
+	// the batch of household forms. Staff see it; the public does not.
+	Reference string `gorm:"column:offline_ref"`
+
 	// ConsultationTitle is filled by the moderation queue's join, for moderators who cover
 	// several consultations at once.
 	ConsultationTitle string `gorm:"->;column:consultation_title"`

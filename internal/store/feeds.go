@@ -15,6 +15,10 @@ type FeedFilter struct {
 	Limit   int
 }
 
+// resultsStatuses are the statuses of a consultation whose results are public: published,
+// and the households' decision on a decide matter after them.
+var resultsStatuses = []domain.Status{domain.StatusResultsPublished, domain.StatusAdopted, domain.StatusRejected}
+
 // FeedConsultations returns the consultations of a feed with their units. Drafts and
 // withdrawn consultations are never in it.
 func (s *Store) FeedConsultations(ctx context.Context, f FeedFilter) ([]domain.Consultation, error) {
@@ -23,11 +27,11 @@ func (s *Store) FeedConsultations(ctx context.Context, f FeedFilter) ([]domain.C
 		q = q.Where("unit_id IN ?", f.UnitIDs)
 	}
 	if f.Results {
-		q = q.Where("status = ? AND results_published_at IS NOT NULL", domain.StatusResultsPublished).
+		q = q.Where("status IN ? AND results_published_at IS NOT NULL", resultsStatuses).
 			Order("results_published_at DESC, id DESC")
 	} else {
 		// COALESCE: both databases then sort the same way (they disagree on where NULLs go).
-		q = q.Where("status IN ?", []domain.Status{domain.StatusOpen, domain.StatusClosed, domain.StatusResultsPublished}).
+		q = q.Where("status IN ?", append([]domain.Status{domain.StatusOpen, domain.StatusClosed}, resultsStatuses...)).
 			Order("COALESCE(published_at, opens_at) DESC, id DESC")
 	}
 	if f.Limit <= 0 {

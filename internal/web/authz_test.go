@@ -68,6 +68,10 @@ type authzRoute struct {
 	// changed reports whether the request's change happened: it must have exactly when the
 	// request was allowed, so a refusal leaves nothing behind.
 	changed func(t *testing.T, w *authzWorld) bool
+	// query is added to the path after "?" (offline_test.go); upload sends the form as
+	// multipart/form-data with this file in the field "attachment" (offline_test.go).
+	query  func(t *testing.T, w *authzWorld) string
+	upload func(t *testing.T, w *authzWorld) []byte
 }
 
 // Statuses of the matrix, short so a row fits on a line.
@@ -104,6 +108,37 @@ func staffPageRoutes() []authzRoute {
 		{method: "POST", path: "/staff/consultations/:id/close", want: expect(toLogin, s303, s403, s403, s403, s303),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.open(t).ID) != domain.StatusOpen }},
+		// The next version of a draft: written by the consultation's officials (version_pages.go).
+		{method: "GET", path: "/staff/consultations/:id/versions/new", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/versions", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"text": {revisedDraft()}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.version(t, w.open(t).ID) == 2 }},
+		// A charter's recognition: read by whoever oversees the unit, recorded by its officials
+		// (the commune's, for the steps after the dossier: charter_test.go).
+		{method: "GET", path: "/staff/consultations/:id/recognition", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.adopted(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/recognition", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.adopted(t).ID) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"step": {"submit"}, "adopted_on": {today(0)}, "minutes_date": {today(0)}, "has_text": {"1"}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool { return w.charterRecorded(t) }},
+		// Papers gathered offline: entered by the consultation's officials; the photo or scan
+		// of a paper is read by whoever oversees the unit, never by anyone else.
+		{method: "GET", path: "/staff/consultations/:id/offline", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/offline", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			form: func(t *testing.T, w *authzWorld) url.Values {
+				return url.Values{"channel": {"box"}, "stance": {"agree"}, "body": {fmt.Sprintf("Ý kiến bỏ hòm thư số %d", w.n)}, "key": {fmt.Sprint("k", w.n)}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "opinions", fmt.Sprintf("consultation_id = %d AND channel = 'box'", w.open(t).ID)) > 0
+			}},
+		{method: "GET", path: "/staff/attachments/:id", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.attachment(t)) }},
 		// Answers (tiếp thu, giải trình) and results: readable by whoever oversees the unit,
 		// written by its officials.
 		{method: "GET", path: "/staff/consultations/:id/answers", want: expect(toLogin, s200, s403, s200, s200, s200),
@@ -114,6 +149,38 @@ func staffPageRoutes() []authzRoute {
 				return url.Values{"ids": {fmt.Sprint(w.approved(t))}, "kind": {"noted"}, "text": {"Xin ghi nhận ý kiến."}}
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.answered(t) }},
+		{method: "GET", path: "/staff/consultations/:id/decisions", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/decisions", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) },
+			form: func(t *testing.T, w *authzWorld) url.Values {
+				return url.Values{"section_id": {fmt.Sprint(w.article(t))}, "decision": {"kept"}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "article_decisions", fmt.Sprintf("consultation_id = %d", w.closed(t).ID)) > 0
+			}},
+		// The households' decision on a decide matter: read by whoever oversees the unit,
+		// recorded by its officials (household_test.go follows each step).
+		{method: "GET", path: "/staff/consultations/:id/villages", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhClosed) }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/decision", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhClosed) },
+			form:    func(*testing.T, *authzWorld) url.Values { return hhMeetingForm() },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).rows(t, "village_decisions", hhClosed) > 0 }},
+		{method: "GET", path: "/staff/consultations/:id/villages/:village/record", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) }},
+		{method: "POST", path: "/staff/consultations/:id/outcome", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhReady) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).status(t, hhReady) == domain.StatusAdopted }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/ballot", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhOnline) },
+			form:    func(*testing.T, *authzWorld) url.Values { return hhBallotForm() },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).rows(t, "village_ballots", hhOnline) > 0 }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/ballot/codes", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhBallot) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).codes(t) > 0 }},
+		{method: "GET", path: "/staff/consultations/:id/villages/:village/ballot/minutes", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhBallot) }},
 		{method: "POST", path: "/staff/consultations/:id/results", want: expect(toLogin, s303, s403, s403, s403, s303),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.emptyClosed(t).ID) },
 			changed: func(t *testing.T, w *authzWorld) bool {
@@ -138,6 +205,14 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool { return w.opinionStatus(t) != domain.OpinionPending }},
 		{method: "GET", path: "/staff/moderation/log", want: expect(toLogin, s200, s200, s200, s200, s200)},
 		{method: "GET", path: "/staff/audit", want: expect(toLogin, s403, s403, s403, s200, s200)},
+		// Oversight of the communes: every role oversees the units it is assigned (PermOversee),
+		// each seeing its own communes only (oversight_test.go checks who sees what).
+		{method: "GET", path: "/staff/oversight", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		// A commune's annual satisfaction report (Law 10/2022 art. 35), in each format: read
+		// by whoever oversees the commune.
+		{method: "GET", path: "/staff/satisfaction", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
+		{method: "GET", path: "/staff/satisfaction.csv", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
+		{method: "GET", path: "/staff/satisfaction.xlsx", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 
 		// One's own second factor: every signed-in account. The forms send a code of the
 		// wrong length, refused on the page (422) whoever asks, so nothing changes here;
@@ -147,6 +222,14 @@ func staffPageRoutes() []authzRoute {
 			form: func(*testing.T, *authzWorld) url.Values { return url.Values{"code": {"12345"}} }},
 		{method: "POST", path: "/staff/account/totp/disable", want: expect(toLogin, s422, s422, s422, s422, s422),
 			form: func(*testing.T, *authzWorld) url.Values { return url.Values{"code": {"12345"}} }},
+
+		// One's own inbox: every signed-in account has one. The notice of the row below is
+		// official A's: anyone else is told it does not exist, and it stays unread.
+		{method: "GET", path: "/staff/inbox", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		{method: "POST", path: "/staff/inbox/:id/read", want: expect(toLogin, s303, s404, s404, s404, s404),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.notice(t)) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.noticeRead(t) }},
+		{method: "POST", path: "/staff/inbox/read-all", want: expect(toLogin, s303, s303, s303, s303, s303)},
 
 		// Administration: the admin of the province only.
 		{method: "GET", path: "/staff/admin/units", want: expect(toLogin, s403, s403, s403, s403, s200)},
@@ -217,13 +300,29 @@ func staffAPIRoutes() []authzRoute {
 		{method: "POST", path: "/api/v1/consultations/:id/close", want: expect(s401, s200, s403, s403, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.open(t).ID) != domain.StatusOpen }},
+		{method: "POST", path: "/api/v1/consultations/:id/versions", want: expect(s401, s201, s403, s403, s403, s201),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			json:    func(*testing.T, *authzWorld) string { return fmt.Sprintf(`{"text":%q}`, revisedDraft()) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.version(t, w.open(t).ID) == 2 }},
+		{method: "POST", path: "/api/v1/consultations/:id/recognition", want: expect(s401, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.adopted(t).ID) },
+			json: func(*testing.T, *authzWorld) string {
+				return fmt.Sprintf(`{"step":"submit","adopted_on":%q,"minutes_date":%q,"has_text":true}`, today(0), today(0))
+			},
+			changed: func(t *testing.T, w *authzWorld) bool { return w.charterRecorded(t) }},
 		{method: "POST", path: "/api/v1/consultations/:id/opinions/offline", want: expect(s401, s201, s403, s403, s403, s201),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
 			json: func(*testing.T, *authzWorld) string {
-				return `{"channel":"meeting","stance":"agree","body":"Ý kiến ghi tại cuộc họp thôn"}`
+				return `{"channel":"meeting","reference":"BB-01/2026","stance":"agree","body":"Ý kiến ghi tại cuộc họp thôn"}`
 			},
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "opinions", fmt.Sprintf("consultation_id = %d", w.open(t).ID)) > 0
+			}},
+		{method: "POST", path: "/api/v1/opinions/:id/attachments", want: expect(s401, s201, s403, s403, s403, s201),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.offlineOpinion(t)) },
+			upload: func(*testing.T, *authzWorld) []byte { return samplePDF },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "opinion_attachments", fmt.Sprintf("opinion_id = %d", w.offlineOpinion(t))) > 0
 			}},
 		{method: "POST", path: "/api/v1/opinions/:id/response", want: expect(s401, s201, s403, s403, s403, s201),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.approved(t)) },
@@ -231,6 +330,20 @@ func staffAPIRoutes() []authzRoute {
 				return `{"kind":"explained","text":"Xin giải trình như sau."}`
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.answered(t) }},
+		{method: "GET", path: "/api/v1/consultations/:id/village-decisions", want: expect(s401, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) }},
+		{method: "POST", path: "/api/v1/consultations/:id/village-decisions", want: expect(s401, s201, s403, s403, s403, s201),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhClosed) },
+			json:    func(*testing.T, *authzWorld) string { return hhMeetingJSON() },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).rows(t, "village_decisions", hhClosed) > 0 }},
+		{method: "POST", path: "/api/v1/consultations/:id/decisions", want: expect(s401, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) },
+			json: func(t *testing.T, w *authzWorld) string {
+				return fmt.Sprintf(`{"section_id": %d, "decision": "kept"}`, w.article(t))
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "article_decisions", fmt.Sprintf("consultation_id = %d", w.closed(t).ID)) > 0
+			}},
 		{method: "POST", path: "/api/v1/consultations/:id/results", want: expect(s401, s200, s403, s403, s403, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.emptyClosed(t).ID) },
 			changed: func(t *testing.T, w *authzWorld) bool {
@@ -240,6 +353,7 @@ func staffAPIRoutes() []authzRoute {
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/api/v1/consultations/:id/report.xlsx", want: expect(s401, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "GET", path: "/api/v1/oversight", want: expect(s401, s200, s200, s200, s200, s200)},
 		{method: "GET", path: "/api/v1/moderation/queue", want: expect(s401, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/api/v1/opinions/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -254,16 +368,22 @@ func staffAPIRoutes() []authzRoute {
 var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /static/*", "GET /favicon.ico",
 	"GET /", "GET /c/:id", "GET /c/:id/comment", "POST /c/:id/comment", "GET /c/:id/opinions",
+	"GET /c/:id/report", "GET /c/:id/report.csv", "GET /c/:id/report.xlsx", "GET /u/:code",
+	"GET /c/:id/changes",
+	"GET /c/:id/notice", "GET /c/:id/form", // printables: the draft's public text, a QR code and blank lines
 	"GET /feeds/consultations.atom", "GET /feeds/results.atom",
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
+	"POST /c/:id/satisfaction", "POST /track/:code/satisfaction",
+	"GET /v/:id", "POST /v/:id", // a household votes with the code on its slip; wrong codes are throttled
 	"GET /login", "POST /login", "GET /login/totp", "POST /login/totp", "POST /logout",
 
 	"GET /api/v1/units", "GET /api/v1/consultations", "GET /api/v1/consultations/:id",
 	"POST /api/v1/consultations/:id/opinions", "GET /api/v1/consultations/:id/opinions",
-	"GET /api/v1/consultations/:id/summary", "GET /api/v1/consultations/:id/moderation-stats",
+	"GET /api/v1/consultations/:id/summary", "GET /api/v1/consultations/:id/report", "GET /api/v1/consultations/:id/moderation-stats",
 	"GET /api/v1/opinions/:code", "DELETE /api/v1/opinions/:code",
 	"POST /api/v1/opinions/:code/erase", "POST /api/v1/opinions/:code/appeal",
 	"POST /api/v1/session", "GET /api/v1/openapi.json",
+	"GET /api/v1/consultations/:id/versions", "GET /api/v1/consultations/:id/changes", "GET /api/v1/consultations/:id/recognition",
 }
 
 // TestEveryRouteHasAnAuthzDecision fails for a registered route that is neither public nor
@@ -405,6 +525,9 @@ func newMatrix(t *testing.T, env *testutil.Env) *matrix {
 
 func (m *matrix) do(t *testing.T, c caller, via string, r authzRoute, w *authzWorld, path string) *testutil.Response {
 	t.Helper()
+	if r.upload != nil {
+		return m.sendUpload(t, c, via, r, w, path)
+	}
 	if strings.HasPrefix(r.path, "/api/") {
 		body := ""
 		if r.json != nil {
@@ -449,6 +572,9 @@ func fillPath(t *testing.T, r authzRoute, w *authzWorld) string {
 			segs[i] = url.PathEscape(v)
 		}
 	}
+	if r.query != nil {
+		return strings.Join(segs, "/") + "?" + r.query(t, w)
+	}
 	return strings.Join(segs, "/")
 }
 
@@ -467,6 +593,10 @@ type authzWorld struct {
 	targetID      int64
 	roleID        int64 // a role of the target, to remove
 	tokenID       int64 // a token of the target, to revoke
+	noticeID      int64 // a notice in official A's inbox
+
+	// household makes the decide matters of commune A (household_test.go).
+	household *householdWorld
 }
 
 func (w *authzWorld) id(id int64) map[string]string { return map[string]string{"id": fmt.Sprint(id)} }
@@ -663,6 +793,22 @@ func TestRefusedBulkDecisionChangesNothing(t *testing.T) {
 	})
 }
 
+// article is the first article of the closed consultation's draft.
+func (w *authzWorld) article(t *testing.T) int64 {
+	t.Helper()
+	c, err := w.st.ConsultationByID(context.Background(), w.closed(t).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range c.Sections {
+		if s.Kind == "article" {
+			return s.ID
+		}
+	}
+	t.Fatal("the draft has no article")
+	return 0
+}
+
 // closed is a closed consultation of commune A with one approved opinion to answer.
 func (w *authzWorld) closed(t *testing.T) *domain.Consultation {
 	t.Helper()
@@ -686,6 +832,27 @@ func (w *authzWorld) closed(t *testing.T) *domain.Consultation {
 		t.Fatal(err)
 	}
 	return w.closedC
+}
+
+// notice is an unread notice in official A's inbox, about a draft of commune A.
+func (w *authzWorld) notice(t *testing.T) int64 {
+	t.Helper()
+	if w.noticeID == 0 {
+		cid := w.draft(t).ID
+		n := &domain.Notification{StaffID: w.env.OfficialA.StaffID, Kind: domain.NoticeResults, ConsultationID: &cid,
+			DedupKey: fmt.Sprintf("matrix:%d", w.n), CreatedAt: time.Now()}
+		if created, err := w.st.AddNotification(context.Background(), n); err != nil || !created {
+			t.Fatalf("add notice: %v %v", created, err)
+		}
+		w.noticeID = n.ID
+	}
+	return w.noticeID
+}
+
+// noticeRead reports whether official A's notice is marked read.
+func (w *authzWorld) noticeRead(t *testing.T) bool {
+	t.Helper()
+	return w.count(t, "staff_notifications", fmt.Sprintf("id = %d AND read_at IS NOT NULL", w.notice(t))) > 0
 }
 
 // approved is the approved opinion of the closed consultation.

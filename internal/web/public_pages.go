@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -55,6 +56,16 @@ type consultationData struct {
 	Blocks  []sectionBlock
 	Stats   *domain.ModerationStats
 	Charts  *summaryCharts // charts.go
+	// Satisfaction is the rating section once the results are published (satisfaction_pages.go).
+	Satisfaction *ratingBox
+	// Earlier holds, for each part of the current text, the parts of earlier versions it
+	// revises, whose opinions are shown with it; Charter is where an adopted hương ước or
+	// quy ước stands with the commune (version_pages.go, charter_pages.go).
+	Earlier map[int64][]app.EarlierSection
+	Charter *charterBox
+	// Short is the link officials copy onto notices and read out (print_pages.go); nil when
+	// BASE_URL cannot make one.
+	Short *shortLink
 }
 
 // sectionBlock is a chapter, a preamble, or an article shown together with its clauses, so
@@ -78,31 +89,55 @@ func blocksOf(sections []domain.Section) []sectionBlock {
 }
 
 func (s *Server) showConsultation(c echo.Context) error {
-	id, err := pathID(c)
+	v, err := s.consultationView(c, nil)
 	if err != nil {
 		return err
+	}
+	return s.views.render(c, http.StatusOK, "consultation", v)
+}
+
+// consultationView builds the consultation page; rating is a refused satisfaction form
+// coming back as sent (satisfaction_pages.go), nil otherwise.
+func (s *Server) consultationView(c echo.Context, rating *ratingBox) (View, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return View{}, err
 	}
 	ctx := c.Request().Context()
 	cons, err := s.app.Consultation(ctx, httpx.Actor(c), id)
 	if err != nil {
-		return err
+		return View{}, err
 	}
 	d := consultationData{C: cons, Phase: cons.PhaseAt(s.app.Now()), Blocks: blocksOf(cons.Sections)}
+	if l, err := s.shortLink(id); err == nil {
+		d.Short = &l
+	}
 	if d.Summary, err = s.app.Store.Summary(ctx, id); err != nil {
-		return err
+		return View{}, err
 	}
 	if d.Latest, err = s.app.LatestOpinions(ctx, cons, 3); err != nil {
-		return err
+		return View{}, err
 	}
 	if d.Stats, err = s.app.Store.ModerationStats(ctx, id); err != nil {
-		return err
+		return View{}, err
 	}
 	if d.Charts, err = s.summaryCharts(ctx, httpx.Lang(c), cons, d.Summary); err != nil {
-		return err
+		return View{}, err
 	}
+	if d.Satisfaction, err = s.ratingBoxOf(c, cons, rating); err != nil {
+		return View{}, err
+	}
+	if d.Earlier, err = s.app.EarlierSections(ctx, cons); err != nil {
+		return View{}, err
+	}
+	ch, err := s.app.PublicCharter(ctx, cons)
+	if err != nil {
+		return View{}, err
+	}
+	d.Charter = charterBoxOf(c, ch, false)
 	v := s.view(c, "", d)
 	v.Title = cons.Title
-	return s.views.render(c, http.StatusOK, "consultation", v)
+	return v, nil
 }
 
 type opinionsData struct {
@@ -119,6 +154,10 @@ type opinionsData struct {
 	// near-identical opinions folded under the first of each group, by its ID.
 	Theme   string
 	Similar map[int64][]domain.Opinion
+	// Earlier is set when Section belongs to an earlier version of the draft; Now is the
+	// part of the current text that revises it, nil when it was removed (version_pages.go).
+	Earlier *app.EarlierSection
+	Now     *domain.Section
 }
 
 func (s *Server) listOpinions(c echo.Context) error {
@@ -141,7 +180,10 @@ func (s *Server) listOpinions(c echo.Context) error {
 	default:
 		d.Section = findSection(cons, sec)
 		if d.Section == nil {
-			return domain.ErrNotFound
+			// A part of an earlier version: its opinions stay readable (version_pages.go).
+			if d.Section, d.Earlier, d.Now, err = s.earlierSection(c, cons, sec); err != nil {
+				return err
+			}
 		}
 		f.SectionID = &d.Section.ID
 	}
@@ -206,7 +248,13 @@ func (s *Server) newOpinion(c echo.Context) error {
 		return err
 	}
 	if sec := c.QueryParam("section"); sec != "" {
-		if f.Section = findSection(f.C, sec); f.Section == nil || !f.Section.Commentable() {
+		if f.Section = findSection(f.C, sec); f.Section == nil {
+			// A link to a part of an earlier version leads to the part that revises it.
+			if _, _, now, err := s.earlierSection(c, f.C, sec); err == nil && now != nil {
+				return c.Redirect(http.StatusSeeOther, fmt.Sprintf("/c/%d/comment?section=%d", id, now.ID))
+			}
+		}
+		if f.Section == nil || !f.Section.Commentable() {
 			return domain.ErrNotFound
 		}
 		f.In.SectionID = &f.Section.ID
@@ -234,7 +282,8 @@ func (s *Server) createOpinion(c echo.Context) error {
 	f.Key, f.Started = c.FormValue("key"), c.FormValue("started")
 	if sec := c.FormValue("section_id"); sec != "" {
 		if f.Section = findSection(f.C, sec); f.Section == nil {
-			return domain.ErrNotFound
+			// Written on a version the drafting team has since replaced (version_pages.go).
+			return s.revisedSection(c, f, sec)
 		}
 		f.In.SectionID = &f.Section.ID
 		f.Children = f.C.ChildrenOf(f.Section)
@@ -277,6 +326,7 @@ type trackData struct {
 	New     bool
 	Done    string // "withdrawn" or "erased" after the author acted
 	Tracked *app.TrackedOpinion
+	Rating  *ratingBox // the satisfaction form, once the results are published
 }
 
 func (s *Server) track(c echo.Context) error {
@@ -293,5 +343,8 @@ func (s *Server) track(c echo.Context) error {
 		return s.formError(c, err, "track", "track.title", d)
 	}
 	d.Tracked = t
+	if d.Rating, err = s.trackRatingBox(c, t, nil); err != nil {
+		return err
+	}
 	return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
 }

@@ -30,6 +30,7 @@ type View struct {
 	Data    any
 	Errors  map[string]string // field → message, for forms
 	Message string            // form-level error message
+	Unread  int64             // the signed-in staff member's unread notices, for the navigation
 }
 
 // renderer holds one parsed template set per page: the layout, the partials and the page.
@@ -108,10 +109,18 @@ func (r *renderer) render(c echo.Context, status int, page string, v View) error
 // view fills the common fields of a View for a request.
 func (s *Server) view(c echo.Context, titleKey string, data any) View {
 	token, _ := c.Get("csrf").(string)
-	return View{
+	v := View{
 		L: httpx.Lang(c), Title: httpx.T(c, titleKey), Actor: httpx.Actor(c), CSRF: token,
 		Path: c.Request().URL.Path, Query: c.Request().URL.RawQuery, Now: s.app.Now(), Data: data,
 	}
+	if v.Actor != nil {
+		// One COUNT on an index; a failure only hides the number, never the page (this also
+		// builds the error page, which must render while the database is down).
+		if n, err := s.app.UnreadCount(c.Request().Context(), v.Actor); err == nil {
+			v.Unread = n
+		}
+	}
+	return v
 }
 
 func formatDate(t time.Time) string {

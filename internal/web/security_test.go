@@ -735,7 +735,9 @@ func TestOpinionFormBotChecks(t *testing.T) {
 // or an IP address.
 func TestPublicOutputShowsNoPersonalData(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
-		env := testutil.StartServer(t, st)
+		// The portal's own address appears on public pages (the short link); it must not be
+		// the commenters' address, 127.0.0.1, which no page may show.
+		env := testutil.StartServerWith(t, st, func(cfg *config.Config) { cfg.BaseURL = "https://gopy.example.vn" })
 		ctx := context.Background()
 		c := env.OpenConsultation(t)
 		art5, art2 := testutil.Section(t, c, "c2.d5"), testutil.Section(t, c, "c2.d2")
@@ -783,6 +785,7 @@ func TestPublicOutputShowsNoPersonalData(t *testing.T) {
 			fmt.Sprintf("/c/%d", id), fmt.Sprintf("/c/%d?lang=en", id),
 			fmt.Sprintf("/c/%d/comment", id),
 			fmt.Sprintf("/c/%d/opinions", id), fmt.Sprintf("/c/%d/opinions?section=none", id),
+			fmt.Sprintf("/c/%d/notice", id), fmt.Sprintf("/c/%d/form", id),
 			"/track",
 			"/api/v1/units", "/api/v1/units?parent=A",
 			"/api/v1/consultations", "/api/v1/consultations?unit=A",

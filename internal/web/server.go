@@ -32,6 +32,18 @@ import (
 // draft a few hundred.
 const MaxBody = "512K"
 
+// MaxUploadBody bounds the bodies of the routes that take a photo or scan of a paper
+// (uploadRoutes): the 5 MB file, the form's fields, and room to tell an official that a
+// slightly larger file is too big next to the field rather than on an error page.
+const MaxUploadBody = "8M"
+
+// uploadRoutes are the routes allowed MaxUploadBody, by method and registered path; every
+// other route keeps MaxBody.
+var uploadRoutes = map[string]bool{
+	"POST /staff/consultations/:id/offline": true,
+	"POST /api/v1/opinions/:id/attachments": true,
+}
+
 // Server is the HTTP side of the portal.
 type Server struct {
 	Echo     *echo.Echo
@@ -45,6 +57,7 @@ type Server struct {
 	opinionLimit *throttle.Limiter // per address and consultation
 	accountLimit *throttle.Limiter // failed logins per account
 	addressLimit *throttle.Limiter // failed logins per address
+	voteLimit    *throttle.Limiter // wrong voting codes per address
 }
 
 // New builds the server with its middleware and routes.
@@ -74,6 +87,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		opinionLimit: throttle.New(cfg.OpinionsPerHour, time.Hour),
 		accountLimit: throttle.New(cfg.LoginFailures, 15*time.Minute),
 		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
+		voteLimit:    throttle.New(voteFailures, voteFailureWindow),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions}
 	e.HTTPErrorHandler = s.handleError
@@ -94,7 +108,7 @@ func (s *Server) middleware() {
 			return next(c)
 		}
 	})
-	e.Use(middleware.BodyLimit(MaxBody))
+	e.Use(bodyLimit())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
@@ -116,6 +130,22 @@ func (s *Server) middleware() {
 			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
 		},
 	}))
+}
+
+// bodyLimit applies MaxBody, or MaxUploadBody on the upload routes. It runs with the other
+// middleware, after routing (so the route is known) and before anything reads the body: the
+// CSRF check reads a form, and a limit set on the route itself would come after it.
+func bodyLimit() echo.MiddlewareFunc {
+	small, large := middleware.BodyLimit(MaxBody), middleware.BodyLimit(MaxUploadBody)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		smallNext, largeNext := small(next), large(next)
+		return func(c echo.Context) error {
+			if uploadRoutes[c.Request().Method+" "+c.Path()] {
+				return largeNext(c)
+			}
+			return smallNext(c)
+		}
+	}
 }
 
 // ipExtractor decides whose address a request comes from. Without configured proxies it is
@@ -353,10 +383,10 @@ func (s *Server) Start(ctx context.Context) error {
 	srv := &http.Server{
 		Addr:              s.cfg.Addr,
 		Handler:           s.Echo,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.cfg.HTTP.ReadHeader,
+		ReadTimeout:       s.cfg.HTTP.Read,
+		WriteTimeout:      s.cfg.HTTP.Write,
+		IdleTimeout:       s.cfg.HTTP.Idle,
 		MaxHeaderBytes:    64 << 10,
 	}
 	errc := make(chan error, 1)

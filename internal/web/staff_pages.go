@@ -114,6 +114,8 @@ type consultationForm struct {
 	Units     []domain.Unit
 	Kinds     []domain.ConsultationKind
 	MinPeriod map[domain.ConsultationKind]int
+	Items     []domain.Item
+	ItemValue string // the item as typed, kept when the form comes back
 }
 
 func (s *Server) consultationFormData(c echo.Context) (*consultationForm, error) {
@@ -126,9 +128,18 @@ func (s *Server) consultationFormData(c echo.Context) (*consultationForm, error)
 	if err != nil {
 		return nil, err
 	}
-	f := &consultationForm{Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}}
+	f := &consultationForm{Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}, Items: domain.Items}
 	for _, id := range ids {
 		f.Units = append(f.Units, *units[id])
+		// A hương ước belongs to one village: an official of a commune chooses among its
+		// villages too. A province's villages would make too long a list.
+		if k := units[id].Kind; k == domain.UnitCommune || k == domain.UnitWard || k == domain.UnitSpecialZone {
+			villages, err := s.app.Store.VillagesUnder(c.Request().Context(), id)
+			if err != nil {
+				return nil, err
+			}
+			f.Units = append(f.Units, villages...)
+		}
 	}
 	for _, k := range domain.ConsultationKinds {
 		f.MinPeriod[k] = domain.MinPeriodDays(k, app.DefaultMatter(k))
@@ -156,6 +167,16 @@ func (s *Server) createConsultation(c echo.Context) error {
 	f.In = app.NewConsultation{
 		Title: c.FormValue("title"), Kind: c.FormValue("kind"), UnitCode: c.FormValue("unit_code"),
 		Summary: c.FormValue("summary"), Text: c.FormValue("text"), Moderation: c.FormValue("moderation"),
+		Matter: c.FormValue("matter"),
+	}
+	f.ItemValue = c.FormValue("item")
+	if f.ItemValue != "" {
+		item, ierr := strconv.Atoi(f.ItemValue)
+		if ierr != nil || item < 1 {
+			// Out of range on purpose: the app refuses it as an unknown item.
+			item = -1
+		}
+		f.In.Item = item
 	}
 	f.FirstDay, f.LastDay = c.FormValue("first_day"), c.FormValue("last_day")
 	first, ferr := time.ParseInLocation(time.DateOnly, f.FirstDay, domain.Zone)
@@ -184,6 +205,8 @@ type staffConsultationData struct {
 	MinPeriod int
 	Days      int
 	Events    []domain.ConsultationEvent
+	// Deadlines are the law's deadlines after the consultation, shown to officials and observers.
+	Deadlines []domain.Deadline
 }
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
@@ -195,6 +218,9 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	now := s.app.Now()
 	d := staffConsultationData{C: cons, Phase: cons.PhaseAt(now), MinPeriod: domain.MinPeriodDays(cons.Kind, cons.Matter), Days: cons.PeriodDays(now)}
 	if d.Events, err = s.app.Store.ConsultationEvents(ctx, id); err != nil {
+		return View{}, err
+	}
+	if d.Deadlines, err = s.app.ConsultationDeadlines(ctx, cons); err != nil {
 		return View{}, err
 	}
 	v := s.view(c, "", d)
