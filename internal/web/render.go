@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/url"
 	"strings"
 	"time"
 
@@ -121,6 +122,14 @@ func (s *Server) view(c echo.Context, titleKey string, data any) View {
 		}
 	}
 	return v
+}
+
+// LangHref is the address of this page in another language: the same query with lang set,
+// so switching language keeps a search, a page number or a commune's slice.
+func (v View) LangHref(lang string) string {
+	q, _ := url.ParseQuery(v.Query)
+	q.Set("lang", lang)
+	return "?" + q.Encode()
 }
 
 func formatDate(t time.Time) string {

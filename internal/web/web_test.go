@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -327,5 +328,36 @@ func TestCommentFormShowsTheWholeArticle(t *testing.T) {
 		page := env.NewBrowser(t).Get(fmt.Sprintf("/c/%d/comment?section=%d", c.ID, art.ID))
 		mustContain(t, page.Body, "Điều 2. Vệ sinh môi trường", "Mỗi hộ phân loại rác tại nguồn.", "Tổng vệ sinh vào chủ nhật cuối tháng.")
 		mustNotContain(t, page.Body, "Tổ chức cưới tiết kiệm")
+	})
+}
+
+// TestLanguageSwitchKeepsTheQuery checks that switching language keeps what the resident
+// was looking at: a search stays a search, in the other language.
+func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		env.OpenConsultation(t)
+		resident := env.NewBrowser(t)
+		vi := resident.Get("/?q=huong+uoc&page=1").Body
+		mustContain(t, vi, `href="?lang=en&amp;page=1&amp;q=huong&#43;uoc"`)
+		en := resident.Get("/?lang=en&q=huong+uoc").Body
+		mustContain(t, en, `lang="en"`, `href="?lang=vi&amp;q=huong&#43;uoc"`)
+	})
+}
+
+// TestEnglishPageMarksVietnameseText checks that a page in English marks the draft's own
+// text as Vietnamese, so a screen reader reads it with a Vietnamese voice, and that the
+// Vietnamese page needs no such mark.
+func TestEnglishPageMarksVietnameseText(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		resident := env.NewBrowser(t)
+		en := resident.Get(fmt.Sprintf("/c/%d?lang=en", c.ID)).Body
+		mustContain(t, en, `<h1 lang="vi">`+template.HTMLEscapeString(c.Title)+`</h1>`, `<p class="body" lang="vi">`)
+		vi := resident.Get(fmt.Sprintf("/c/%d?lang=vi", c.ID)).Body
+		if strings.Contains(vi, `<p class="body" lang="vi">`) {
+			t.Error("the Vietnamese page marks its own language on every paragraph")
+		}
 	})
 }
