@@ -66,7 +66,10 @@ func (a *App) EnterOfflineOpinion(ctx context.Context, actor *domain.Actor, cons
 
 func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, key string) (*Receipt, error) {
 	c, err := a.Store.ConsultationByID(ctx, consultationID)
-	if err != nil || c.Status == domain.StatusDraft {
+	if err != nil {
+		return nil, wrap(err) // not found stays not found; a database outage answers 503
+	}
+	if c.Status == domain.StatusDraft {
 		return nil, domain.ErrNotFound
 	}
 	now := a.Now()
