@@ -56,7 +56,7 @@ func (s *Store) ApprovedPerDay(ctx context.Context, consultationID int64) ([]Day
 
 // ApprovedSet identifies the set of approved opinions of a consultation without reading
 // them: how many there are, and the sum and the largest of their ids. App.Themes explains
-// why these three. On SQLite it is read from opinions_public_idx alone (the id is the rowid).
+// why these three. It is read from opinions_summary_idx alone.
 type ApprovedSet struct {
 	Count, SumID, MaxID int64
 }
