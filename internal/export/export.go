@@ -250,27 +250,8 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err err
 	}
 
 	groups := sheetName(i18n.T(lang, "report.sheet.groups"))
-	if err := f.SetSheetName("Sheet1", groups); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(groups)
+	sw, err := startSheet(f, groups, columnWidths, header(lang), bold)
 	if err != nil {
-		return err
-	}
-	for i, wd := range columnWidths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	head := header(lang)
-	cells := make([]any, len(head))
-	for i, h := range head {
-		cells[i] = excelize.Cell{StyleID: bold, Value: Neutralise(h)}
-	}
-	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
 	n := 1
@@ -410,4 +391,32 @@ func fitCell(s string) string {
 		cut = cut[:n-1]
 	}
 	return string(cut) + mark
+}
+
+// startSheet turns the workbook's first sheet into a streamed sheet called name, with its
+// column widths and a bold header row that stays in view while scrolling.
+func startSheet(f *excelize.File, name string, widths []float64, head []string, bold int) (*excelize.StreamWriter, error) {
+	if err := f.SetSheetName("Sheet1", name); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	cells := make([]any, len(head))
+	for i, h := range head {
+		cells[i] = excelize.Cell{StyleID: bold, Value: Neutralise(h)}
+	}
+	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
+		return nil, err
+	}
+	return sw, nil
 }

@@ -221,27 +221,8 @@ func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func
 	}
 
 	sheet := sheetName(t("annual.sheet.consultations"))
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
+	sw, err := startSheet(f, sheet, annualWidths, annualHeader(lang), bold)
 	if err != nil {
-		return err
-	}
-	for i, wd := range annualWidths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	head := annualHeader(lang)
-	cells := make([]any, len(head))
-	for i, h := range head {
-		cells[i] = excelize.Cell{StyleID: bold, Value: Neutralise(h)}
-	}
-	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
 		return err
 	}
 	n := 1
