@@ -130,15 +130,8 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	if err := a.check(d); err != nil {
 		return nil, err
 	}
-	o, err := a.Store.OpinionByID(ctx, opinionID)
+	o, c, err := a.opinionFor(ctx, actor, domain.PermModerate, opinionID)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermModerate, c.UnitID); err != nil {
 		return nil, err
 	}
 	now := a.Now()
@@ -192,15 +185,7 @@ func (a *App) BulkModerate(ctx context.Context, actor *domain.Actor, ids []int64
 	// Every opinion must be one the actor may moderate before any is decided: a refused
 	// bulk decision changes nothing.
 	for _, id := range ids {
-		o, err := a.Store.OpinionByID(ctx, id)
-		if err != nil {
-			return 0, wrap(err)
-		}
-		c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
-		if err != nil {
-			return 0, wrap(err)
-		}
-		if err := a.authorize(ctx, actor, domain.PermModerate, c.UnitID); err != nil {
+		if _, _, err := a.opinionFor(ctx, actor, domain.PermModerate, id); err != nil {
 			return 0, err
 		}
 	}
@@ -251,15 +236,7 @@ func (a *App) ModerationStats(ctx context.Context, consultationID int64) (*domai
 
 // ModerationLog lists the decisions about one opinion, for staff who oversee its unit.
 func (a *App) ModerationLog(ctx context.Context, actor *domain.Actor, opinionID int64) ([]domain.ModerationEvent, error) {
-	o, err := a.Store.OpinionByID(ctx, opinionID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermOversee, c.UnitID); err != nil {
+	if _, _, err := a.opinionFor(ctx, actor, domain.PermOversee, opinionID); err != nil {
 		return nil, err
 	}
 	ev, err := a.Store.ModerationEvents(ctx, opinionID)
@@ -275,4 +252,21 @@ func (a *App) ModerationLogOf(ctx context.Context, actor *domain.Actor, page int
 	}
 	list, more, err := a.Store.ModerationLog(ctx, units, page, 50)
 	return list, more, wrap(err)
+}
+
+// opinionFor loads an opinion and its consultation for an actor who holds perm over the
+// consultation's unit, the check every staff action on one opinion starts with.
+func (a *App) opinionFor(ctx context.Context, actor *domain.Actor, perm domain.Permission, opinionID int64) (*domain.Opinion, *domain.Consultation, error) {
+	o, err := a.Store.OpinionByID(ctx, opinionID)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	if err := a.authorize(ctx, actor, perm, c.UnitID); err != nil {
+		return nil, nil, err
+	}
+	return o, c, nil
 }

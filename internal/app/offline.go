@@ -152,15 +152,8 @@ func (a *App) AttachToOpinion(ctx context.Context, actor *domain.Actor, opinionI
 	if actor == nil {
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
-	o, err := a.Store.OpinionByID(ctx, opinionID)
+	o, c, err := a.opinionFor(ctx, actor, domain.PermManageConsultation, opinionID)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
 		return nil, err
 	}
 	if o.Channel == domain.ChannelOnline {
@@ -193,15 +186,8 @@ func (a *App) Attachment(ctx context.Context, actor *domain.Actor, id int64) (*d
 	if err != nil {
 		return nil, wrap(err)
 	}
-	o, err := a.Store.OpinionByID(ctx, att.OpinionID)
+	_, c, err := a.opinionFor(ctx, actor, domain.PermOversee, att.OpinionID)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermOversee, c.UnitID); err != nil {
 		return nil, err
 	}
 	// Opening a signed paper is reading personal data: the audit log says who did.
