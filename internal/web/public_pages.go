@@ -137,6 +137,7 @@ func (s *Server) consultationView(c echo.Context, rating *ratingBox) (View, erro
 	d.Charter = charterBoxOf(c, ch, false)
 	v := s.view(c, "", d)
 	v.Title = cons.Title
+	v.Description = describe(cons.Summary)
 	return v, nil
 }
 
@@ -347,4 +348,13 @@ func (s *Server) track(c echo.Context) error {
 		return err
 	}
 	return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
+}
+
+// describe shortens a text to what a search result shows under the page's title.
+func describe(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 160 {
+		return strings.TrimSpace(string(r[:157])) + "…"
+	}
+	return text
 }

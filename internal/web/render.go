@@ -32,6 +32,9 @@ type View struct {
 	Errors  map[string]string // field → message, for forms
 	Message string            // form-level error message
 	Unread  int64             // the signed-in staff member's unread notices, for the navigation
+	// Description is the page's meta description, what a search engine shows under the
+	// title; empty means the portal's own.
+	Description string
 }
 
 // renderer holds one parsed template set per page: the layout, the partials and the page.

@@ -361,3 +361,25 @@ func TestEnglishPageMarksVietnameseText(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesDescribeThemselves checks the meta description a search engine shows: the
+// consultation's summary on its page, on one line and cut at 160 letters, and the portal's
+// purpose elsewhere.
+func TestPagesDescribeThemselves(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		summary := "Dự thảo quy định việc giữ gìn vệ sinh chung,\n   bảo vệ môi trường và " + strings.Repeat("giữ đường làng sạch đẹp, ", 8)
+		if _, err := st.SQLDB().Exec("UPDATE consultations SET summary = $1 WHERE id = $2", summary, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		resident := env.NewBrowser(t)
+		want := "Dự thảo quy định việc giữ gìn vệ sinh chung, bảo vệ môi trường và giữ đường làng sạch đẹp, " +
+			"giữ đường làng sạch đẹp, giữ đường làng sạch đẹp, giữ đường làng s…"
+		if n := len([]rune(want)); n != 158 {
+			t.Fatalf("the expected description has %d letters", n)
+		}
+		mustContain(t, resident.Get(fmt.Sprintf("/c/%d", c.ID)).Body, `<meta name="description" content="`+want+`">`)
+		mustContain(t, resident.Get("/").Body, `<meta name="description" content="Đọc dự thảo, góp ý từng điều, không cần tài khoản.`)
+	})
+}
