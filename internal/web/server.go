@@ -108,6 +108,7 @@ func (s *Server) middleware() {
 			return next(c)
 		}
 	})
+	e.Use(unescapeParams)
 	e.Use(bodyLimit())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
@@ -130,6 +131,28 @@ func (s *Server) middleware() {
 			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
 		},
 	}))
+}
+
+// unescapeParams gives handlers the named path parameters as typed. The router matches the
+// escaped path, so a tracking code typed with a character the browser escapes ("%22") would
+// otherwise reach the handler, and be shown back, still escaped. The wildcard of /static/*
+// is left as it is: the file server cleans its own path.
+func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		names, values := c.ParamNames(), c.ParamValues()
+		changed := false
+		for i, v := range values {
+			if i < len(names) && names[i] != "*" && strings.Contains(v, "%") {
+				if u, err := url.PathUnescape(v); err == nil {
+					values[i], changed = u, true
+				}
+			}
+		}
+		if changed {
+			c.SetParamValues(values...)
+		}
+		return next(c)
+	}
 }
 
 // bodyLimit applies MaxBody, or MaxUploadBody on the upload routes. It runs with the other
