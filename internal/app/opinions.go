@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,7 +66,7 @@ func (a *App) EnterOfflineOpinion(ctx context.Context, actor *domain.Actor, cons
 }
 
 func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, key string) (*Receipt, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.Store.ConsultationRow(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err) // not found stays not found; a database outage answers 503
 	}
@@ -98,8 +99,14 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if len(key) > domain.MaxIdempotency || !utf8.ValidString(key) {
 		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
 	}
-	if in.SectionID != nil && !commentable(c, *in.SectionID) {
-		err = mergeInvalid(err, "section_id", "validation.section_unknown")
+	if in.SectionID != nil {
+		sec, serr := a.Store.CurrentSection(ctx, c, *in.SectionID)
+		if serr != nil && !errors.Is(serr, domain.ErrNotFound) {
+			return nil, wrap(serr)
+		}
+		if serr != nil || !sec.Commentable() {
+			err = mergeInvalid(err, "section_id", "validation.section_unknown")
+		}
 	}
 	var villageID *int64
 	if in.VillageCode != "" {
@@ -160,15 +167,6 @@ func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domai
 		lang = i18n.VI
 	}
 	return domain.Consent{Purpose: purpose, Text: i18n.T(lang, "consent."+string(purpose)), Lang: lang, GivenAt: now}
-}
-
-func commentable(c *domain.Consultation, sectionID int64) bool {
-	for _, s := range c.Sections {
-		if s.ID == sectionID {
-			return s.Commentable()
-		}
-	}
-	return false
 }
 
 // villageOf resolves a village code to a village under the consultation's unit.
