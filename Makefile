@@ -6,7 +6,7 @@ GO       ?= go
 FUZZTIME ?= 20s
 BIN      ?= bin/gopy
 
-.PHONY: run test test-pg ci lint build fuzz bench-summary lighthouse clean
+.PHONY: run test test-pg ci lint build fuzz bench bench-summary lighthouse clean
 
 ## run: start the portal (SQLite by default)
 run:
@@ -37,15 +37,25 @@ lint:
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags='-s -w' -o $(BIN) ./cmd/gopy
 
-## fuzz: run every Fuzz* target for FUZZTIME each (make fuzz FUZZTIME=1m)
+## fuzz: run every Fuzz* target for FUZZTIME each (make fuzz FUZZTIME=1m); see scripts/fuzz.sh
 fuzz:
-	@targets="$$($(GO) test -list '^Fuzz' ./... | awk '/^Fuzz/ { names[n++] = $$1; next } \
-		/^ok[ \t]/ { for (i = 0; i < n; i++) print $$2, names[i]; n = 0; next } { n = 0 }')"; \
-	if [ -z "$$targets" ]; then echo "no fuzz targets found"; exit 0; fi; \
-	while read -r pkg name; do \
-		echo "=== fuzz $$pkg $$name ($(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
-	done <<< "$$targets"
+	FUZZTIME=$(FUZZTIME) GO=$(GO) bash scripts/fuzz.sh
+
+## bench: the portal under load on PostgreSQL (cmd/gopy-bench, docs/benchmarks.md): opinion
+## submissions through HTTP against pgbench's raw INSERT, reads, the server's memory, and the hot
+## queries at 1,000 to 1,000,000 opinions with their plans. Uses TEST_DATABASE_URL, or starts a
+## throwaway cluster (.ci/pg-start). Writes test-artifacts/bench/report-<date>.md; about 10 minutes.
+## Flags through BENCHFLAGS, e.g. make bench BENCHFLAGS='-duration 5s -sizes 1000,100000'.
+BENCHFLAGS ?=
+bench:
+	@mkdir -p test-artifacts/bench; \
+	out="test-artifacts/bench/report-$$(date +%Y%m%d-%H%M%S).md"; \
+	if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
+		pg_env="$$(.ci/pg-start)"; eval "$$pg_env"; \
+		trap '.ci/pg-start stop "$$GOPY_PG_DIR"' EXIT; \
+	fi; \
+	$(GO) run ./cmd/gopy-bench -db "$$TEST_DATABASE_URL" -o "$$out" $(BENCHFLAGS); \
+	echo "report: $$out"
 
 ## bench-summary: the results benchmarks of docs/benchmarks.md (1,000 to 100,000 opinions);
 ## on PostgreSQL as well when TEST_DATABASE_URL is set. Takes several minutes.
