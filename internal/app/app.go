@@ -8,6 +8,7 @@ import (
 	"errors"
 	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -30,7 +31,15 @@ type App struct {
 	validate *validator.Validate
 	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
 	themes themeCache
+	// background counts the goroutines the App started that outlive a request: the
+	// recomputations of themes (themes.go).
+	background sync.WaitGroup
 }
+
+// WaitForBackground returns once the work the App started in the background has ended, such
+// as recomputing a consultation's themes after its opinions changed. It waits for the work
+// started before it is called; tests and benchmarks call it between views, not during them.
+func (a *App) WaitForBackground() { a.background.Wait() }
 
 // New builds the App on a store.
 func New(st *store.Store) *App {

@@ -3,6 +3,8 @@ package app
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -333,6 +335,24 @@ func MatchesTheme(text, phrase string) bool {
 // fingerprint is read from the database, changes made by another process on the same
 // database are seen too. What it cannot see (an exact swap of id sums, or a text edited in
 // place should that ever be added) lasts at most themeCacheTTL.
+//
+// Moderators decide all day during a consultation, and each decision moves the fingerprint,
+// so the views after one do not wait for the new themes: a view that finds themes of another
+// approved set, or older than themeCacheTTL, returns them at once and starts a recomputation
+// in the background, one per consultation and limit at a time; the views that come while it
+// runs get the same earlier themes and start none. Only a view that finds no themes at all
+// for the consultation computes them itself, and the views arriving meanwhile wait for that
+// one computation.
+//
+// Earlier themes are thus served only while a recomputation runs: once the opinions change,
+// the first view starts one, and the views after it ends get the themes it found, so what
+// residents see lags the approved opinions by one recomputation (seconds at 100,000). A
+// recomputation that fails (the database unreachable, or slower than themeRecomputeTimeout)
+// is logged and leaves the earlier themes in place, and the next view starts another. So a
+// failing database keeps the last themes found on the page rather than failing it over a
+// summary; they stay only as long as the failures do, each view retrying once the last
+// attempt has ended (and a database that fails altogether fails the view's own fingerprint
+// read first).
 func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]Theme, error) {
 	// The fingerprint is read before the texts. If the opinions change in between, the
 	// entry holds newer themes under an older fingerprint, which the next view finds
@@ -341,13 +361,28 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	if err != nil {
 		return nil, wrap(err)
 	}
-	e := a.themes.entry(themeKey{consultationID: c.ID, limit: limit})
+	key := themeKey{consultationID: c.ID, limit: limit}
+	e := a.themes.entry(key)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.fresh(set) {
-		return slices.Clone(e.themes), nil
+	if e.computed.IsZero() {
+		themes, err := computeThemes(ctx, a.Store, key)
+		if err != nil {
+			return nil, err
+		}
+		e.set, e.themes, e.computed = set, themes, time.Now()
+		return slices.Clone(themes), nil
 	}
-	bodies, err := a.Store.ApprovedPublicBodies(ctx, c.ID)
+	if !e.fresh(set) && !e.recomputing {
+		e.recomputing = true
+		a.recomputeThemes(ctx, e, key, set)
+	}
+	return slices.Clone(e.themes), nil
+}
+
+// computeThemes reads the approved opinions of a key's consultation and finds their themes.
+func computeThemes(ctx context.Context, st *store.Store, key themeKey) ([]Theme, error) {
+	bodies, err := st.ApprovedPublicBodies(ctx, key.consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -355,9 +390,50 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	for i, b := range bodies {
 		texts[i] = b.Body
 	}
-	themes := FindThemes(texts, limit)
-	e.set, e.themes, e.computed = set, themes, time.Now()
-	return slices.Clone(themes), nil
+	return FindThemes(texts, key.limit), nil
+}
+
+// computeThemesSafely is computeThemes for a goroutine of its own: a panic there would stop
+// the whole server, where in a request it fails only that request, so it becomes an error.
+func computeThemesSafely(ctx context.Context, st *store.Store, key themeKey) (themes []Theme, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic computing themes: %v", r)
+		}
+	}()
+	return computeThemes(ctx, st, key)
+}
+
+// recomputeThemes finds the themes of an entry again in a goroutine, for the approved set
+// the view read, and stores them in the entry when done. The caller holds e.mu and has set
+// e.recomputing, which the goroutine clears however it ends. The goroutine's context keeps
+// the request's values (for the log) but not its end, since it outlives the request, and has
+// its own deadline so that a hung database cannot keep the entry recomputing for ever.
+func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, set store.ApprovedSet) {
+	st, hook := a.Store, a.themes.recomputeHook()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), themeRecomputeTimeout)
+	a.background.Go(func() {
+		defer cancel()
+		var (
+			themes []Theme
+			err    error
+		)
+		if hook != nil {
+			err = hook()
+		}
+		if err == nil {
+			themes, err = computeThemesSafely(ctx, st, key)
+		}
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.recomputing = false
+		if err != nil {
+			slog.WarnContext(ctx, "themes not recomputed, the earlier ones stay",
+				"consultation", key.consultationID, "err", err)
+			return
+		}
+		e.set, e.themes, e.computed = set, themes, time.Now()
+	})
 }
 
 const (
@@ -366,13 +442,17 @@ const (
 	// themeCacheSize bounds the cache: past it, the least recently viewed consultation's
 	// themes are dropped. A province has a few hundred consultations open at most.
 	themeCacheSize = 256
+	// themeRecomputeTimeout bounds a background recomputation's reading of the opinions,
+	// a second or so for 100,000 of them.
+	themeRecomputeTimeout = time.Minute
 )
 
 // themeCache holds the themes of the consultations viewed recently (see Themes). Its zero
 // value is ready to use, and it is safe for concurrent use.
 type themeCache struct {
-	mu      sync.Mutex // guards entries and every entry's lastUsed
+	mu      sync.Mutex // guards entries, every entry's lastUsed and hook
 	entries map[themeKey]*themeEntry
+	hook    func() error // set by tests (export_test.go): called before each background recomputation
 }
 
 type themeKey struct {
@@ -381,19 +461,27 @@ type themeKey struct {
 }
 
 type themeEntry struct {
-	// mu is held while the themes are computed, so the views that arrive together after a
-	// change wait for one computation instead of each tokenising every opinion.
-	mu       sync.Mutex
-	set      store.ApprovedSet
-	themes   []Theme
-	computed time.Time // zero until computed; compared on the monotonic clock, not App.Now
-	lastUsed time.Time
+	// mu guards the fields below except lastUsed. It is held while the first themes of the key
+	// are computed, so the views that arrive together then wait for one computation instead
+	// of each tokenising every opinion; a recomputation holds it only to store its result.
+	mu          sync.Mutex
+	set         store.ApprovedSet
+	themes      []Theme   // never modified once stored, only replaced
+	computed    time.Time // zero until computed; compared on the monotonic clock, not App.Now
+	recomputing bool      // a background recomputation runs (recomputeThemes)
+	lastUsed    time.Time
 }
 
 // fresh reports whether the entry holds themes of the approved set, young enough to use.
 // The caller holds e.mu.
 func (e *themeEntry) fresh(set store.ApprovedSet) bool {
 	return !e.computed.IsZero() && e.set == set && time.Since(e.computed) < themeCacheTTL
+}
+
+func (tc *themeCache) recomputeHook() func() error {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	return tc.hook
 }
 
 // entry returns the entry of a key, adding an empty one (and dropping the least recently
@@ -414,7 +502,8 @@ func (tc *themeCache) entry(key themeKey) *themeEntry {
 					oldest, at = k, v.lastUsed
 				}
 			}
-			// A view still computing the dropped entry finishes on its own copy.
+			// A view or a recomputation still computing the dropped entry finishes on its
+			// own copy, which nothing reads any more.
 			delete(tc.entries, oldest)
 		}
 		e = &themeEntry{}

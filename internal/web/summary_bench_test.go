@@ -23,8 +23,11 @@ import (
 //   - api: GET /api/v1/consultations/{id}/summary;
 //   - themes: App.Themes as the page calls it, again and again on the same App;
 //   - themes-cold: App.Themes on a new App each time, so nothing computed earlier helps: the
-//     first view after the approved opinions changed;
-//   - perday: App.OpinionsPerDay, the day chart's numbers.
+//     first view of the consultation since the App started;
+//   - perday: App.OpinionsPerDay, the day chart's numbers;
+//   - themes-after-change: App.Themes on the same App just after an opinion was approved
+//     (submitting and approving it is not timed, nor the background recomputation the view
+//     starts, which each iteration waits for before the next change).
 //
 // Each size is seeded once (testutil.SeedLargeConsultation, a few seconds for 100,000 rows)
 // before its sub-benchmarks, outside their timed loops. Run it with `make bench-summary`;
@@ -97,6 +100,29 @@ func BenchmarkSummary(b *testing.B) {
 						if _, err := env.App.OpinionsPerDay(ctx, c); err != nil {
 							b.Fatal(err)
 						}
+					}
+				})
+				// Last, as it adds approved opinions the sub-benchmarks above do not expect.
+				b.Run("themes-after-change", func(b *testing.B) {
+					i := 0
+					for b.Loop() {
+						b.StopTimer()
+						i++
+						r, err := env.App.SubmitOpinion(ctx, c.ID,
+							app.NewOpinion{Stance: "other", Body: fmt.Sprintf("Đề nghị lắp thêm đèn đường ở ngõ %d.", i)}, "")
+						if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := env.App.Moderate(ctx, env.ModeratorA, r.Opinion.ID, app.Decision{Decision: "approve"}); err != nil {
+							b.Fatal(err)
+						}
+						b.StartTimer()
+						if _, err := env.App.Themes(ctx, c, 10); err != nil {
+							b.Fatal(err)
+						}
+						b.StopTimer()
+						env.App.WaitForBackground()
+						b.StartTimer()
 					}
 				})
 			})
