@@ -9,3 +9,12 @@ func (a *App) SetThemeRecomputeHook(hook func() error) {
 	defer a.themes.mu.Unlock()
 	a.themes.hook = hook
 }
+
+// SetThemeSyncLimit lowers the number of approved opinions past which the first view of a
+// consultation computes its themes in the background, so a test needs a few opinions, not
+// twenty thousand; zero restores the default.
+func (a *App) SetThemeSyncLimit(n int) {
+	a.themes.mu.Lock()
+	defer a.themes.mu.Unlock()
+	a.themes.limit = n
+}

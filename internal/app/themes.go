@@ -342,7 +342,8 @@ func MatchesTheme(text, phrase string) bool {
 // in the background, one per consultation and limit at a time; the views that come while it
 // runs get the same earlier themes and start none. Only a view that finds no themes at all
 // for the consultation computes them itself, and the views arriving meanwhile wait for that
-// one computation.
+// one computation; or, for a consultation of more than themeSyncLimit approved opinions,
+// starts it in the background and shows no themes until it ends.
 //
 // Earlier themes are thus served only while a recomputation runs: once the opinions change,
 // the first view starts one, and the views after it ends get the themes it found, so what
@@ -365,6 +366,13 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	e := a.themes.entry(key)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.computed.IsZero() && set.Count > a.themes.syncLimit() {
+		if !e.recomputing {
+			e.recomputing = true
+			a.recomputeThemes(ctx, e, key, set)
+		}
+		return nil, nil
+	}
 	if e.computed.IsZero() {
 		themes, err := computeThemes(ctx, a.Store, key)
 		if err != nil {
@@ -437,6 +445,12 @@ func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, 
 }
 
 const (
+	// themeSyncLimit is the most approved opinions whose themes the first view of a
+	// consultation computes itself (about a second on a small server). Past it, that view
+	// starts the computation in the background and the page shows no themes until it ends,
+	// rather than keep the resident waiting: 100 s at 1,000,000 opinions, past the server's
+	// write timeout (docs/benchmarks.md).
+	themeSyncLimit = 20_000
 	// themeCacheTTL bounds how long themes can outlive a change the fingerprint misses.
 	themeCacheTTL = time.Minute
 	// themeCacheSize bounds the cache: past it, the least recently viewed consultation's
@@ -450,9 +464,20 @@ const (
 // themeCache holds the themes of the consultations viewed recently (see Themes). Its zero
 // value is ready to use, and it is safe for concurrent use.
 type themeCache struct {
-	mu      sync.Mutex // guards entries, every entry's lastUsed and hook
+	mu      sync.Mutex // guards entries, every entry's lastUsed, hook and limit
 	entries map[themeKey]*themeEntry
 	hook    func() error // set by tests (export_test.go): called before each background recomputation
+	limit   int          // set by tests (export_test.go): themeSyncLimit when zero
+}
+
+// syncLimit is themeSyncLimit, or the limit a test set.
+func (tc *themeCache) syncLimit() int64 {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.limit > 0 {
+		return int64(tc.limit)
+	}
+	return themeSyncLimit
 }
 
 type themeKey struct {

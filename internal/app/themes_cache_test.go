@@ -237,3 +237,53 @@ func TestThemesWhileRecomputed(t *testing.T) {
 		}
 	})
 }
+
+// TestThemesOfALargeConsultationComeInTheBackground checks that the first view of a
+// consultation with more approved opinions than a view may tokenise while the resident waits
+// shows no themes and starts their computation, and that the views after it ends show them.
+func TestThemesOfALargeConsultationComeInTheBackground(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := testutil.Seed(t, st)
+		c := f.OpenConsultation(t)
+		for _, body := range []string{"Lắp đèn đường ở ngõ 4.", "Đèn đường hỏng đã lâu.", "Đèn đường cần sáng hơn."} {
+			o := submit(t, f, c, body)
+			if _, err := f.App.Moderate(ctx, f.ModeratorA, o.ID, app.Decision{Decision: "approve"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.App.SetThemeSyncLimit(2)
+		release := make(chan struct{})
+		var once sync.Once
+		releaseAll := func() { once.Do(func() { close(release) }) }
+		t.Cleanup(releaseAll)
+		var recomputations atomic.Int32
+		f.App.SetThemeRecomputeHook(func() error {
+			recomputations.Add(1)
+			<-release // held until the views below have looked
+			return nil
+		})
+
+		for i := range 2 {
+			got, err := f.App.Themes(ctx, c, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 0 {
+				t.Fatalf("view %d while the themes are computed: %q, want none", i+1, themeList(got))
+			}
+		}
+		releaseAll()
+		f.App.WaitForBackground()
+		if n := recomputations.Load(); n != 1 {
+			t.Errorf("%d computations started, want 1", n)
+		}
+		got, err := f.App.Themes(ctx, c, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := themeList(got); s != "đèn đường=3" {
+			t.Errorf("themes once computed: %q, want %q", s, "đèn đường=3")
+		}
+	})
+}
