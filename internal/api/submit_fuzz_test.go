@@ -155,7 +155,7 @@ func FuzzSubmitOpinionJSON(f *testing.F) {
 		if want := textnorm.CleanLine(in.AuthorName); o.AuthorName != want {
 			t.Fatalf("body %q: stored name %q, want %q", body, o.AuthorName, want)
 		}
-		if want := textnorm.CleanLine(in.Contact); o.Contact != want {
+		if want := textnorm.CleanContact(in.Contact); o.Contact != want {
 			t.Fatalf("body %q: stored contact %q, want %q", body, o.Contact, want)
 		}
 		if string(o.Stance) != in.Stance || o.Channel != domain.ChannelOnline || o.ShowName != (in.ShowName && o.AuthorName != "") {

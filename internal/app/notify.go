@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"slices"
+	"strings"
 
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
@@ -94,13 +95,13 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 		return err
 	}
 	for _, op := range commenters {
-		addr, err := mail.ParseAddress(op.Contact)
-		if err != nil {
+		addr, ok := emailIn(op.Contact)
+		if !ok {
 			continue // a phone number: the commune calls back instead
 		}
 		key := fmt.Sprintf("results:%d:opinion:%d", c.ID, op.ID)
 		if _, err := a.Store.Enqueue(ctx, &store.OutboxMessage{
-			To: addr.Address, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
+			To: addr, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
 			Subject: i18n.T(i18n.VI, "mail.results.subject", c.Title),
 			Body: i18n.T(i18n.VI, "mail.results.resident_body", c.Title, op.TrackingCode,
 				a.BaseURL+"/track/"+op.TrackingCode, link),
@@ -109,4 +110,20 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 		}
 	}
 	return nil
+}
+
+// emailIn finds the e-mail address in a commenter's contact: the whole contact, or its last
+// word when a name comes first ("Nguyễn Văn An an@example.vn", as textnorm.CleanContact
+// keeps "Nguyễn Văn An <an@example.vn>").
+func emailIn(contact string) (string, bool) {
+	words := strings.Fields(contact)
+	if len(words) == 0 {
+		return "", false
+	}
+	for _, s := range []string{contact, words[len(words)-1]} {
+		if addr, err := mail.ParseAddress(s); err == nil {
+			return addr.Address, true
+		}
+	}
+	return "", false
 }

@@ -71,7 +71,7 @@ func TestResultNoticesThroughSMTP(t *testing.T) {
 
 		title := "Dự thảo hương ước Thôn Một (sửa đổi)"
 		c, ops := takeToResults(t, f, title,
-			app.NewOpinion{Stance: "disagree", Body: "Đề nghị cho tổ chức cưới trong hai ngày.", Contact: "lan.tran@example.vn", Consent: true},
+			app.NewOpinion{Stance: "disagree", Body: "Đề nghị cho tổ chức cưới trong hai ngày.", Contact: "Trần Thị Lan <lan.tran@example.vn>", Consent: true},
 			app.NewOpinion{Stance: "agree", Body: "Tôi đồng ý, xin gọi lại cho tôi.", Contact: "0912 345 678", Consent: true},
 			app.NewOpinion{Stance: "agree", Body: "Nên giữ ngày tổng vệ sinh."},
 		)

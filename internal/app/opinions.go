@@ -92,7 +92,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	}
 	in.Body = textnorm.CleanText(in.Body)
 	in.AuthorName = textnorm.CleanLine(in.AuthorName)
-	in.Contact = textnorm.CleanLine(in.Contact)
+	in.Contact = textnorm.CleanContact(in.Contact)
 	in.VillageCode = strings.TrimSpace(in.VillageCode)
 	in.Reference = textnorm.CleanLine(in.Reference)
 	err = a.check(in)

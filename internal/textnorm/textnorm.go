@@ -58,6 +58,14 @@ func CleanLine(s string) string {
 	return strings.Join(strings.Fields(sanitize(s)), " ")
 }
 
+// CleanContact is CleanLine for a contact (a phone number or an e-mail address). People
+// write an address the way their mail program shows it, "Nguyễn Văn An <an@example.vn>",
+// which the markup stripping would read as a tag and drop, losing the address. A contact
+// never needs angle brackets, so they become spaces first.
+func CleanContact(s string) string {
+	return CleanLine(strings.NewReplacer("<", " ", ">", " ").Replace(s))
+}
+
 // Fold returns a diacritic-insensitive, lower-case search key, because residents often type without tone marks ("huong uoc" must find "Hương ước").
 func Fold(s string) string {
 	// NFKD rather than plain NFD so that full-width letters and digits from

@@ -72,6 +72,22 @@ func TestCleanLine(t *testing.T) {
 	}
 }
 
+func TestCleanContact(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"Nguyễn Văn An <an@example.vn>", "Nguyễn Văn An an@example.vn"},
+		{"<an@example.vn>", "an@example.vn"},
+		{" 0912 345 678 ", "0912 345 678"},
+		{"<script>alert(1)</script>", "script alert(1) /script"},
+	}
+	for _, tt := range tests {
+		if got := CleanContact(tt.in); got != tt.want {
+			t.Errorf("CleanContact(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // xssPayloads are well-known filter-evasion strings; none may leave a
 // script tag behind, however the result is later embedded.
 var xssPayloads = []string{

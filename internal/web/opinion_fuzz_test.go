@@ -168,7 +168,7 @@ func FuzzOpinionForm(f *testing.F) {
 		if want := textnorm.CleanLine(author); o.AuthorName != want {
 			t.Fatalf("%s: stored name %q, want %q", inputs, o.AuthorName, want)
 		}
-		if want := textnorm.CleanLine(contact); o.Contact != want {
+		if want := textnorm.CleanContact(contact); o.Contact != want {
 			t.Fatalf("%s: stored contact %q, want %q", inputs, o.Contact, want)
 		}
 		if string(o.Stance) != stance || o.Channel != domain.ChannelOnline || o.BodyPublic != detect.Mask(o.Body) {
