@@ -37,19 +37,30 @@ const (
 
 // Send writes the report as an attachment in the format, in the request's language.
 func Send(c echo.Context, r *app.Report, format string) error {
+	return send(c, Filename(r, format), format,
+		func(w io.Writer, lang string) error { return WriteCSV(w, r, lang) },
+		func(w io.Writer, lang string, start func()) error { return WriteXLSX(w, r, lang, start) })
+}
+
+// send answers with a file to download: its name, a type for the format, no caching (the
+// files hold what residents wrote, even masked, which is not for shared caches), and the
+// body written by the format's writer in the request's language. XLSX writers call start
+// once they know the workbook can be written, so a failure before it still gets an error page.
+func send(c echo.Context, filename, format string,
+	writeCSV func(w io.Writer, lang string) error,
+	writeXLSX func(w io.Writer, lang string, start func()) error) error {
 	lang := httpx.Lang(c)
 	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": Filename(r, format)}))
-	// Commenters' opinions, even masked, are not for shared caches.
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	h.Set("Cache-Control", "no-store")
 	switch format {
 	case CSV:
 		h.Set(echo.HeaderContentType, MIMECSV)
 		c.Response().WriteHeader(http.StatusOK)
-		return WriteCSV(c.Response(), r, lang)
+		return writeCSV(c.Response(), lang)
 	case XLSX:
 		h.Set(echo.HeaderContentType, MIMEXLSX)
-		return WriteXLSX(c.Response(), r, lang, func() { c.Response().WriteHeader(http.StatusOK) })
+		return writeXLSX(c.Response(), lang, func() { c.Response().WriteHeader(http.StatusOK) })
 	}
 	return domain.ErrNotFound
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
-	"mime"
-	"net/http"
 	"strconv"
 	"strings"
 
@@ -14,7 +12,6 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/httpx"
 	"github.com/gopy-vn/gopy/internal/i18n"
 )
 
@@ -35,21 +32,9 @@ func Tenths(lang string, n int) string {
 // SendAnnual writes a commune's annual satisfaction report as an attachment in the format,
 // in the request's language.
 func SendAnnual(c echo.Context, r *app.AnnualReport, format string) error {
-	lang := httpx.Lang(c)
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": AnnualFilename(r, format)}))
-	// Comments, even masked, are not for shared caches.
-	h.Set("Cache-Control", "no-store")
-	switch format {
-	case CSV:
-		h.Set(echo.HeaderContentType, MIMECSV)
-		c.Response().WriteHeader(http.StatusOK)
-		return WriteAnnualCSV(c.Response(), r, lang)
-	case XLSX:
-		h.Set(echo.HeaderContentType, MIMEXLSX)
-		return WriteAnnualXLSX(c.Response(), r, lang, func() { c.Response().WriteHeader(http.StatusOK) })
-	}
-	return domain.ErrNotFound
+	return send(c, AnnualFilename(r, format), format,
+		func(w io.Writer, lang string) error { return WriteAnnualCSV(w, r, lang) },
+		func(w io.Writer, lang string, start func()) error { return WriteAnnualXLSX(w, r, lang, start) })
 }
 
 // AnnualFilename is an ASCII name for the file: "danh-gia-hai-long-xa-an-binh-2026.csv".
