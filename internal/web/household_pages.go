@@ -46,12 +46,17 @@ type householdData struct {
 	Online bool // the matter's item allows online voting
 }
 
-func villageIDParam(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.Param("village"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, domain.ErrNotFound
+// villageParams reads the consultation's and the village's IDs of a household route
+// (/staff/consultations/:id/villages/:village/…).
+func villageParams(c echo.Context) (id, village int64, err error) {
+	if id, err = pathID(c); err != nil {
+		return 0, 0, err
 	}
-	return id, nil
+	village, err = strconv.ParseInt(c.Param("village"), 10, 64)
+	if err != nil || village <= 0 {
+		return 0, 0, domain.ErrNotFound
+	}
+	return id, village, nil
 }
 
 func (s *Server) householdView(c echo.Context, id int64) (View, *householdData, error) {
@@ -134,11 +139,7 @@ func dateTimeField(c echo.Context, name string) time.Time {
 }
 
 func (s *Server) recordVillageDecision(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	vid, err := villageIDParam(c)
+	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
@@ -185,11 +186,7 @@ func (s *Server) concludeDecision(c echo.Context) error {
 }
 
 func (s *Server) villageRecord(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	vid, err := villageIDParam(c)
+	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
@@ -203,11 +200,7 @@ func (s *Server) villageRecord(c echo.Context) error {
 }
 
 func (s *Server) saveBallot(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	vid, err := villageIDParam(c)
+	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
@@ -230,11 +223,7 @@ type codeSheetData struct {
 // issueCodes answers with the sheet of new codes itself: they exist only in this answer,
 // which no cache may keep.
 func (s *Server) issueCodes(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	vid, err := villageIDParam(c)
+	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
@@ -249,11 +238,7 @@ func (s *Server) issueCodes(c echo.Context) error {
 }
 
 func (s *Server) ballotMinutes(c echo.Context) error {
-	id, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	vid, err := villageIDParam(c)
+	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
