@@ -285,8 +285,13 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err err
 	if err := writeOverview(f, r, lang, bold, wrap, top); err != nil {
 		return err
 	}
-	// The zipped workbook is built before the first byte goes out, so a failure here is
-	// still an error response rather than a truncated download.
+	return sendWorkbook(f, w, started)
+}
+
+// sendWorkbook writes a finished workbook. The zipped file is built before the first byte
+// goes out, and started is called only then, so a failure here is still an error response
+// rather than a truncated download.
+func sendWorkbook(f *excelize.File, w io.Writer, started func()) error {
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return err

@@ -241,15 +241,7 @@ func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func
 	if err := writeAnnualComments(f, r, lang, bold, wrap, top); err != nil {
 		return err
 	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return err
-	}
-	if started != nil {
-		started()
-	}
-	_, err = buf.WriteTo(w)
-	return err
+	return sendWorkbook(f, w, started)
 }
 
 // writeAnnualComments adds the sheet of comments: the consultation, the score and the
