@@ -171,6 +171,9 @@ func serve(ctx context.Context, cfg config.Config) error {
 		return err
 	}
 	go purgeContacts(ctx, a, cfg)
+	if cfg.DebugAddr != "" {
+		go serveDebug(ctx, cfg.DebugAddr)
+	}
 	if cfg.Mail.Enabled() {
 		sender, err := newSender(cfg)
 		if err != nil {

@@ -33,6 +33,10 @@ type Config struct {
 	HTTP Timeouts
 	// LogFormat is "json" (default) or "text" (LOG_FORMAT).
 	LogFormat string
+	// DebugAddr, when set, serves Go's profiler (net/http/pprof) on this loopback address
+	// (DEBUG_ADDR, e.g. 127.0.0.1:6060), so a slow server can be profiled where it runs.
+	// Off by default; any other host is refused, as profiles show the server's internals.
+	DebugAddr string
 	// TrustedProxies are the networks whose X-Forwarded-For is believed (TRUSTED_PROXIES,
 	// comma-separated CIDRs). Empty: the client address is the connection's, so nobody can
 	// dodge rate limits by sending their own X-Forwarded-For.
@@ -95,6 +99,9 @@ func Load() (Config, error) {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return c, fmt.Errorf("LOG_FORMAT %q: want json or text", c.LogFormat)
+	}
+	if c.DebugAddr, err = debugAddr(os.Getenv("DEBUG_ADDR")); err != nil {
+		return c, err
 	}
 	for _, cidr := range strings.Split(os.Getenv("TRUSTED_PROXIES"), ",") {
 		if cidr = strings.TrimSpace(cidr); cidr == "" {
@@ -237,4 +244,19 @@ func env(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// debugAddr accepts an address on the loopback interface only: the profiler must not be
+// reachable from the network.
+func debugAddr(v string) (string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", nil
+	}
+	host, _, err := net.SplitHostPort(v)
+	ip := net.ParseIP(host)
+	if err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		return "", fmt.Errorf("DEBUG_ADDR %q: want a loopback address such as 127.0.0.1:6060", v)
+	}
+	return v, nil
 }
