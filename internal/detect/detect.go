@@ -62,7 +62,19 @@ const (
 // Scan finds personal data, profanity and links in a text, in order of Start and non-overlapping, so a page can highlight them in one pass.
 func Scan(text string) []Match {
 	toks := tokenize(text)
+	return scan(text, toks, findPersonalData(text, toks))
+}
+
+// Inspect is Mask and Scan of one text, tokenized once: what a new opinion needs, its
+// public text and what to flag for the moderator.
+func Inspect(text string) (masked string, found []Match) {
+	text = strings.ToValidUTF8(text, "\uFFFD")
+	toks := tokenize(text)
 	pd := findPersonalData(text, toks)
+	return mask(text, pd), scan(text, toks, pd)
+}
+
+func scan(text string, toks []token, pd []Match) []Match {
 	links := clipLinks(findLinks(text), pd)
 	var out []Match
 	out = append(out, pd...)
@@ -94,7 +106,10 @@ func Scan(text string) []Match {
 // right before a number.
 func Mask(text string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	pd := findPersonalData(text, tokenize(text))
+	return mask(text, findPersonalData(text, tokenize(text)))
+}
+
+func mask(text string, pd []Match) string {
 	if len(pd) == 0 {
 		return text
 	}

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"slices"
 	"testing"
 	"unicode/utf8"
 )
@@ -60,6 +61,14 @@ func FuzzMask(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out := Mask(in)
+		// Inspect, which a new opinion goes through, is Mask and Scan in one pass.
+		masked, found := Inspect(in)
+		if masked != out {
+			t.Fatalf("Inspect(%q) masks to %q, Mask to %q", in, masked, out)
+		}
+		if utf8.ValidString(in) && !slices.Equal(found, Scan(in)) {
+			t.Fatalf("Inspect(%q) finds %v, Scan %v", in, found, Scan(in))
+		}
 		if !utf8.ValidString(out) {
 			t.Fatalf("Mask(%q) = %q: invalid UTF-8", in, out)
 		}
