@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,10 +65,13 @@ func (a *App) EnterOfflineOpinion(ctx context.Context, actor *domain.Actor, cons
 }
 
 func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, key string) (*Receipt, error) {
-	c, err := a.Store.ConsultationRow(ctx, consultationID)
+	// The consultation, its articles and villages come from the store's short-lived copy:
+	// a burst of opinions would otherwise read the same rows for each one.
+	target, err := a.Store.OpinionTarget(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err) // not found stays not found; a database outage answers 503
 	}
+	c := target.Consultation()
 	if c.Status == domain.StatusDraft {
 		return nil, domain.ErrNotFound
 	}
@@ -100,11 +102,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
 	}
 	if in.SectionID != nil {
-		sec, serr := a.Store.CurrentSection(ctx, c, *in.SectionID)
-		if serr != nil && !errors.Is(serr, domain.ErrNotFound) {
-			return nil, wrap(serr)
-		}
-		if serr != nil || !sec.Commentable() {
+		if sec, ok := target.Section(*in.SectionID); !ok || !sec.Commentable() {
 			err = mergeInvalid(err, "section_id", "validation.section_unknown")
 		}
 	}
@@ -171,20 +169,14 @@ func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domai
 
 // villageOf resolves a village code to a village under the consultation's unit.
 func (a *App) villageOf(ctx context.Context, c *domain.Consultation, code string, err error) (*int64, error) {
-	v, lookupErr := a.Store.UnitByCode(ctx, code)
-	if lookupErr != nil || v.Kind != domain.UnitVillage {
+	id, ok, lookupErr := a.Store.VillageUnder(ctx, code, c.UnitID)
+	if lookupErr != nil {
+		return nil, wrap(lookupErr)
+	}
+	if !ok {
 		return nil, mergeInvalid(err, "village_code", "validation.village_unknown")
 	}
-	ancestry, aerr := a.Store.UnitAncestry(ctx, v.ID)
-	if aerr != nil {
-		return nil, wrap(aerr)
-	}
-	for _, id := range ancestry {
-		if id == c.UnitID {
-			return &v.ID, err
-		}
-	}
-	return nil, mergeInvalid(err, "village_code", "validation.village_unknown")
+	return &id, err
 }
 
 // TrackedOpinion is what a commenter sees when looking up their tracking code.

@@ -145,18 +145,6 @@ func (s *Store) ConsultationRow(ctx context.Context, id int64) (*domain.Consulta
 	return &c, nil
 }
 
-// CurrentSection loads a section of the current version of a consultation's draft, or
-// answers domain.ErrNotFound.
-func (s *Store) CurrentSection(ctx context.Context, c *domain.Consultation, sectionID int64) (*domain.Section, error) {
-	var sec domain.Section
-	err := s.conn(ctx).Joins("JOIN consultation_versions v ON v.id = sections.version_id").
-		Where("sections.id = ? AND v.consultation_id = ? AND v.number = ?", sectionID, c.ID, c.Version).Take(&sec).Error
-	if err != nil {
-		return nil, notFound(err)
-	}
-	return &sec, nil
-}
-
 // ConsultationEvents lists the status changes of a consultation, oldest first.
 func (s *Store) ConsultationEvents(ctx context.Context, id int64) ([]domain.ConsultationEvent, error) {
 	var ev []domain.ConsultationEvent

@@ -41,6 +41,7 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	targets *targetCache // shared by the copies Tx makes
 }
 
 // IsPostgresURL reports whether a DATABASE_URL points at PostgreSQL rather than a SQLite file.
@@ -98,7 +99,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect}
+	s := &Store{db: db, dialect: dialect, targets: newTargetCache()}
+	if err := watchTargets(db, s.targets); err != nil {
+		_ = sqlDB.Close()
+		return nil, err
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -127,9 +132,17 @@ func (s *Store) Close() error { return s.SQLDB().Close() }
 
 // Tx runs fn in a transaction; fn's error rolls it back.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, dialect: s.dialect})
+	gen := s.targets.gen.Load()
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return fn(&Store{db: tx, dialect: s.dialect, targets: s.targets})
 	})
+	if s.targets.gen.Load() != gen {
+		// The transaction changed rows the opinion-target cache copies. Another request may
+		// have copied them again between that write and the commit, before the change was
+		// visible: forget again now that it is.
+		s.targets.forget()
+	}
+	return err
 }
 
 func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
