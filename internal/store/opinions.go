@@ -15,7 +15,26 @@ import (
 // opinion is returned with created=false: a resident pressing submit twice on 3G, or many
 // retries racing each other, leave exactly one row. The unique constraint decides the race.
 // The consents the commenter gave are stored in the same transaction.
+//
+// Outside a transaction the opinion goes to the batched writer (batch.go), which writes it
+// with the others that arrive at the same moment.
 func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
+	if s.writer != nil {
+		op := &opinionWrite{ctx: ctx, opinion: o, consents: consents, done: make(chan writeResult, 1)}
+		queued, err := s.writer.enqueue(ctx, op)
+		if err != nil {
+			return nil, false, err
+		}
+		if queued {
+			r := <-op.done
+			return r.stored, r.created, r.err
+		}
+	}
+	return s.insertOpinion(ctx, o, consents)
+}
+
+// insertOpinion writes one opinion and its consents.
+func (s *Store) insertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
 	insert := func(tx *Store) error {
 		res := tx.conn(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "idempotency_key"}},

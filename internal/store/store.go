@@ -41,7 +41,8 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
-	targets *targetCache // shared by the copies Tx makes
+	targets *targetCache   // shared by the copies Tx makes
+	writer  *opinionWriter // batches opinions; nil in a transaction
 }
 
 // IsPostgresURL reports whether a DATABASE_URL points at PostgreSQL rather than a SQLite file.
@@ -108,6 +109,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
+	s.startWriter()
 	return s, nil
 }
 
@@ -127,8 +129,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.SQLDB().PingContext(ctx)
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { return s.SQLDB().Close() }
+// Close writes the opinions still queued, then closes the pool.
+func (s *Store) Close() error {
+	s.stopWriter()
+	return s.SQLDB().Close()
+}
 
 // Tx runs fn in a transaction; fn's error rolls it back.
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
