@@ -119,9 +119,10 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		return nil, err
 	}
 
+	public, found := detect.Inspect(in.Body)
 	o := &domain.Opinion{
 		ConsultationID: c.ID, SectionID: in.SectionID, Stance: domain.Stance(in.Stance), Body: in.Body,
-		BodyPublic: detect.Mask(in.Body), Flags: flagsOf(in.Body),
+		BodyPublic: public, Flags: flagsOf(found),
 		Channel: domain.Channel(in.Channel), VillageID: villageID, Reference: in.Reference,
 		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
 		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
@@ -286,9 +287,9 @@ func requestHash(consultationID int64, in NewOpinion) string {
 }
 
 // flagsOf lists the kinds of automatic flags a text raises, for filtering the queue.
-func flagsOf(body string) string {
+func flagsOf(found []detect.Match) string {
 	var kinds []string
-	for _, m := range detect.Scan(body) {
+	for _, m := range found {
 		if !slices.Contains(kinds, string(m.Kind)) {
 			kinds = append(kinds, string(m.Kind))
 		}
