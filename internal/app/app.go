@@ -31,8 +31,10 @@ type App struct {
 	validate *validator.Validate
 	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
 	themes themeCache
+	// aggregates caches the public figures of large consultations (aggregates.go).
+	aggregates aggregateCache
 	// background counts the goroutines the App started that outlive a request: the
-	// recomputations of themes (themes.go).
+	// recomputations of themes (themes.go) and of public figures (aggregates.go).
 	background sync.WaitGroup
 }
 

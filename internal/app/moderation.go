@@ -227,10 +227,19 @@ func (a *App) Appeal(ctx context.Context, typed, text string) (*domain.Appeal, e
 
 // ModerationStats returns the public moderation figures of a published consultation.
 func (a *App) ModerationStats(ctx context.Context, consultationID int64) (*domain.ModerationStats, error) {
-	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+	c, err := a.Consultation(ctx, nil, consultationID)
+	if err != nil {
 		return nil, err
 	}
-	st, err := a.Store.ModerationStats(ctx, consultationID)
+	return a.PublicModerationStats(ctx, c)
+}
+
+// PublicModerationStats returns the moderation figures of a consultation for its public
+// page, a large one's from memory (aggregates.go). They are shared: do not change them.
+func (a *App) PublicModerationStats(ctx context.Context, c *domain.Consultation) (*domain.ModerationStats, error) {
+	st, err := publicAggregate(a, ctx, c.ID, "moderation", func(ctx context.Context) (*domain.ModerationStats, error) {
+		return a.Store.ModerationStats(ctx, c.ID)
+	})
 	return st, wrap(err)
 }
 

@@ -242,27 +242,46 @@ func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f stor
 
 // Summary counts the approved opinions of a published consultation.
 func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summary, error) {
-	if _, err := a.Consultation(ctx, nil, consultationID); err != nil {
+	c, err := a.Consultation(ctx, nil, consultationID)
+	if err != nil {
 		return nil, err
 	}
-	s, err := a.Store.Summary(ctx, consultationID)
+	return a.PublicSummary(ctx, c)
+}
+
+// PublicSummary counts the approved opinions of a consultation for its public page, the
+// counts of a large one from memory (aggregates.go). The summary is shared: do not change it.
+func (a *App) PublicSummary(ctx context.Context, c *domain.Consultation) (*domain.Summary, error) {
+	s, err := publicAggregate(a, ctx, c.ID, "summary", func(ctx context.Context) (*domain.Summary, error) {
+		s, err := a.Store.Summary(ctx, c.ID)
+		if err == nil {
+			a.aggregates.noteSize(c.ID, s.Total)
+		}
+		return s, err
+	})
 	return s, wrap(err)
 }
 
 // OpinionsByCommune counts the approved opinions of a consultation by the commune of the
 // village each commenter named: for a consultation of a province, how each commune took part.
 func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]store.CommuneCount, error) {
-	list, err := a.Store.OpinionsByCommune(ctx, consultationID)
-	return list, wrap(err)
+	list, err := publicAggregate(a, ctx, consultationID, "by_commune", func(ctx context.Context) ([]store.CommuneCount, error) {
+		return a.Store.OpinionsByCommune(ctx, consultationID)
+	})
+	return slices.Clone(list), wrap(err)
 }
 
 // LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
 func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSection int) (map[int64][]domain.Opinion, error) {
-	m, err := a.Store.LatestApproved(ctx, c.ID, perSection)
+	shared, err := publicAggregate(a, ctx, c.ID, "latest:"+strconv.Itoa(perSection), func(ctx context.Context) (map[int64][]domain.Opinion, error) {
+		return a.Store.LatestApproved(ctx, c.ID, perSection)
+	})
 	if err != nil {
 		return nil, wrap(err)
 	}
-	for k, list := range m {
+	m := make(map[int64][]domain.Opinion, len(shared))
+	for k, list := range shared {
+		list = slices.Clone(list) // the answers are added to this view's copy
 		if err := a.withPublishedAnswers(ctx, c, list); err != nil {
 			return nil, err
 		}

@@ -112,13 +112,13 @@ func (s *Server) consultationView(c echo.Context, rating *ratingBox) (View, erro
 	if l, err := s.shortLink(id); err == nil {
 		d.Short = &l
 	}
-	if d.Summary, err = s.app.Store.Summary(ctx, id); err != nil {
+	if d.Summary, err = s.app.PublicSummary(ctx, cons); err != nil {
 		return View{}, err
 	}
 	if d.Latest, err = s.app.LatestOpinions(ctx, cons, 3); err != nil {
 		return View{}, err
 	}
-	if d.Stats, err = s.app.Store.ModerationStats(ctx, id); err != nil {
+	if d.Stats, err = s.app.PublicModerationStats(ctx, cons); err != nil {
 		return View{}, err
 	}
 	if d.Charts, err = s.summaryCharts(ctx, httpx.Lang(c), cons, d.Summary); err != nil {

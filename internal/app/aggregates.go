@@ -1,0 +1,129 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// The public page and the API summary of a consultation show counts over all its opinions:
+// by stance, article, village, channel and day, the moderation figures, the newest opinions
+// of each article, and the fingerprint that keys its themes. The database computes each from
+// an index, in time that grows with the number of opinions: a few milliseconds for a
+// commune's consultation, half a second each for one of a million (docs/benchmarks.md), which
+// would make every view of a provincial draft take seconds.
+//
+// So, for a consultation of more than aggregateCacheFrom approved opinions, the public views
+// take these figures from memory, and a view that finds them older than aggregateTTL starts
+// one recomputation in the background and shows the earlier ones meanwhile. The figures of a
+// large consultation thus lag its opinions by aggregateTTL and one computation, at most; a
+// smaller consultation's are computed on every view, as before, so nothing there lags. Staff
+// pages that decide something from the counts (the decisions on each article, the report)
+// read the database themselves and never lag.
+const (
+	aggregateCacheFrom = 20_000
+	aggregateTTL       = 10 * time.Second
+	// aggregateTimeout bounds a background recomputation, so a hung database cannot keep
+	// an entry recomputing for ever.
+	aggregateTimeout = time.Minute
+)
+
+type aggregateKey struct {
+	consultationID int64
+	name           string
+}
+
+type aggregateEntry struct {
+	value      any
+	computed   time.Time
+	refreshing bool
+}
+
+// aggregateCache holds the figures of the large consultations viewed recently. Its zero
+// value is ready to use, and it is safe for concurrent use.
+type aggregateCache struct {
+	mu      sync.Mutex
+	size    map[int64]int // approved opinions of each consultation at its last summary
+	entries map[aggregateKey]*aggregateEntry
+	from    int           // set by tests (export_test.go): aggregateCacheFrom when zero
+	ttl     time.Duration // set by tests (export_test.go): aggregateTTL when zero
+}
+
+// noteSize records how many approved opinions a consultation had when last counted, which
+// decides whether its figures are cached.
+func (ac *aggregateCache) noteSize(consultationID int64, approved int) {
+	ac.mu.Lock()
+	defer ac.mu.Unlock()
+	if ac.size == nil {
+		ac.size = map[int64]int{}
+	}
+	ac.size[consultationID] = approved
+}
+
+func (ac *aggregateCache) large(consultationID int64) bool {
+	from := ac.from
+	if from == 0 {
+		from = aggregateCacheFrom
+	}
+	return ac.size[consultationID] > from
+}
+
+// publicAggregate returns the figure name of a consultation for a public view: computed by
+// compute for a small consultation, from memory for a large one (see aggregateCache). The
+// value may be shared between views: callers must not change it.
+func publicAggregate[T any](a *App, ctx context.Context, consultationID int64, name string, compute func(context.Context) (T, error)) (T, error) {
+	ac := &a.aggregates
+	key := aggregateKey{consultationID, name}
+	ac.mu.Lock()
+	e := ac.entries[key]
+	if e == nil || !ac.large(consultationID) {
+		delete(ac.entries, key) // the consultation may have shrunk: opinions hidden or withdrawn
+		ac.mu.Unlock()
+		v, err := compute(ctx)
+		ac.mu.Lock()
+		defer ac.mu.Unlock()
+		if err == nil && ac.large(consultationID) { // known large, or found so by this summary
+			if ac.entries == nil {
+				ac.entries = map[aggregateKey]*aggregateEntry{}
+			}
+			ac.entries[key] = &aggregateEntry{value: v, computed: time.Now()}
+		}
+		return v, err
+	}
+	ttl := ac.ttl
+	if ttl == 0 {
+		ttl = aggregateTTL
+	}
+	if time.Since(e.computed) > ttl && !e.refreshing {
+		e.refreshing = true
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), aggregateTimeout)
+		a.background.Go(func() {
+			defer cancel()
+			v, err := computeSafely(bg, compute)
+			ac.mu.Lock()
+			defer ac.mu.Unlock()
+			e.refreshing = false
+			if err != nil {
+				slog.WarnContext(bg, "figures not recomputed, the earlier ones stay", "consultation", consultationID, "figure", name, "err", err)
+				return
+			}
+			e.value, e.computed = v, time.Now()
+		})
+	}
+	v := e.value.(T)
+	ac.mu.Unlock()
+	return v, nil
+}
+
+// computeSafely runs compute in a goroutine of its own, where a panic would stop the whole
+// server: it becomes an error instead.
+func computeSafely[T any](ctx context.Context, compute func(context.Context) (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic computing figures: %v", r)
+		}
+	}()
+	return compute(ctx)
+}
