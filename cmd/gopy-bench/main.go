@@ -157,6 +157,10 @@ type growthStep struct {
 	Size      int
 	Insert    time.Duration
 	TableRows int64
+	// Current is how long after the step's first view the JSON summary counted every
+	// approved opinion: the lag of the figures served from memory; 0 if it did right after
+	// the timed views, -1 if it never did.
+	Current   time.Duration
 	Endpoints []endpointTiming
 	Queries   []*explained
 }

@@ -193,6 +193,7 @@ func growth(ctx context.Context, rep *report, srv *server, a *api, db *sql.DB, v
 			return err
 		}
 		log.Printf("growth: %d opinions in the consultation, %d in the table (insert and vacuum %s)", size, step.TableRows, step.Insert.Round(time.Second))
+		firstView := time.Now()
 		for _, ep := range endpoints {
 			et := endpointTiming{Name: ep.name, Path: ep.path}
 			resetPeak(srv.pid())
@@ -233,6 +234,10 @@ func growth(ctx context.Context, rep *report, srv *server, a *api, db *sql.DB, v
 				et.Median.Round(time.Millisecond), et.Peak.Peak/1024, et.Err)
 			step.Endpoints = append(step.Endpoints, et)
 		}
+		if step.Current, err = figuresCurrent(ctx, client, srv.base+endpoints[3].path, db, c.ID, firstView); err != nil {
+			return err
+		}
+		log.Printf("  figures current %s after the first view", step.Current.Round(time.Millisecond))
 		for _, q := range hotQueries(c.ID, c.Sections[0]) {
 			e, err := explain(ctx, db, q)
 			if err != nil {
@@ -268,4 +273,42 @@ func perRequest(xacts int64, requests int) float64 {
 		return 0
 	}
 	return float64(xacts) / float64(requests)
+}
+
+// figuresCurrent asks for the JSON summary until its total is the number of approved
+// opinions in the database, and answers how long after since that was: 0 if it was at the
+// first asking, -1 if not after two minutes.
+func figuresCurrent(ctx context.Context, client *http.Client, url string, db *sql.DB, cid int64, since time.Time) (time.Duration, error) {
+	var approved int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM opinions WHERE consultation_id = $1 AND status = 'approved'", cid).Scan(&approved); err != nil {
+		return 0, err
+	}
+	for ask, deadline := 0, time.Now().Add(2*time.Minute); time.Now().Before(deadline); ask++ {
+		if ask > 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return 0, err
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		var sum struct {
+			Total int `json:"total"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&sum)
+		res.Body.Close()
+		if err != nil {
+			return 0, fmt.Errorf("JSON summary: %w", err)
+		}
+		if sum.Total == approved && ask == 0 {
+			return 0, nil
+		}
+		if sum.Total == approved {
+			return time.Since(since), nil
+		}
+	}
+	return -1, nil
 }

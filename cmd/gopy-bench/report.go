@@ -84,8 +84,9 @@ func (r *report) write(out io.Writer) error {
 	p("The load generator runs on the same machine over loopback: each client sends one request at a time on its own")
 	p("keep-alive connection, as fast as answers come. Latencies are nearest-rank percentiles of every request.")
 	p("CPU columns are shares of one core (%d%% is the whole machine); *load* is the one-minute load average as the run", 100*r.m.CPUs)
-	p("started. *DB transactions per request* counts the database's commits over the run (the portal sends each query")
-	p("on its own outside explicit transactions): about the number of queries a request costs.")
+	p("started. *DB transactions per request* counts the database's commits over the run per request: for a read, about")
+	p("the number of queries it costs (each is sent on its own, outside explicit transactions); for writes, below one")
+	p("when opinions are written in batches.")
 	p("")
 
 	r.writeWrites(p)
@@ -104,8 +105,10 @@ func (r *report) writeWrites(p func(string, ...any)) {
 	p("`POST /api/v1/consultations/{id}/opinions` with an `Idempotency-Key` (a new one each time) and the JSON of an")
 	p("opinion as residents write them: a random article or clause, stance, Vietnamese text (%.0f bytes on average; one in", r.writeBodyBytes)
 	p("ten holds a phone number to mask), a village for most, a shown name for some, a contact with consent for a few.")
-	p("Each request is validated, cleaned, masked, checked against the consultation and stored with its consents in one")
-	p("transaction. %s per run, after %s of untimed warm-up.", o.duration, o.warmup)
+	p("Each request is validated, cleaned, masked, checked against the consultation (kept in memory, at most 2 s old)")
+	p("and stored with its consents, all or nothing; the opinions that arrive while one batch is written are written")
+	p("together in the next, one INSERT and one commit, and each request is answered after the commit that holds its")
+	p("opinion. %s per run, after %s of untimed warm-up.", o.duration, o.warmup)
 	p("")
 	p("pgbench then runs the raw INSERT of the same row into the same `opinions` table, with all its indexes and")
 	p("constraints (`-c N -j 2 -T %d -M prepared`, one `INSERT … ON CONFLICT DO NOTHING RETURNING id` per transaction in", int(o.duration.Seconds()))
@@ -217,10 +220,20 @@ func (r *report) writeGrowth(p func(string, ...any)) {
 	p("figures stale and started that recount, and the repeats are served from memory, mostly while it runs. What the")
 	p("recount costs is in the table of hot queries below: the summary, per-day, moderation, latest and approved-set rows.")
 	p("")
-	p("| opinions | insert + vacuum | rows in `opinions` |")
-	p("|---:|---:|---:|")
+	p("*Figures current* is how long after the step's first view the JSON summary counted every approved opinion,")
+	p("asked right after the timed views and then every 100 ms (*at once*: it did at the first asking).")
+	p("")
+	p("| opinions | insert + vacuum | rows in `opinions` | figures current |")
+	p("|---:|---:|---:|---:|")
 	for _, s := range r.growth {
-		p("| %s | %s | %s |", count(s.Size), s.Insert.Round(100*time.Millisecond), count(int(s.TableRows)))
+		current := "not within 2 min"
+		switch {
+		case s.Current == 0:
+			current = "at once"
+		case s.Current > 0:
+			current = ms(s.Current)
+		}
+		p("| %s | %s | %s | %s |", count(s.Size), s.Insert.Round(100*time.Millisecond), count(int(s.TableRows)), current)
 	}
 	p("")
 	p("| opinions | path | first | median | max | body | server peak RSS | |")
