@@ -117,12 +117,13 @@ func publicAggregate[T any](a *App, ctx context.Context, consultationID int64, n
 	return v, nil
 }
 
-// computeSafely runs compute in a goroutine of its own, where a panic would stop the whole
-// server: it becomes an error instead.
+// computeSafely runs compute for a goroutine of its own (a background recomputation of
+// figures or themes), where a panic would stop the whole server, where in a request it fails
+// only that request: it becomes an error.
 func computeSafely[T any](ctx context.Context, compute func(context.Context) (T, error)) (v T, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("panic computing figures: %v", r)
+			err = fmt.Errorf("panic in a background computation: %v", r)
 		}
 	}()
 	return compute(ctx)

@@ -3,7 +3,6 @@ package app
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -403,17 +402,6 @@ func computeThemes(ctx context.Context, st *store.Store, key themeKey) ([]Theme,
 	return FindThemes(texts, key.limit), nil
 }
 
-// computeThemesSafely is computeThemes for a goroutine of its own: a panic there would stop
-// the whole server, where in a request it fails only that request, so it becomes an error.
-func computeThemesSafely(ctx context.Context, st *store.Store, key themeKey) (themes []Theme, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("panic computing themes: %v", r)
-		}
-	}()
-	return computeThemes(ctx, st, key)
-}
-
 // recomputeThemes finds the themes of an entry again in a goroutine, for the approved set
 // the view read, and stores them in the entry when done. The caller holds e.mu and has set
 // e.recomputing, which the goroutine clears however it ends. The goroutine's context keeps
@@ -432,7 +420,9 @@ func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, 
 			err = hook()
 		}
 		if err == nil {
-			themes, err = computeThemesSafely(ctx, st, key)
+			themes, err = computeSafely(ctx, func(ctx context.Context) ([]Theme, error) {
+				return computeThemes(ctx, st, key)
+			})
 		}
 		e.mu.Lock()
 		defer e.mu.Unlock()
