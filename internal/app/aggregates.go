@@ -17,14 +17,17 @@ import (
 //
 // So, for a consultation of more than aggregateCacheFrom approved opinions, the public views
 // take these figures from memory, and a view that finds them older than aggregateTTL starts
-// one recomputation in the background and shows the earlier ones meanwhile. The figures of a
-// large consultation thus lag its opinions by aggregateTTL and one computation, at most; a
-// smaller consultation's are computed on every view, as before, so nothing there lags. Staff
-// pages that decide something from the counts (the decisions on each article, the report)
-// read the database themselves and never lag.
+// one recomputation in the background and shows the earlier ones meanwhile. While a large
+// consultation is being viewed, its figures thus lag its opinions by aggregateTTL and one
+// computation at most. Figures older than aggregateMaxAge, as after a quiet hour, are not
+// shown: that view computes them afresh, and waits for them. A smaller consultation's are
+// computed on every view, as before, so nothing there lags. Staff pages that decide
+// something from the counts (the decisions on each article, the report) read the database
+// themselves and never lag.
 const (
 	aggregateCacheFrom = 20_000
 	aggregateTTL       = 10 * time.Second
+	aggregateMaxAge    = time.Minute
 	// aggregateTimeout bounds a background recomputation, so a hung database cannot keep
 	// an entry recomputing for ever.
 	aggregateTimeout = time.Minute
@@ -47,8 +50,9 @@ type aggregateCache struct {
 	mu      sync.Mutex
 	size    map[int64]int // approved opinions of each consultation at its last summary
 	entries map[aggregateKey]*aggregateEntry
-	from    int           // set by tests (export_test.go): aggregateCacheFrom when zero
-	ttl     time.Duration // set by tests (export_test.go): aggregateTTL when zero
+	// Set by tests (export_test.go); zero means the constant.
+	from        int // aggregateCacheFrom
+	ttl, maxAge time.Duration
 }
 
 // noteSize records how many approved opinions a consultation had when last counted, which
@@ -77,9 +81,17 @@ func publicAggregate[T any](a *App, ctx context.Context, consultationID int64, n
 	ac := &a.aggregates
 	key := aggregateKey{consultationID, name}
 	ac.mu.Lock()
+	ttl, maxAge := ac.ttl, ac.maxAge
+	if ttl == 0 {
+		ttl = aggregateTTL
+	}
+	if maxAge == 0 {
+		maxAge = aggregateMaxAge
+	}
 	e := ac.entries[key]
-	if e == nil || !ac.large(consultationID) {
-		delete(ac.entries, key) // the consultation may have shrunk: opinions hidden or withdrawn
+	if e == nil || !ac.large(consultationID) || time.Since(e.computed) > maxAge {
+		// None yet, too old to show, or the consultation shrank (opinions hidden or withdrawn).
+		delete(ac.entries, key)
 		ac.mu.Unlock()
 		v, err := compute(ctx)
 		ac.mu.Lock()
@@ -91,10 +103,6 @@ func publicAggregate[T any](a *App, ctx context.Context, consultationID int64, n
 			ac.entries[key] = &aggregateEntry{value: v, computed: time.Now()}
 		}
 		return v, err
-	}
-	ttl := ac.ttl
-	if ttl == 0 {
-		ttl = aggregateTTL
 	}
 	if time.Since(e.computed) > ttl && !e.refreshing {
 		e.refreshing = true

@@ -13,7 +13,7 @@ import (
 // TestLargeConsultationFiguresComeFromMemory: past the size limit, a consultation's public
 // figures are served from memory until they are older than the time limit; then one view
 // still gets them and starts a recomputation, and the views after it get the new figures.
-// Below the limit every view counts again.
+// Figures past the age limit are never shown, and below the size limit every view counts.
 func TestLargeConsultationFiguresComeFromMemory(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -53,7 +53,7 @@ func TestLargeConsultationFiguresComeFromMemory(t *testing.T) {
 		}
 		all := func(n int) figures { return figures{n, n, n, n} }
 
-		f.App.SetAggregateCache(1, time.Hour)
+		f.App.SetAggregateCache(1, time.Hour, 2*time.Hour)
 		approve("Ý kiến thứ nhất về dự thảo.")
 		approve("Ý kiến thứ hai về dự thảo.")
 		if got := view(); got != all(2) {
@@ -64,7 +64,7 @@ func TestLargeConsultationFiguresComeFromMemory(t *testing.T) {
 			t.Fatalf("within the time limit: %+v, want the figures in memory (2)", got)
 		}
 
-		f.App.SetAggregateCache(1, time.Nanosecond)
+		f.App.SetAggregateCache(1, time.Nanosecond, time.Hour)
 		if got := view(); got != all(2) {
 			t.Fatalf("view that starts the recomputation: %+v, want the earlier figures (2)", got)
 		}
@@ -73,10 +73,17 @@ func TestLargeConsultationFiguresComeFromMemory(t *testing.T) {
 			t.Fatalf("after the recomputation: %+v, want 3 everywhere", got)
 		}
 
-		f.App.SetAggregateCache(100, time.Hour)
+		// Figures older than the most a view may show are counted again by that view.
 		approve("Ý kiến thứ tư về dự thảo.")
+		f.App.SetAggregateCache(1, time.Nanosecond, time.Nanosecond)
 		if got := view(); got != all(4) {
-			t.Fatalf("below the size limit: %+v, want every figure counted again (4)", got)
+			t.Fatalf("figures past their age: %+v, want 4 everywhere, counted by the view", got)
+		}
+
+		f.App.SetAggregateCache(100, time.Hour, 2*time.Hour)
+		approve("Ý kiến thứ năm về dự thảo.")
+		if got := view(); got != all(5) {
+			t.Fatalf("below the size limit: %+v, want every figure counted again (5)", got)
 		}
 	})
 }

@@ -22,10 +22,11 @@ func (a *App) SetThemeSyncLimit(n int) {
 }
 
 // SetAggregateCache lowers the number of approved opinions past which a consultation's
-// public figures come from memory, and how long they are used before a recomputation, so a
-// test needs a few opinions and no wait; zeros restore the defaults.
-func (a *App) SetAggregateCache(from int, ttl time.Duration) {
+// public figures come from memory, how long they are used before a recomputation in the
+// background, and how old they may be shown at all, so a test needs a few opinions and no
+// wait; zeros restore the defaults.
+func (a *App) SetAggregateCache(from int, ttl, maxAge time.Duration) {
 	a.aggregates.mu.Lock()
 	defer a.aggregates.mu.Unlock()
-	a.aggregates.from, a.aggregates.ttl = from, ttl
+	a.aggregates.from, a.aggregates.ttl, a.aggregates.maxAge = from, ttl, maxAge
 }
