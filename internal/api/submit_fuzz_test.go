@@ -24,21 +24,6 @@ import (
 // fuzzKeyLike is what an untranslated message looks like: i18n.T returns a missing key as is.
 var fuzzKeyLike = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_-]+)+$`)
 
-// fuzzOpensTag reports whether s has a "<" that an HTML tokenizer would read as the start of
-// a tag, an end tag, a comment or a declaration.
-func fuzzOpensTag(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '<' {
-			continue
-		}
-		c := s[i+1]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '!' || c == '?' {
-			return true
-		}
-	}
-	return false
-}
-
 // FuzzSubmitOpinionJSON sends arbitrary bodies to POST /api/v1/consultations/{id}/opinions
 // through the real HTTP stack (middleware, decoder, app, SQLite), in process. Every answer is
 // a created receipt or an application error in the API's shape, in the caller's language;
@@ -144,7 +129,7 @@ func FuzzSubmitOpinionJSON(f *testing.F) {
 			t.Fatalf("body %q: receipt %+v: no stored opinion: %v", body, receipt, err)
 		}
 		for field, v := range map[string]string{"body": o.Body, "body_public": o.BodyPublic, "author_name": o.AuthorName, "contact": o.Contact} {
-			if fuzzOpensTag(v) {
+			if testutil.OpensTag(v) {
 				t.Fatalf("body %q: stored %s %q contains markup", body, field, v)
 			}
 		}

@@ -33,21 +33,6 @@ var (
 	fuzzFormStatuses = map[int]bool{http.StatusSeeOther: true, http.StatusUnprocessableEntity: true, http.StatusConflict: true, http.StatusNotFound: true}
 )
 
-// fuzzOpensTag reports whether s has a "<" that an HTML tokenizer would read as the start of
-// a tag, an end tag, a comment or a declaration.
-func fuzzOpensTag(s string) bool {
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '<' {
-			continue
-		}
-		c := s[i+1]
-		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '/' || c == '!' || c == '?' {
-			return true
-		}
-	}
-	return false
-}
-
 // FuzzOpinionForm posts arbitrary field values to the opinion form, POST /c/{id}/comment,
 // through the real server on SQLite, in process, with a valid CSRF token and form start as
 // a browser would send them. Every answer is a redirect to the new opinion's tracking page or
@@ -157,7 +142,7 @@ func FuzzOpinionForm(f *testing.F) {
 			t.Fatalf("%s: no stored opinion %s: %v", inputs, m[1], err)
 		}
 		for field, v := range map[string]string{"body": o.Body, "body_public": o.BodyPublic, "author_name": o.AuthorName, "contact": o.Contact} {
-			if fuzzOpensTag(v) {
+			if testutil.OpensTag(v) {
 				t.Fatalf("%s: stored %s %q contains markup", inputs, field, v)
 			}
 		}
