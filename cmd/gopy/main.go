@@ -160,7 +160,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	}
 	defer closeDB()
 	if cfg.LoadDemo {
-		if n, err := a.Store.CountUnits(ctx); err == nil && n == 0 {
+		if empty, err := a.IsEmpty(ctx); err == nil && empty {
 			if err := loadDemo(ctx, a, os.Stdout); err != nil {
 				return fmt.Errorf("demo data: %w", err)
 			}
@@ -182,7 +182,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 		go sendMail(ctx, a, cfg, sender)
 		slog.Info("mail on", "smtp", cfg.Mail.Addr, "digest_hour", cfg.Mail.DigestHour)
 	}
-	slog.Info("listening", "addr", cfg.Addr, "database", string(a.Store.Dialect()), "url", cfg.BaseURL)
+	slog.Info("listening", "addr", cfg.Addr, "database", a.DatabaseKind(), "url", cfg.BaseURL)
 	return srv.Start(ctx)
 }
 

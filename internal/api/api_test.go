@@ -305,7 +305,7 @@ func track(t *testing.T, env *testutil.Env, code string) trackedJSON {
 // opinionID finds the numeric id the moderation endpoints take.
 func opinionID(t *testing.T, env *testutil.Env, code string) int64 {
 	t.Helper()
-	o, err := env.App.Store.OpinionByCode(context.Background(), code)
+	o, err := env.Store.OpinionByCode(context.Background(), code)
 	if err != nil {
 		t.Fatalf("opinion %s: %v", code, err)
 	}
@@ -330,7 +330,7 @@ func countOpinions(t *testing.T, env *testutil.Env, consultationID int64) int {
 	t.Helper()
 	var n int
 	q := "SELECT COUNT(*) FROM opinions WHERE consultation_id = " + strconv.FormatInt(consultationID, 10)
-	if err := env.App.Store.SQLDB().QueryRow(q).Scan(&n); err != nil {
+	if err := env.Store.SQLDB().QueryRow(q).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -124,7 +124,7 @@ func FuzzSubmitOpinionJSON(f *testing.F) {
 		if err := json.Unmarshal(rec.Body.Bytes(), &receipt); err != nil {
 			t.Fatalf("body %q: receipt %q: %v", body, rec.Body, err)
 		}
-		o, err := env.App.Store.OpinionByCode(context.Background(), receipt.TrackingCode)
+		o, err := env.Store.OpinionByCode(context.Background(), receipt.TrackingCode)
 		if err != nil {
 			t.Fatalf("body %q: receipt %+v: no stored opinion: %v", body, receipt, err)
 		}

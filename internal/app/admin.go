@@ -54,7 +54,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 		}
 	}
 	res := &ImportResult{}
-	err = a.Store.Tx(ctx, func(tx *store.Store) error {
+	err = a.store.Tx(ctx, func(tx *store.Store) error {
 		ids := map[string]int64{}
 		// Parents may come after their children in the file: place rows whose parent is
 		// known, and repeat until no row can be placed.
@@ -219,7 +219,7 @@ func (a *App) AdminUnits(ctx context.Context, actor *domain.Actor) ([]domain.Uni
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.Store.UnitsIn(ctx, ids)
+	list, err := a.store.UnitsIn(ctx, ids)
 	return list, wrap(err)
 }
 
@@ -237,7 +237,7 @@ func (a *App) AdminStaff(ctx context.Context, actor *domain.Actor) ([]domain.Sta
 	if err != nil {
 		return nil, err
 	}
-	list, err := a.Store.StaffWithRolesIn(ctx, ids)
+	list, err := a.store.StaffWithRolesIn(ctx, ids)
 	return list, wrap(err)
 }
 
@@ -248,17 +248,17 @@ func (a *App) StaffDetail(ctx context.Context, actor *domain.Actor, staffID int6
 		return nil, err
 	}
 	e := &StaffEntry{Staff: *st}
-	if e.Roles, err = a.Store.RolesOf(ctx, st.ID); err != nil {
+	if e.Roles, err = a.store.RolesOf(ctx, st.ID); err != nil {
 		return nil, wrap(err)
 	}
 	var unitIDs []int64
 	for _, r := range e.Roles {
 		unitIDs = append(unitIDs, r.UnitID)
 	}
-	if e.Units, err = a.Store.UnitsByIDs(ctx, unitIDs); err != nil {
+	if e.Units, err = a.store.UnitsByIDs(ctx, unitIDs); err != nil {
 		return nil, wrap(err)
 	}
-	e.Tokens, err = a.Store.TokensOf(ctx, st.ID)
+	e.Tokens, err = a.store.TokensOf(ctx, st.ID)
 	return e, wrap(err)
 }
 
@@ -269,11 +269,11 @@ func (a *App) manageableStaff(ctx context.Context, actor *domain.Actor, staffID 
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.Store.StaffByID(ctx, staffID)
+	st, err := a.store.StaffByID(ctx, staffID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	roles, err := a.Store.RolesOf(ctx, staffID)
+	roles, err := a.store.RolesOf(ctx, staffID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -302,7 +302,7 @@ func (a *App) CreateStaffAs(ctx context.Context, actor *domain.Actor, in NewStaf
 }
 
 func (a *App) adminOfUnit(ctx context.Context, actor *domain.Actor, code string) error {
-	u, err := a.Store.UnitByCode(ctx, strings.TrimSpace(code))
+	u, err := a.store.UnitByCode(ctx, strings.TrimSpace(code))
 	if err != nil {
 		if actor == nil {
 			return domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
@@ -313,7 +313,7 @@ func (a *App) adminOfUnit(ctx context.Context, actor *domain.Actor, code string)
 }
 
 func homeUnitOfCode(ctx context.Context, a *App, code string) int64 {
-	if u, err := a.Store.UnitByCode(ctx, strings.TrimSpace(code)); err == nil {
+	if u, err := a.store.UnitByCode(ctx, strings.TrimSpace(code)); err == nil {
 		return u.ID
 	}
 	return 0
@@ -330,8 +330,8 @@ func (a *App) AddRole(ctx context.Context, actor *domain.Actor, staffID int64, r
 	if err := a.adminOfUnit(ctx, actor, unitCode); err != nil {
 		return err
 	}
-	u, _ := a.Store.UnitByCode(ctx, strings.TrimSpace(unitCode))
-	if err := a.Store.AddRole(ctx, &domain.RoleAssignment{StaffID: staffID, Role: domain.Role(role), UnitID: u.ID}); err != nil {
+	u, _ := a.store.UnitByCode(ctx, strings.TrimSpace(unitCode))
+	if err := a.store.AddRole(ctx, &domain.RoleAssignment{StaffID: staffID, Role: domain.Role(role), UnitID: u.ID}); err != nil {
 		return wrap(err)
 	}
 	a.audit(ctx, actor, "staff.role_add", "staff", staffID, u.ID, role)
@@ -344,18 +344,18 @@ func (a *App) RemoveRole(ctx context.Context, actor *domain.Actor, staffID, role
 	if _, err := a.manageableStaff(ctx, actor, staffID); err != nil {
 		return err
 	}
-	r, err := a.Store.RoleByID(ctx, roleID)
+	r, err := a.store.RoleByID(ctx, roleID)
 	if err != nil || r.StaffID != staffID {
 		return domain.ErrNotFound
 	}
-	roles, err := a.Store.RolesOf(ctx, staffID)
+	roles, err := a.store.RolesOf(ctx, staffID)
 	if err != nil {
 		return wrap(err)
 	}
 	if len(roles) == 1 {
 		return domain.Errorf(domain.CodeConflict, "error.last_role")
 	}
-	if err := a.Store.RemoveRole(ctx, roleID); err != nil {
+	if err := a.store.RemoveRole(ctx, roleID); err != nil {
 		return wrap(err)
 	}
 	a.audit(ctx, actor, "staff.role_remove", "staff", staffID, r.UnitID, string(r.Role))
@@ -377,7 +377,7 @@ func (a *App) SetStaffDisabled(ctx context.Context, actor *domain.Actor, staffID
 		now := a.Now()
 		at, action = &now, "staff.disable"
 	}
-	if err := a.Store.SetDisabled(ctx, staffID, at); err != nil {
+	if err := a.store.SetDisabled(ctx, staffID, at); err != nil {
 		return wrap(err)
 	}
 	a.audit(ctx, actor, action, "staff", staffID, homeUnit(actor), "")
@@ -391,7 +391,7 @@ func (a *App) RevokeToken(ctx context.Context, actor *domain.Actor, staffID, tok
 			return err
 		}
 	}
-	if err := a.Store.RevokeToken(ctx, staffID, tokenID, a.Now()); err != nil {
+	if err := a.store.RevokeToken(ctx, staffID, tokenID, a.Now()); err != nil {
 		return wrap(err)
 	}
 	a.audit(ctx, actor, "token.revoke", "staff", staffID, homeUnit(actor), strconv.FormatInt(tokenID, 10))
@@ -400,11 +400,11 @@ func (a *App) RevokeToken(ctx context.Context, actor *domain.Actor, staffID, tok
 
 // RevokeTokensOf revokes every token of an account; the command line uses it.
 func (a *App) RevokeTokensOf(ctx context.Context, email string) (int64, error) {
-	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	st, err := a.store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		return 0, domain.InvalidField("email", "validation.staff_unknown")
 	}
-	n, err := a.Store.RevokeTokensOf(ctx, st.ID, a.Now())
+	n, err := a.store.RevokeTokensOf(ctx, st.ID, a.Now())
 	return n, wrap(err)
 }
 
@@ -414,7 +414,7 @@ func (a *App) ResetSecondFactor(ctx context.Context, actor *domain.Actor, staffI
 	if _, err := a.manageableStaff(ctx, actor, staffID); err != nil {
 		return err
 	}
-	if err := a.Store.ResetTOTP(ctx, staffID); err != nil {
+	if err := a.store.ResetTOTP(ctx, staffID); err != nil {
 		return wrap(err)
 	}
 	a.audit(ctx, actor, "totp.reset", "staff", staffID, homeUnit(actor), "")

@@ -11,15 +11,17 @@ import (
 	"sync"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/go-playground/validator/v10"
 
+	"github.com/gopy-vn/gopy/internal/auth"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // App carries the dependencies of the use cases.
 type App struct {
-	Store   *store.Store
+	store   *store.Store
 	Now     func() time.Time
 	BaseURL string // the portal's public address, for links in e-mail (BASE_URL)
 	// MailEnabled queues notices in the outbox only when a mail server is configured, so no
@@ -29,6 +31,9 @@ type App struct {
 	// days; the zero Calendar means the default one (see calendar).
 	Calendar domain.Calendar
 	validate *validator.Validate
+	// passwords are the cost parameters of new password hashes (auth.DefaultParams unless an
+	// Option says otherwise).
+	passwords auth.Params
 	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
 	themes themeCache
 	// aggregates caches the public figures of large consultations (aggregates.go).
@@ -43,8 +48,16 @@ type App struct {
 // started before it is called; tests and benchmarks call it between views, not during them.
 func (a *App) WaitForBackground() { a.background.Wait() }
 
+// Option changes how New builds the App.
+type Option func(*App)
+
+// WithPasswordParams hashes new staff passwords with p instead of auth.DefaultParams. Tests
+// use auth.TestParams, which costs almost nothing; hashes already stored keep verifying, as
+// each records its own parameters.
+func WithPasswordParams(p auth.Params) Option { return func(a *App) { a.passwords = p } }
+
 // New builds the App on a store.
-func New(st *store.Store) *App {
+func New(st *store.Store, opts ...Option) *App {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	// Field errors are reported under the JSON names that API clients and forms use.
 	v.RegisterTagNameFunc(func(f reflect.StructField) string {
@@ -54,8 +67,23 @@ func New(st *store.Store) *App {
 		}
 		return name
 	})
-	return &App{Store: st, Now: func() time.Time { return time.Now().UTC() }, Calendar: domain.DefaultCalendar(), validate: v}
+	a := &App{store: st, Now: func() time.Time { return time.Now().UTC() }, Calendar: domain.DefaultCalendar(),
+		validate: v, passwords: auth.DefaultParams}
+	for _, opt := range opts {
+		opt(a)
+	}
+	return a
 }
+
+// Ping reports whether the database answers, for the readiness probe.
+func (a *App) Ping(ctx context.Context) error { return wrap(a.store.Ping(ctx)) }
+
+// SessionStore is where the web server keeps its sessions: in the database, so that every
+// instance of the portal sees the same ones.
+func (a *App) SessionStore() scs.Store { return a.store.SessionStore() }
+
+// DatabaseKind names the database the portal runs on ("postgres" or "sqlite"), for the log.
+func (a *App) DatabaseKind() string { return string(a.store.Dialect()) }
 
 // calendar is the App's calendar, or Vietnam's default holidays when none was set, so an
 // App built in a test or a tool never counts every weekday as a working day by mistake.
@@ -127,7 +155,7 @@ func (a *App) authorize(ctx context.Context, actor *domain.Actor, perm domain.Pe
 	if actor == nil {
 		return domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
-	ancestry, err := a.Store.UnitAncestry(ctx, unitID)
+	ancestry, err := a.store.UnitAncestry(ctx, unitID)
 	if err != nil {
 		return wrap(err)
 	}
@@ -146,6 +174,6 @@ func (a *App) scope(ctx context.Context, actor *domain.Actor, perm domain.Permis
 	if len(roots) == 0 {
 		return nil, domain.Errorf(domain.CodeForbidden, "error.forbidden")
 	}
-	ids, err := a.Store.UnitSubtree(ctx, roots)
+	ids, err := a.store.UnitSubtree(ctx, roots)
 	return ids, wrap(err)
 }

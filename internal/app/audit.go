@@ -35,7 +35,7 @@ func (a *App) audit(ctx context.Context, actor *domain.Actor, action, targetType
 	if unitID != 0 {
 		e.UnitID = &unitID
 	}
-	if err := a.Store.AppendAudit(ctx, e); err != nil {
+	if err := a.store.AppendAudit(ctx, e); err != nil {
 		slog.ErrorContext(ctx, "audit log write failed", "action", action, "err", err)
 	}
 }
@@ -47,6 +47,6 @@ func (a *App) AuditLog(ctx context.Context, actor *domain.Actor, page int) ([]do
 	if err != nil {
 		return nil, false, err
 	}
-	list, more, err := a.Store.AuditEntries(ctx, store.AuditFilter{UnitIDs: units, Page: page, PerPage: 50})
+	list, more, err := a.store.AuditEntries(ctx, store.AuditFilter{UnitIDs: units, Page: page, PerPage: 50})
 	return list, more, wrap(err)
 }

@@ -85,7 +85,7 @@ func (a *App) charterAdoption(ctx context.Context, c *domain.Consultation) (bool
 	if !isCharter(c) || c.Status != domain.StatusAdopted {
 		return false, nil, nil
 	}
-	day, err := a.Store.AdoptionDay(ctx, c)
+	day, err := a.store.AdoptionDay(ctx, c)
 	if err != nil {
 		return false, nil, wrap(err)
 	}
@@ -129,13 +129,13 @@ func (a *App) charterOf(ctx context.Context, actor *domain.Actor, c *domain.Cons
 	if ch.Adopted, ch.AdoptedOn, err = a.charterAdoption(ctx, c); err != nil {
 		return nil, err
 	}
-	if r, err := a.Store.CharterRecord(ctx, c.ID); err == nil {
+	if r, err := a.store.CharterRecord(ctx, c.ID); err == nil {
 		ch.Record = r
 	} else if !domain.IsCode(err, domain.CodeNotFound) {
 		return nil, wrap(err)
 	}
 	if ch.Record != nil || ch.Adopted {
-		if ch.Steps, err = a.Store.CharterSteps(ctx, c.ID); err != nil {
+		if ch.Steps, err = a.store.CharterSteps(ctx, c.ID); err != nil {
 			return nil, wrap(err)
 		}
 		var adopted *time.Time
@@ -171,11 +171,11 @@ func (a *App) authorizeCharter(ctx context.Context, actor *domain.Actor, c *doma
 // communeOf is the commune (ward, special zone) a unit is or belongs to; a unit above every
 // commune (a province) answers for itself.
 func (a *App) communeOf(ctx context.Context, unitID int64) (int64, error) {
-	ancestry, err := a.Store.UnitAncestry(ctx, unitID)
+	ancestry, err := a.store.UnitAncestry(ctx, unitID)
 	if err != nil {
 		return 0, wrap(err)
 	}
-	units, err := a.Store.UnitsByIDs(ctx, ancestry)
+	units, err := a.store.UnitsByIDs(ctx, ancestry)
 	if err != nil {
 		return 0, wrap(err)
 	}
@@ -201,7 +201,7 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 		return nil, err
 	}
 	step := domain.CharterStep(in.Step)
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -221,7 +221,7 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 	if err != nil {
 		return nil, err
 	}
-	rec, err := a.Store.CharterRecord(ctx, c.ID)
+	rec, err := a.store.CharterRecord(ctx, c.ID)
 	from := domain.CharterNone
 	switch {
 	case err == nil:
@@ -353,7 +353,7 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 		rs.DocNumber, rs.DocDate, rs.Reasons = in.DecisionNumber, utcPtr(d), in.Reasons
 	}
 	next.State, next.UpdatedAt = to, now
-	if err := a.Store.ApplyCharterStep(ctx, &next, from, rs); err != nil {
+	if err := a.store.ApplyCharterStep(ctx, &next, from, rs); err != nil {
 		return nil, wrap(err)
 	}
 	detail := in.DecisionNumber
@@ -386,7 +386,7 @@ type InForceCharter struct {
 // ChartersInForce lists the hương ước and quy ước in force in the given units: recognised,
 // and neither suspended nor annulled since.
 func (a *App) ChartersInForce(ctx context.Context, unitIDs []int64) ([]InForceCharter, error) {
-	rows, err := a.Store.Charters(ctx, unitIDs, []domain.CharterState{domain.CharterRecognised})
+	rows, err := a.store.Charters(ctx, unitIDs, []domain.CharterState{domain.CharterRecognised})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -416,7 +416,7 @@ type CharterDeadlineRow struct {
 func (a *App) charterDeadlines(ctx context.Context, unitIDs []int64, now time.Time) ([]CharterDeadlineRow, error) {
 	cal := a.calendar()
 	var out []CharterDeadlineRow
-	rows, err := a.Store.Charters(ctx, unitIDs, nil)
+	rows, err := a.store.Charters(ctx, unitIDs, nil)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -429,7 +429,7 @@ func (a *App) charterDeadlines(ctx context.Context, unitIDs []int64, now time.Ti
 			}
 		}
 	}
-	adopted, err := a.Store.AdoptedWithoutDossier(ctx, unitIDs)
+	adopted, err := a.store.AdoptedWithoutDossier(ctx, unitIDs)
 	if err != nil {
 		return nil, wrap(err)
 	}

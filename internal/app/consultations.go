@@ -96,7 +96,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	}
 	var unit *domain.Unit
 	if in.UnitCode != "" {
-		unit, _ = a.Store.UnitByCode(ctx, in.UnitCode)
+		unit, _ = a.store.UnitByCode(ctx, in.UnitCode)
 		if unit == nil || unit.ID == 0 {
 			err = mergeInvalid(err, "unit_code", "validation.unit_unknown")
 		}
@@ -120,7 +120,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
 		Sections: sections,
 	}
-	if err := a.Store.CreateConsultation(ctx, c, in.Text); err != nil {
+	if err := a.store.CreateConsultation(ctx, c, in.Text); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
@@ -153,7 +153,7 @@ func itemFor(kind domain.ConsultationKind, matter domain.Matter, given domain.It
 // Consultation loads a consultation for the public: drafts and withdrawn ones are not found,
 // unless the actor may manage or oversee it.
 func (a *App) Consultation(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
-	c, err := a.Store.ConsultationByID(ctx, id)
+	c, err := a.store.ConsultationByID(ctx, id)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -177,11 +177,11 @@ type ConsultationQuery struct {
 func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]domain.Consultation, bool, error) {
 	f := store.ConsultationFilter{Page: q.Page, PerPage: 20, Query: textnorm.Fold(q.Q)}
 	if q.UnitCode != "" {
-		unit, err := a.Store.UnitByCode(ctx, q.UnitCode)
+		unit, err := a.store.UnitByCode(ctx, q.UnitCode)
 		if err != nil {
 			return nil, false, domain.InvalidField("unit", "validation.unit_unknown")
 		}
-		if f.UnitIDs, err = a.Store.UnitSubtree(ctx, []int64{unit.ID}); err != nil {
+		if f.UnitIDs, err = a.store.UnitSubtree(ctx, []int64{unit.ID}); err != nil {
 			return nil, false, wrap(err)
 		}
 	}
@@ -197,7 +197,7 @@ func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]dom
 	default:
 		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published adopted rejected")
 	}
-	list, more, err := a.Store.ListConsultations(ctx, f)
+	list, more, err := a.store.ListConsultations(ctx, f)
 	return list, more, wrap(err)
 }
 
@@ -207,17 +207,21 @@ func (a *App) StaffConsultations(ctx context.Context, actor *domain.Actor, page 
 	if err != nil {
 		return nil, false, err
 	}
-	list, more, err := a.Store.ListConsultations(ctx, store.ConsultationFilter{UnitIDs: units, Page: page, PerPage: 50})
+	list, more, err := a.store.ListConsultations(ctx, store.ConsultationFilter{UnitIDs: units, Page: page, PerPage: 50})
 	return list, more, wrap(err)
 }
 
 // Publish opens a draft for opinions, refusing a period shorter than the law allows.
 func (a *App) Publish(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	return a.publishAt(ctx, actor, id, a.Now())
+}
+
+// publishAt publishes a draft at the time now.
+func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now time.Time) (*domain.Consultation, error) {
 	c, err := a.manageable(ctx, actor, id, domain.StatusOpen)
 	if err != nil {
 		return nil, err
 	}
-	now := a.Now()
 	if !c.ClosesAt.After(now) {
 		return nil, domain.InvalidField("closes_at", "validation.closes_in_past")
 	}
@@ -225,12 +229,12 @@ func (a *App) Publish(ctx context.Context, actor *domain.Actor, id int64) (*doma
 	if days := c.PeriodDays(now); days < minDays {
 		return nil, domain.InvalidField("closes_at", "validation.period_too_short."+string(lawBasis(c)), minDays, days)
 	}
-	err = a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", map[string]any{"published_at": now})
+	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", map[string]any{"published_at": now})
 	if err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.publish", "consultation", c.ID, c.UnitID, "")
-	return a.Store.ConsultationByID(ctx, id)
+	return a.store.ConsultationByID(ctx, id)
 }
 
 // lawBasis names the rule behind a minimum period, for the message that explains a refusal.
@@ -250,17 +254,17 @@ func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain
 	if err != nil {
 		return nil, err
 	}
-	err = a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", map[string]any{"closed_at": a.Now()})
+	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", map[string]any{"closed_at": a.Now()})
 	if err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, "")
-	return a.Store.ConsultationByID(ctx, id)
+	return a.store.ConsultationByID(ctx, id)
 }
 
 // manageable loads a consultation the actor may manage and checks the transition to `to`.
 func (a *App) manageable(ctx context.Context, actor *domain.Actor, id int64, to domain.Status) (*domain.Consultation, error) {
-	c, err := a.Store.ConsultationByID(ctx, id)
+	c, err := a.store.ConsultationByID(ctx, id)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -284,4 +288,40 @@ func (a *App) OverseenConsultation(ctx context.Context, actor *domain.Actor, id 
 		return nil, err
 	}
 	return c, nil
+}
+
+// UnitsForNewConsultation lists the units where the actor may create a consultation: the units
+// of their roles and, under a commune, ward or special zone, its villages too, since a hương ước
+// belongs to one village. A province's villages would make too long a list.
+func (a *App) UnitsForNewConsultation(ctx context.Context, actor *domain.Actor) ([]domain.Unit, error) {
+	if actor == nil {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	ids := actor.UnitIDs(domain.PermManageConsultation)
+	if len(ids) == 0 {
+		return nil, domain.Errorf(domain.CodeForbidden, "error.forbidden")
+	}
+	units, err := a.store.UnitsByIDs(ctx, ids)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var out []domain.Unit
+	for _, id := range ids {
+		out = append(out, *units[id])
+		if k := units[id].Kind; k == domain.UnitCommune || k == domain.UnitWard || k == domain.UnitSpecialZone {
+			villages, err := a.store.VillagesUnder(ctx, id)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			out = append(out, villages...)
+		}
+	}
+	return out, nil
+}
+
+// ConsultationEvents lists the status changes of a consultation the caller has already loaded
+// through OverseenConsultation, oldest first.
+func (a *App) ConsultationEvents(ctx context.Context, c *domain.Consultation) ([]domain.ConsultationEvent, error) {
+	events, err := a.store.ConsultationEvents(ctx, c.ID)
+	return events, wrap(err)
 }

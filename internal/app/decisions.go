@@ -23,7 +23,7 @@ func (a *App) DecideArticle(ctx context.Context, actor *domain.Actor, consultati
 	if err := a.check(in); err != nil {
 		return nil, err
 	}
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -33,14 +33,14 @@ func (a *App) DecideArticle(ctx context.Context, actor *domain.Actor, consultati
 	if c.Status != domain.StatusClosed {
 		return nil, domain.Errorf(domain.CodeConflict, "error.decide_when_closed")
 	}
-	sec, err := a.Store.SectionOf(ctx, c.ID, in.SectionID)
+	sec, err := a.store.SectionOf(ctx, c.ID, in.SectionID)
 	if err != nil {
 		return nil, domain.InvalidField("section_id", "validation.section_unknown")
 	}
 	if !sec.Commentable() {
 		return nil, domain.InvalidField("section_id", "validation.section_unknown")
 	}
-	sum, err := a.Store.Summary(ctx, c.ID)
+	sum, err := a.store.Summary(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -52,7 +52,7 @@ func (a *App) DecideArticle(ctx context.Context, actor *domain.Actor, consultati
 		return nil, domain.InvalidField("reason", "validation.decision_reason",
 			sum.BySection[sec.ID].Total, majorityCount(sum.BySection[sec.ID]))
 	}
-	if err := a.Store.SaveDecision(ctx, d); err != nil {
+	if err := a.store.SaveDecision(ctx, d); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "article.decide", "consultation", c.ID, c.UnitID, in.Decision)
@@ -100,11 +100,11 @@ func decisionState(sum *domain.Summary, decisions map[int64]*domain.ArticleDecis
 
 // decisionStateOf counts what stands between a consultation's decisions and its results.
 func (a *App) decisionStateOf(ctx context.Context, consultationID int64) (DecisionState, error) {
-	sum, err := a.Store.Summary(ctx, consultationID)
+	sum, err := a.store.Summary(ctx, consultationID)
 	if err != nil {
 		return DecisionState{}, wrap(err)
 	}
-	decisions, err := a.Store.Decisions(ctx, consultationID)
+	decisions, err := a.store.Decisions(ctx, consultationID)
 	if err != nil {
 		return DecisionState{}, wrap(err)
 	}

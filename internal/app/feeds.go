@@ -18,15 +18,15 @@ func (a *App) Feed(ctx context.Context, unitCode string, results bool) (*domain.
 	f := store.FeedFilter{Results: results, Limit: FeedSize}
 	var unit *domain.Unit
 	if unitCode != "" {
-		u, err := a.Store.UnitByCode(ctx, unitCode)
+		u, err := a.store.UnitByCode(ctx, unitCode)
 		if err != nil {
 			return nil, nil, wrap(err)
 		}
 		unit = u
-		if f.UnitIDs, err = a.Store.UnitSubtree(ctx, []int64{u.ID}); err != nil {
+		if f.UnitIDs, err = a.store.UnitSubtree(ctx, []int64{u.ID}); err != nil {
 			return nil, nil, wrap(err)
 		}
 	}
-	list, err := a.Store.FeedConsultations(ctx, f)
+	list, err := a.store.FeedConsultations(ctx, f)
 	return unit, list, wrap(err)
 }

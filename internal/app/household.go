@@ -98,15 +98,15 @@ func (a *App) HouseholdDecisionsOf(ctx context.Context, actor *domain.Actor, con
 
 func (a *App) householdDecisions(ctx context.Context, c *domain.Consultation) (*HouseholdDecisions, error) {
 	now := a.Now()
-	villages, err := a.Store.VillagesUnder(ctx, c.UnitID)
+	villages, err := a.store.VillagesUnder(ctx, c.UnitID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	recorded, err := a.Store.VillageDecisions(ctx, c.ID)
+	recorded, err := a.store.VillageDecisions(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	ballots, err := a.Store.VillageBallots(ctx, c.ID)
+	ballots, err := a.store.VillageBallots(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -145,7 +145,7 @@ func (a *App) householdDecisions(ctx context.Context, c *domain.Consultation) (*
 
 // decidable loads a decide matter an official may record decisions on now, with its villages.
 func (a *App) decidable(ctx context.Context, actor *domain.Actor, consultationID int64) (*HouseholdDecisions, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -226,7 +226,7 @@ func (a *App) RecordVillageDecision(ctx context.Context, actor *domain.Actor, co
 		ConsultationID: h.C.ID, VillageID: row.Village.ID, Form: form, HeldOn: domain.StartOfDay(in.HeldOn).UTC(),
 		Tally: t, RecordedBy: &actor.StaffID, RecordedAt: a.Now(),
 	}
-	if err := a.Store.SaveVillageDecision(ctx, d); err != nil {
+	if err := a.store.SaveVillageDecision(ctx, d); err != nil {
 		return nil, domain.Outcome{}, wrap(err)
 	}
 	out := t.Outcome(h.Item)
@@ -261,7 +261,7 @@ func (h *HouseholdDecisions) villageRow(id int64, code string) *VillageRow {
 // results of the consultation are published, and the decision day is the day the last
 // village decided, from which the dossier of an adopted charter is due.
 func (a *App) Conclude(ctx context.Context, actor *domain.Actor, consultationID int64) (*domain.Consultation, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -294,11 +294,11 @@ func (a *App) Conclude(ctx context.Context, actor *domain.Actor, consultationID 
 			decided = d.HeldOn
 		}
 	}
-	if err := a.Store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", map[string]any{"decided_at": decided.UTC()}); err != nil {
+	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", map[string]any{"decided_at": decided.UTC()}); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation."+string(to), "consultation", c.ID, c.UnitID, "")
-	return a.Store.ConsultationByID(ctx, c.ID)
+	return a.store.ConsultationByID(ctx, c.ID)
 }
 
 // NewBallot sets up online voting in a village: how many households agreed to vote online
@@ -364,7 +364,7 @@ func (a *App) SaveBallot(ctx context.Context, actor *domain.Actor, consultationI
 	if row.Ballot != nil {
 		b.ID, b.CreatedBy, b.CreatedAt, b.CodesIssuedAt = row.Ballot.ID, row.Ballot.CreatedBy, row.Ballot.CreatedAt, row.Ballot.CodesIssuedAt
 	}
-	if err := a.Store.SaveBallot(ctx, b); err != nil {
+	if err := a.store.SaveBallot(ctx, b); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "village_ballot.save", "consultation", h.C.ID, row.Village.ID,
@@ -422,7 +422,7 @@ func (a *App) IssueCodes(ctx context.Context, actor *domain.Actor, consultationI
 		hashes[i] = votecode.Hash(b.ID, code)
 	}
 	now := a.Now()
-	if err := a.Store.IssueCodes(ctx, b.ID, hashes, now); err != nil {
+	if err := a.store.IssueCodes(ctx, b.ID, hashes, now); err != nil {
 		return nil, wrap(err)
 	}
 	b.CodesIssuedAt = &now
@@ -450,18 +450,18 @@ type PublicBallot struct {
 // Ballot loads an online vote for its public page. A vote is public once it is set up; its
 // consultation was published long before.
 func (a *App) Ballot(ctx context.Context, ballotID int64) (*PublicBallot, error) {
-	b, err := a.Store.BallotByID(ctx, ballotID)
+	b, err := a.store.BallotByID(ctx, ballotID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	c, err := a.Store.ConsultationByID(ctx, b.ConsultationID)
+	c, err := a.store.ConsultationByID(ctx, b.ConsultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	if c.Status == domain.StatusWithdrawn || c.Status == domain.StatusDraft {
 		return nil, domain.ErrNotFound
 	}
-	v, err := a.Store.UnitByID(ctx, b.VillageID)
+	v, err := a.store.UnitByID(ctx, b.VillageID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -489,11 +489,11 @@ var ErrBadVotingCode = errors.New("app: bad voting code")
 func (a *App) Vote(ctx context.Context, ballotID int64, in NewVote) (time.Time, error) {
 	in.Code = strings.TrimSpace(in.Code)
 	verr := a.check(in)
-	b, err := a.Store.BallotByID(ctx, ballotID)
+	b, err := a.store.BallotByID(ctx, ballotID)
 	if err != nil {
 		return time.Time{}, wrap(err)
 	}
-	c, err := a.Store.ConsultationByID(ctx, b.ConsultationID)
+	c, err := a.store.ConsultationByID(ctx, b.ConsultationID)
 	if err != nil {
 		return time.Time{}, wrap(err)
 	}
@@ -513,7 +513,7 @@ func (a *App) Vote(ctx context.Context, ballotID int64, in NewVote) (time.Time, 
 	if verr != nil {
 		return time.Time{}, verr
 	}
-	switch err := a.Store.CastVote(ctx, b.ID, votecode.Hash(b.ID, code), domain.Stance(in.Choice), now); {
+	switch err := a.store.CastVote(ctx, b.ID, votecode.Hash(b.ID, code), domain.Stance(in.Choice), now); {
 	case errors.Is(err, store.ErrCodeUnknown):
 		return time.Time{}, badCode(domain.InvalidField("code", "household.error.code_unknown"))
 	case errors.Is(err, store.ErrCodeUsed):
@@ -565,7 +565,7 @@ func (a *App) BallotMinutes(ctx context.Context, actor *domain.Actor, consultati
 	if row == nil || row.Ballot == nil {
 		return nil, domain.ErrNotFound
 	}
-	codes, err := a.Store.BallotCodes(ctx, row.Ballot.ID)
+	codes, err := a.store.BallotCodes(ctx, row.Ballot.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -605,7 +605,7 @@ func (a *App) VillageDecisionRecord(ctx context.Context, actor *domain.Actor, co
 	}
 	r := &DecisionRecord{C: h.C, Village: row.Village, Decision: row.Decision, Outcome: row.Outcome, Item: h.Item}
 	if row.Village.ParentID != nil {
-		if r.Commune, err = a.Store.UnitByID(ctx, *row.Village.ParentID); err != nil {
+		if r.Commune, err = a.store.UnitByID(ctx, *row.Village.ParentID); err != nil {
 			return nil, wrap(err)
 		}
 	}
@@ -638,7 +638,7 @@ func (a *App) recognitionDeadlines(ctx context.Context, c *domain.Consultation, 
 	if err != nil || !adopted {
 		return nil, err
 	}
-	rec, err := a.Store.CharterRecord(ctx, c.ID)
+	rec, err := a.store.CharterRecord(ctx, c.ID)
 	switch {
 	case err == nil:
 		return domain.CharterDeadlines(rec, nil, now, cal), nil

@@ -25,7 +25,7 @@ func (a *App) Inbox(ctx context.Context, actor *domain.Actor, page int) ([]domai
 	if err := staffActor(actor); err != nil {
 		return nil, false, err
 	}
-	list, more, err := a.Store.Notifications(ctx, actor.StaffID, page, inboxPage)
+	list, more, err := a.store.Notifications(ctx, actor.StaffID, page, inboxPage)
 	return list, more, wrap(err)
 }
 
@@ -34,7 +34,7 @@ func (a *App) UnreadCount(ctx context.Context, actor *domain.Actor) (int64, erro
 	if err := staffActor(actor); err != nil {
 		return 0, err
 	}
-	n, err := a.Store.UnreadNotifications(ctx, actor.StaffID)
+	n, err := a.store.UnreadNotifications(ctx, actor.StaffID)
 	return n, wrap(err)
 }
 
@@ -44,7 +44,7 @@ func (a *App) MarkRead(ctx context.Context, actor *domain.Actor, id int64) error
 	if err := staffActor(actor); err != nil {
 		return err
 	}
-	found, err := a.Store.MarkNotificationRead(ctx, actor.StaffID, id, a.Now())
+	found, err := a.store.MarkNotificationRead(ctx, actor.StaffID, id, a.Now())
 	if err != nil {
 		return wrap(err)
 	}
@@ -59,6 +59,6 @@ func (a *App) MarkAllRead(ctx context.Context, actor *domain.Actor) (int64, erro
 	if err := staffActor(actor); err != nil {
 		return 0, err
 	}
-	n, err := a.Store.MarkAllNotificationsRead(ctx, actor.StaffID, a.Now())
+	n, err := a.store.MarkAllNotificationsRead(ctx, actor.StaffID, a.Now())
 	return n, wrap(err)
 }

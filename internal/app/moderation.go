@@ -47,11 +47,11 @@ func (a *App) ModerationQueue(ctx context.Context, actor *domain.Actor, q QueueQ
 		before := a.Now().Add(-q.OlderThan)
 		f.SubmittedTo = &before
 	}
-	state, err := a.Store.WaitingState(ctx, store.QueueFilter{UnitIDs: units, Moderator: actor.StaffID})
+	state, err := a.store.WaitingState(ctx, store.QueueFilter{UnitIDs: units, Moderator: actor.StaffID})
 	if err != nil {
 		return nil, wrap(err)
 	}
-	list, err := a.Store.PendingOpinions(ctx, f)
+	list, err := a.store.PendingOpinions(ctx, f)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -90,7 +90,7 @@ func (a *App) groupSimilar(ctx context.Context, items []QueueItem) error {
 		waiting[it.ID] = true
 	}
 	for cid, idx := range byConsultation {
-		recent, err := a.Store.RecentBodies(ctx, cid, similarWindow)
+		recent, err := a.store.RecentBodies(ctx, cid, similarWindow)
 		if err != nil {
 			return wrap(err)
 		}
@@ -147,11 +147,11 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	case o.Status == domain.OpinionApproved && (d.Decision == "hide" || (o.ReviewedAt == nil && d.Decision == "reject")):
 		t.To = domain.OpinionHidden
 	case o.Status == domain.OpinionRejected && d.Decision != "hide":
-		appeal, err := a.Store.AppealOf(ctx, o.ID)
+		appeal, err := a.store.AppealOf(ctx, o.ID)
 		if err != nil || appeal.DecidedAt != nil {
 			return nil, domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 		}
-		rejecter, err := a.Store.LastRejecter(ctx, o.ID)
+		rejecter, err := a.store.LastRejecter(ctx, o.ID)
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -165,11 +165,11 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	default:
 		return nil, domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 	}
-	if err := a.Store.Apply(ctx, t); err != nil {
+	if err := a.store.Apply(ctx, t); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, d.Reason)
-	o, err = a.Store.OpinionByID(ctx, opinionID)
+	o, err = a.store.OpinionByID(ctx, opinionID)
 	return o, wrap(err)
 }
 
@@ -219,7 +219,7 @@ func (a *App) Appeal(ctx context.Context, typed, text string) (*domain.Appeal, e
 		return nil, domain.Errorf(domain.CodeConflict, "error.appeal_not_rejected")
 	}
 	ap := &domain.Appeal{OpinionID: o.ID, Text: text, CreatedAt: a.Now()}
-	if err := a.Store.CreateAppeal(ctx, ap); err != nil {
+	if err := a.store.CreateAppeal(ctx, ap); err != nil {
 		return nil, wrap(err)
 	}
 	return ap, nil
@@ -238,7 +238,7 @@ func (a *App) ModerationStats(ctx context.Context, consultationID int64) (*domai
 // page, a large one's from memory (aggregates.go). They are shared: do not change them.
 func (a *App) PublicModerationStats(ctx context.Context, c *domain.Consultation) (*domain.ModerationStats, error) {
 	st, err := publicAggregate(a, ctx, c.ID, "moderation", func(ctx context.Context) (*domain.ModerationStats, error) {
-		return a.Store.ModerationStats(ctx, c.ID)
+		return a.store.ModerationStats(ctx, c.ID)
 	})
 	return st, wrap(err)
 }
@@ -248,7 +248,7 @@ func (a *App) ModerationLog(ctx context.Context, actor *domain.Actor, opinionID 
 	if _, _, err := a.opinionFor(ctx, actor, domain.PermOversee, opinionID); err != nil {
 		return nil, err
 	}
-	ev, err := a.Store.ModerationEvents(ctx, opinionID)
+	ev, err := a.store.ModerationEvents(ctx, opinionID)
 	return ev, wrap(err)
 }
 
@@ -259,18 +259,18 @@ func (a *App) ModerationLogOf(ctx context.Context, actor *domain.Actor, page int
 	if err != nil {
 		return nil, false, err
 	}
-	list, more, err := a.Store.ModerationLog(ctx, units, page, 50)
+	list, more, err := a.store.ModerationLog(ctx, units, page, 50)
 	return list, more, wrap(err)
 }
 
 // opinionFor loads an opinion and its consultation for an actor who holds perm over the
 // consultation's unit, the check every staff action on one opinion starts with.
 func (a *App) opinionFor(ctx context.Context, actor *domain.Actor, perm domain.Permission, opinionID int64) (*domain.Opinion, *domain.Consultation, error) {
-	o, err := a.Store.OpinionByID(ctx, opinionID)
+	o, err := a.store.OpinionByID(ctx, opinionID)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+	c, err := a.store.ConsultationByID(ctx, o.ConsultationID)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}

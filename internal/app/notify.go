@@ -42,15 +42,15 @@ func (a *App) notifyResults(ctx context.Context, c *domain.Consultation) {
 // coveredOfficials lists the officials with a role over the consultation's unit, a unit
 // below it (a village of the commune) or one above it (the district or province).
 func (a *App) coveredOfficials(ctx context.Context, c *domain.Consultation) ([]domain.Actor, error) {
-	covered, err := a.Store.UnitSubtree(ctx, []int64{c.UnitID})
+	covered, err := a.store.UnitSubtree(ctx, []int64{c.UnitID})
 	if err != nil {
 		return nil, err
 	}
-	above, err := a.Store.UnitAncestry(ctx, c.UnitID)
+	above, err := a.store.UnitAncestry(ctx, c.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	officials, err := a.Store.StaffWithRoles(ctx, domain.RoleOfficial)
+	officials, err := a.store.StaffWithRoles(ctx, domain.RoleOfficial)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +66,7 @@ func (a *App) coveredOfficials(ctx context.Context, c *domain.Consultation) ([]d
 func (a *App) addResultNotices(ctx context.Context, c *domain.Consultation, officials []domain.Actor) error {
 	for _, o := range officials {
 		cid, uid := c.ID, c.UnitID
-		if _, err := a.Store.AddNotification(ctx, &domain.Notification{
+		if _, err := a.store.AddNotification(ctx, &domain.Notification{
 			StaffID: o.StaffID, Kind: domain.NoticeResults, ConsultationID: &cid, UnitID: &uid,
 			DedupKey: fmt.Sprintf("results:%d:staff:%d", c.ID, o.StaffID), CreatedAt: a.Now(),
 		}); err != nil {
@@ -82,7 +82,7 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 	link := fmt.Sprintf("%s/c/%d", a.BaseURL, c.ID)
 	for _, o := range officials {
 		key := fmt.Sprintf("results:%d:staff:%d", c.ID, o.StaffID)
-		if _, err := a.Store.Enqueue(ctx, &store.OutboxMessage{
+		if _, err := a.store.Enqueue(ctx, &store.OutboxMessage{
 			To: o.Email, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
 			Subject: i18n.T(i18n.VI, "mail.results.subject", c.Title),
 			Body:    i18n.T(i18n.VI, "mail.results.staff_body", o.Name, c.Title, link),
@@ -90,7 +90,7 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 			return err
 		}
 	}
-	commenters, err := a.Store.ContactableCommenters(ctx, c.ID)
+	commenters, err := a.store.ContactableCommenters(ctx, c.ID)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 			continue // a phone number: the commune calls back instead
 		}
 		key := fmt.Sprintf("results:%d:opinion:%d", c.ID, op.ID)
-		if _, err := a.Store.Enqueue(ctx, &store.OutboxMessage{
+		if _, err := a.store.Enqueue(ctx, &store.OutboxMessage{
 			To: addr, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
 			Subject: i18n.T(i18n.VI, "mail.results.subject", c.Title),
 			Body: i18n.T(i18n.VI, "mail.results.resident_body", c.Title, op.TrackingCode,

@@ -87,13 +87,13 @@ func checkOffline(in NewOpinion, err error) (*domain.Attachment, error) {
 // saved with its scan or not at all. A retry of an entry already saved adds no second copy.
 func (a *App) insertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent, att *domain.Attachment) (*domain.Opinion, bool, error) {
 	if att == nil {
-		return a.Store.InsertOpinion(ctx, o, consents)
+		return a.store.InsertOpinion(ctx, o, consents)
 	}
 	var (
 		stored  *domain.Opinion
 		created bool
 	)
-	err := a.Store.Tx(ctx, func(tx *store.Store) error {
+	err := a.store.Tx(ctx, func(tx *store.Store) error {
 		var err error
 		stored, created, err = tx.InsertOpinion(ctx, o, consents)
 		if err != nil || !created {
@@ -122,7 +122,7 @@ const offlineShown = 50
 // OfflineSheet loads the offline entry page of a consultation for an official who may
 // manage it.
 func (a *App) OfflineSheet(ctx context.Context, actor *domain.Actor, consultationID int64) (*OfflineSheet, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil || c.Status == domain.StatusDraft {
 		return nil, domain.ErrNotFound
 	}
@@ -134,14 +134,14 @@ func (a *App) OfflineSheet(ctx context.Context, actor *domain.Actor, consultatio
 	if sh.Villages, err = a.Villages(ctx, c.UnitID); err != nil {
 		return nil, err
 	}
-	if sh.Entries, err = a.Store.OfflineOpinions(ctx, c.ID, offlineShown); err != nil {
+	if sh.Entries, err = a.store.OfflineOpinions(ctx, c.ID, offlineShown); err != nil {
 		return nil, wrap(err)
 	}
 	ids := make([]int64, len(sh.Entries))
 	for i, o := range sh.Entries {
 		ids[i] = o.ID
 	}
-	sh.Attachments, err = a.Store.AttachmentsOf(ctx, ids)
+	sh.Attachments, err = a.store.AttachmentsOf(ctx, ids)
 	return sh, wrap(err)
 }
 
@@ -169,7 +169,7 @@ func (a *App) AttachToOpinion(ctx context.Context, actor *domain.Actor, opinionI
 		return nil, err
 	}
 	att.OpinionID, att.UploadedBy, att.CreatedAt = o.ID, &actor.StaffID, a.Now()
-	if err := a.Store.InsertAttachment(ctx, att); err != nil {
+	if err := a.store.InsertAttachment(ctx, att); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "opinion.attachment", "opinion", o.ID, c.UnitID, att.ContentType)
@@ -182,7 +182,7 @@ func (a *App) Attachment(ctx context.Context, actor *domain.Actor, id int64) (*d
 	if actor == nil {
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
-	att, err := a.Store.AttachmentByID(ctx, id)
+	att, err := a.store.AttachmentByID(ctx, id)
 	if err != nil {
 		return nil, wrap(err)
 	}

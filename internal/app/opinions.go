@@ -67,7 +67,7 @@ func (a *App) EnterOfflineOpinion(ctx context.Context, actor *domain.Actor, cons
 func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewOpinion, key string) (*Receipt, error) {
 	// The consultation, its articles and villages come from the store's short-lived copy:
 	// a burst of opinions would otherwise read the same rows for each one.
-	target, err := a.Store.OpinionTarget(ctx, consultationID)
+	target, err := a.store.OpinionTarget(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err) // not found stays not found; a database outage answers 503
 	}
@@ -170,7 +170,7 @@ func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domai
 
 // villageOf resolves a village code to a village under the consultation's unit.
 func (a *App) villageOf(ctx context.Context, c *domain.Consultation, code string, err error) (*int64, error) {
-	id, ok, lookupErr := a.Store.VillageUnder(ctx, code, c.UnitID)
+	id, ok, lookupErr := a.store.VillageUnder(ctx, code, c.UnitID)
 	if lookupErr != nil {
 		return nil, wrap(lookupErr)
 	}
@@ -194,11 +194,11 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 	if !ok {
 		return nil, domain.InvalidField("code", "validation.tracking_code")
 	}
-	o, err := a.Store.OpinionByCode(ctx, code)
+	o, err := a.store.OpinionByCode(ctx, code)
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeNotFound, "error.tracking_not_found")
 	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+	c, err := a.store.ConsultationByID(ctx, o.ConsultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -208,7 +208,7 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 		return nil, err
 	}
 	o.Response = one[0].Response
-	if ap, err := a.Store.AppealOf(ctx, o.ID); err == nil {
+	if ap, err := a.store.AppealOf(ctx, o.ID); err == nil {
 		t.Appeal = ap
 	}
 	if o.SectionID != nil {
@@ -219,7 +219,7 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 		}
 		if t.Section == nil {
 			// Written on an earlier version of the draft: the part as the commenter read it.
-			if s, err := a.Store.SectionOf(ctx, c.ID, *o.SectionID); err == nil {
+			if s, err := a.store.SectionOf(ctx, c.ID, *o.SectionID); err == nil {
 				t.Section = s
 			}
 		}
@@ -233,7 +233,7 @@ func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f stor
 	if err != nil {
 		return nil, false, err
 	}
-	list, more, err := a.Store.ApprovedOpinions(ctx, consultationID, f, page, domain.OpinionsPerPage)
+	list, more, err := a.store.ApprovedOpinions(ctx, consultationID, f, page, domain.OpinionsPerPage)
 	if err != nil {
 		return nil, false, wrap(err)
 	}
@@ -253,7 +253,7 @@ func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summar
 // counts of a large one from memory (aggregates.go). The summary is shared: do not change it.
 func (a *App) PublicSummary(ctx context.Context, c *domain.Consultation) (*domain.Summary, error) {
 	s, err := publicAggregate(a, ctx, c.ID, "summary", func(ctx context.Context) (*domain.Summary, error) {
-		s, err := a.Store.Summary(ctx, c.ID)
+		s, err := a.store.Summary(ctx, c.ID)
 		if err == nil {
 			a.aggregates.noteSize(c.ID, s.Total)
 		}
@@ -266,7 +266,7 @@ func (a *App) PublicSummary(ctx context.Context, c *domain.Consultation) (*domai
 // village each commenter named: for a consultation of a province, how each commune took part.
 func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]store.CommuneCount, error) {
 	list, err := publicAggregate(a, ctx, consultationID, "by_commune", func(ctx context.Context) ([]store.CommuneCount, error) {
-		return a.Store.OpinionsByCommune(ctx, consultationID)
+		return a.store.OpinionsByCommune(ctx, consultationID)
 	})
 	return slices.Clone(list), wrap(err)
 }
@@ -274,7 +274,7 @@ func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]st
 // LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
 func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSection int) (map[int64][]domain.Opinion, error) {
 	shared, err := publicAggregate(a, ctx, c.ID, "latest:"+strconv.Itoa(perSection), func(ctx context.Context) (map[int64][]domain.Opinion, error) {
-		return a.Store.LatestApproved(ctx, c.ID, perSection)
+		return a.store.LatestApproved(ctx, c.ID, perSection)
 	})
 	if err != nil {
 		return nil, wrap(err)

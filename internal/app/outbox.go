@@ -56,7 +56,7 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 	var out Delivery
 	for {
 		now := a.Now()
-		due, err := a.Store.DueMessages(ctx, now, outboxBatch)
+		due, err := a.store.DueMessages(ctx, now, outboxBatch)
 		if err != nil {
 			return out, err
 		}
@@ -64,7 +64,7 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 			if err := ctx.Err(); err != nil {
 				return out, err
 			}
-			claimed, err := a.Store.ClaimMessage(ctx, m.ID, m.Attempts, a.Now().Add(sendLease))
+			claimed, err := a.store.ClaimMessage(ctx, m.ID, m.Attempts, a.Now().Add(sendLease))
 			if err != nil {
 				return out, err
 			}
@@ -76,7 +76,7 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 			// The outcome is recorded even when a shutdown interrupted the attempt.
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			if sendErr == nil {
-				err = a.Store.MarkSent(rctx, m.ID, a.Now())
+				err = a.store.MarkSent(rctx, m.ID, a.Now())
 				cancel()
 				if err != nil {
 					// Sent but not marked: it will go out again after the lease.
@@ -86,7 +86,7 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 				continue
 			}
 			out.Failed++
-			err = a.Store.MarkFailed(rctx, m.ID, sendErr.Error(), a.Now().Add(retryDelay(attempt)))
+			err = a.store.MarkFailed(rctx, m.ID, sendErr.Error(), a.Now().Add(retryDelay(attempt)))
 			cancel()
 			if attempt >= store.OutboxMaxAttempts {
 				slog.ErrorContext(ctx, "mail given up", "id", m.ID, "kind", m.Kind, "attempts", attempt, "err", sendErr)
@@ -107,7 +107,7 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 // the account and the local day, so calling it again the same day queues nothing new. It
 // returns how many messages it queued.
 func (a *App) EnqueueDigests(ctx context.Context, now time.Time) (int, error) {
-	accounts, err := a.Store.StaffWithRoles(ctx, domain.RoleModerator, domain.RoleAdmin)
+	accounts, err := a.store.StaffWithRoles(ctx, domain.RoleModerator, domain.RoleAdmin)
 	if err != nil {
 		return 0, err
 	}
@@ -122,7 +122,7 @@ func (a *App) EnqueueDigests(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return queued, err
 		}
-		state, err := a.Store.WaitingState(ctx, store.QueueFilter{UnitIDs: units, Moderator: actor.StaffID})
+		state, err := a.store.WaitingState(ctx, store.QueueFilter{UnitIDs: units, Moderator: actor.StaffID})
 		if err != nil {
 			return queued, err
 		}
@@ -130,7 +130,7 @@ func (a *App) EnqueueDigests(ctx context.Context, now time.Time) (int, error) {
 			continue
 		}
 		key := fmt.Sprintf("digest:%d:%s", actor.StaffID, day)
-		created, err := a.Store.Enqueue(ctx, &store.OutboxMessage{
+		created, err := a.store.Enqueue(ctx, &store.OutboxMessage{
 			To:      actor.Email,
 			Subject: i18n.T(i18n.VI, "mail.digest.subject", state.Waiting),
 			Body: i18n.T(i18n.VI, "mail.digest.body", actor.Name, state.Waiting,

@@ -123,22 +123,22 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 	out := &Oversight{Today: domain.StartOfDay(now)}
 	units := full
 	if code := strings.TrimSpace(unitCode); code != "" {
-		u, err := a.Store.UnitByCode(ctx, code)
+		u, err := a.store.UnitByCode(ctx, code)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		if err := a.authorize(ctx, actor, domain.PermOversee, u.ID); err != nil {
 			return nil, err
 		}
-		if units, err = a.Store.UnitSubtree(ctx, []int64{u.ID}); err != nil {
+		if units, err = a.store.UnitSubtree(ctx, []int64{u.ID}); err != nil {
 			return nil, wrap(err)
 		}
 		out.Unit = u
 	}
-	if out.Units, err = a.Store.UnitsAboveVillages(ctx, full); err != nil {
+	if out.Units, err = a.store.UnitsAboveVillages(ctx, full); err != nil {
 		return nil, wrap(err)
 	}
-	rows, err := a.Store.OversightRows(ctx, units)
+	rows, err := a.store.OversightRows(ctx, units)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -150,7 +150,7 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 			unitIDs = append(unitIDs, r.UnitID)
 		}
 	}
-	links, err := a.Store.CommunesOf(ctx, unitIDs)
+	links, err := a.store.CommunesOf(ctx, unitIDs)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -182,7 +182,7 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 			}
 		}
 	}
-	more, err := a.Store.UnitsByIDs(ctx, missing)
+	more, err := a.store.UnitsByIDs(ctx, missing)
 	if err != nil {
 		return nil, wrap(err)
 	}

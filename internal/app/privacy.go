@@ -25,10 +25,10 @@ func (a *App) WithdrawOpinion(ctx context.Context, typed string) (*domain.Opinio
 	if o.Status != domain.OpinionPending && o.Status != domain.OpinionApproved {
 		return nil, domain.Errorf(domain.CodeConflict, "error.withdraw_decided")
 	}
-	if err := a.Store.Withdraw(ctx, o.ID, o.Status, a.Now()); err != nil {
+	if err := a.store.Withdraw(ctx, o.ID, o.Status, a.Now()); err != nil {
 		return nil, wrap(err)
 	}
-	o, err = a.Store.OpinionByID(ctx, o.ID)
+	o, err = a.store.OpinionByID(ctx, o.ID)
 	return o, wrap(err)
 }
 
@@ -39,10 +39,10 @@ func (a *App) EraseMyData(ctx context.Context, typed string) (*domain.Opinion, e
 	if err != nil {
 		return nil, err
 	}
-	if err := a.Store.ErasePersonalData(ctx, o.ID, a.Now()); err != nil {
+	if err := a.store.ErasePersonalData(ctx, o.ID, a.Now()); err != nil {
 		return nil, wrap(err)
 	}
-	o, err = a.Store.OpinionByID(ctx, o.ID)
+	o, err = a.store.OpinionByID(ctx, o.ID)
 	return o, wrap(err)
 }
 
@@ -51,11 +51,11 @@ func (a *App) byCode(ctx context.Context, typed string) (*domain.Opinion, *domai
 	if !ok {
 		return nil, nil, domain.InvalidField("code", "validation.tracking_code")
 	}
-	o, err := a.Store.OpinionByCode(ctx, code)
+	o, err := a.store.OpinionByCode(ctx, code)
 	if err != nil {
 		return nil, nil, domain.Errorf(domain.CodeNotFound, "error.tracking_not_found")
 	}
-	c, err := a.Store.ConsultationByID(ctx, o.ConsultationID)
+	c, err := a.store.ConsultationByID(ctx, o.ConsultationID)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}
@@ -66,6 +66,6 @@ func (a *App) byCode(ctx context.Context, typed string) (*domain.Opinion, *domai
 // results more than retention ago; the law's purpose for keeping them (answering the
 // commenter) has then been served. It returns how many opinions were purged.
 func (a *App) PurgeExpiredContacts(ctx context.Context, retention time.Duration) (int64, error) {
-	n, err := a.Store.PurgeContacts(ctx, a.Now().Add(-retention))
+	n, err := a.store.PurgeContacts(ctx, a.Now().Add(-retention))
 	return n, wrap(err)
 }

@@ -130,7 +130,7 @@ func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID in
 // PublishedReport is the report anyone may read once the results are published: on the
 // consultation's page, and in each commune's slice on the commune's page.
 func (a *App) PublishedReport(ctx context.Context, consultationID int64, commune string) (*Report, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -141,7 +141,7 @@ func (a *App) PublishedReport(ctx context.Context, consultationID int64, commune
 }
 
 func (a *App) buildReport(ctx context.Context, c *domain.Consultation, commune string) (*Report, error) {
-	list, err := a.Store.ApprovedForAnswer(ctx, c.ID)
+	list, err := a.store.ApprovedForAnswer(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -193,7 +193,7 @@ func (a *App) buildReport(ctx context.Context, c *domain.Consultation, commune s
 		}
 	}
 	if len(stray) > 0 {
-		old, err := a.Store.SectionsByIDs(ctx, stray)
+		old, err := a.store.SectionsByIDs(ctx, stray)
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -262,11 +262,11 @@ func (a *App) reportCommunes(ctx context.Context, c *domain.Consultation, r *Rep
 	if c.Unit == nil || slices.Contains(communeKinds, c.Unit.Kind) {
 		return nil
 	}
-	ids, err := a.Store.UnitSubtree(ctx, []int64{c.UnitID})
+	ids, err := a.store.UnitSubtree(ctx, []int64{c.UnitID})
 	if err != nil {
 		return wrap(err)
 	}
-	units, err := a.Store.UnitsIn(ctx, ids)
+	units, err := a.store.UnitsIn(ctx, ids)
 	if err != nil {
 		return wrap(err)
 	}
@@ -304,11 +304,11 @@ func (a *App) slice(ctx context.Context, r *Report, list []domain.Opinion, code 
 	if i < 0 {
 		return nil, domain.ErrNotFound // not a commune this consultation covered
 	}
-	u, err := a.Store.UnitByCode(ctx, code)
+	u, err := a.store.UnitByCode(ctx, code)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	villages, err := a.Store.VillagesUnder(ctx, u.ID)
+	villages, err := a.store.VillagesUnder(ctx, u.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -323,11 +323,11 @@ func (a *App) slice(ctx context.Context, r *Report, list []domain.Opinion, code 
 // reportDecisions attaches the decision on each part, judged against the majority of all the
 // opinions on it (the law speaks of the consultation's majority, not a commune's).
 func (a *App) reportDecisions(ctx context.Context, c *domain.Consultation, r *Report) error {
-	decisions, err := a.Store.Decisions(ctx, c.ID)
+	decisions, err := a.store.Decisions(ctx, c.ID)
 	if err != nil {
 		return wrap(err)
 	}
-	sum, err := a.Store.Summary(ctx, c.ID)
+	sum, err := a.store.Summary(ctx, c.ID)
 	if err != nil {
 		return wrap(err)
 	}

@@ -24,7 +24,7 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 	if len(in.OpinionIDs) == 0 || len(in.OpinionIDs) > 500 {
 		return nil, domain.InvalidField("ids", "validation.bulk_count")
 	}
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -35,7 +35,7 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 		return nil, domain.Errorf(domain.CodeConflict, "error.answer_when_closed")
 	}
 	r := &domain.Response{ConsultationID: c.ID, Kind: domain.ResponseKind(in.Kind), Text: in.Text, CreatedBy: &actor.StaffID, CreatedAt: a.Now()}
-	if _, err := a.Store.Answer(ctx, r, in.OpinionIDs); err != nil {
+	if _, err := a.store.Answer(ctx, r, in.OpinionIDs); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "opinion.answer", "consultation", c.ID, c.UnitID, in.Kind)
@@ -45,14 +45,14 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 // AnswerSheet lists every approved opinion of a consultation with its answer, for the
 // official answering them, and how many still have none.
 func (a *App) AnswerSheet(ctx context.Context, actor *domain.Actor, consultationID int64) ([]domain.Opinion, int64, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, 0, wrap(err)
 	}
 	if err := a.authorize(ctx, actor, domain.PermOversee, c.UnitID); err != nil {
 		return nil, 0, err
 	}
-	list, err := a.Store.ApprovedForAnswer(ctx, consultationID)
+	list, err := a.store.ApprovedForAnswer(ctx, consultationID)
 	if err != nil {
 		return nil, 0, wrap(err)
 	}
@@ -81,7 +81,7 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 	if err != nil {
 		return nil, err
 	}
-	missing, err := a.Store.Unanswered(ctx, c.ID)
+	missing, err := a.store.Unanswered(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -99,12 +99,12 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 		return nil, domain.Errorf(domain.CodeConflict, "error.decision_reasons", ds.ReasonsMissing)
 	}
 	now := a.Now()
-	if err := a.Store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", map[string]any{"results_published_at": now}); err != nil {
+	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", map[string]any{"results_published_at": now}); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.results", "consultation", c.ID, c.UnitID, "")
 	a.notifyResults(ctx, c)
-	return a.Store.ConsultationByID(ctx, c.ID)
+	return a.store.ConsultationByID(ctx, c.ID)
 }
 
 // withPublishedAnswers attaches answers to opinions of a consultation whose results are
@@ -113,12 +113,12 @@ func (a *App) withPublishedAnswers(ctx context.Context, c *domain.Consultation, 
 	if !c.Status.ResultsPublished() {
 		return nil
 	}
-	return wrap(a.Store.AttachResponses(ctx, list))
+	return wrap(a.store.AttachResponses(ctx, list))
 }
 
 // AnswerOpinion answers one opinion, by its id (the API's form of Answer).
 func (a *App) AnswerOpinion(ctx context.Context, actor *domain.Actor, opinionID int64, in NewResponse) (*domain.Response, error) {
-	o, err := a.Store.OpinionByID(ctx, opinionID)
+	o, err := a.store.OpinionByID(ctx, opinionID)
 	if err != nil {
 		return nil, wrap(err)
 	}

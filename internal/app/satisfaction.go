@@ -56,7 +56,7 @@ func (a *App) Rate(ctx context.Context, consultationID int64, in NewRating) (*Ra
 		code, ok := trackcode.Parse(in.Code)
 		var o *domain.Opinion
 		if ok {
-			o, _ = a.Store.OpinionByCode(ctx, code)
+			o, _ = a.store.OpinionByCode(ctx, code)
 		}
 		if o == nil || o.ID == 0 || o.ConsultationID != c.ID {
 			// The same message for a mistyped code and another consultation's code: the form
@@ -72,7 +72,7 @@ func (a *App) Rate(ctx context.Context, consultationID int64, in NewRating) (*Ra
 	now := a.Now()
 	r := &domain.Rating{ConsultationID: c.ID, OpinionID: opinionID, Rating: in.Rating, Comment: in.Comment,
 		CommentPublic: detect.Mask(in.Comment), CreatedAt: now, UpdatedAt: now}
-	replaced, err := a.Store.SaveRating(ctx, r)
+	replaced, err := a.store.SaveRating(ctx, r)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -87,7 +87,7 @@ func (a *App) RatingOpen(ctx context.Context, consultationID int64) error {
 }
 
 func (a *App) ratable(ctx context.Context, consultationID int64) (*domain.Consultation, error) {
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil || c.Status == domain.StatusDraft || c.Status == domain.StatusWithdrawn {
 		return nil, domain.ErrNotFound
 	}
@@ -99,13 +99,13 @@ func (a *App) ratable(ctx context.Context, consultationID int64) (*domain.Consul
 
 // Satisfaction returns the public figures of a consultation's ratings.
 func (a *App) Satisfaction(ctx context.Context, consultationID int64) (domain.RatingFigures, error) {
-	m, err := a.Store.RatingFigures(ctx, []int64{consultationID})
+	m, err := a.store.RatingFigures(ctx, []int64{consultationID})
 	return m[consultationID], wrap(err)
 }
 
 // RatingOfOpinion returns the rating given with an opinion's tracking code, or nil.
 func (a *App) RatingOfOpinion(ctx context.Context, opinionID int64) (*domain.Rating, error) {
-	r, err := a.Store.RatingByOpinion(ctx, opinionID)
+	r, err := a.store.RatingByOpinion(ctx, opinionID)
 	if domain.IsCode(err, domain.CodeNotFound) {
 		return nil, nil
 	}
@@ -127,7 +127,7 @@ func (a *App) CommuneSatisfaction(ctx context.Context, actor *domain.Actor, ids 
 			mine = append(mine, id)
 		}
 	}
-	m, err := a.Store.RatingsByCommune(ctx, mine)
+	m, err := a.store.RatingsByCommune(ctx, mine)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -145,7 +145,7 @@ func (a *App) SatisfactionUnits(ctx context.Context, actor *domain.Actor) ([]dom
 	if err != nil {
 		return nil, err
 	}
-	units, err := a.Store.UnitsAboveVillages(ctx, scope)
+	units, err := a.store.UnitsAboveVillages(ctx, scope)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -207,7 +207,7 @@ func (a *App) AnnualReport(ctx context.Context, actor *domain.Actor, unitCode st
 	if year < 2000 || year > 2100 {
 		err = mergeInvalid(err, "year", "validation.year")
 	}
-	u, uerr := a.Store.UnitByCode(ctx, strings.TrimSpace(unitCode))
+	u, uerr := a.store.UnitByCode(ctx, strings.TrimSpace(unitCode))
 	switch {
 	case uerr != nil:
 		err = mergeInvalid(err, "unit", "validation.unit_unknown")
@@ -220,11 +220,11 @@ func (a *App) AnnualReport(ctx context.Context, actor *domain.Actor, unitCode st
 	if err := a.authorize(ctx, actor, domain.PermOversee, u.ID); err != nil {
 		return nil, err
 	}
-	units, err := a.Store.UnitSubtree(ctx, []int64{u.ID})
+	units, err := a.store.UnitSubtree(ctx, []int64{u.ID})
 	if err != nil {
 		return nil, wrap(err)
 	}
-	rows, err := a.Store.OversightRows(ctx, units)
+	rows, err := a.store.OversightRows(ctx, units)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -243,11 +243,11 @@ func (a *App) AnnualReport(ctx context.Context, actor *domain.Actor, unitCode st
 	slices.SortStableFunc(rep.Rows, func(x, y AnnualRow) int {
 		return cmp.Or(x.OpensAt.Compare(y.OpensAt), cmp.Compare(x.ID, y.ID))
 	})
-	figures, err := a.Store.RatingFigures(ctx, ids)
+	figures, err := a.store.RatingFigures(ctx, ids)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	comments, err := a.Store.RatingComments(ctx, ids)
+	comments, err := a.store.RatingComments(ctx, ids)
 	if err != nil {
 		return nil, wrap(err)
 	}

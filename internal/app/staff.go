@@ -26,20 +26,20 @@ func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, erro
 	if err := a.check(in); err != nil {
 		return nil, err
 	}
-	unit, err := a.Store.UnitByCode(ctx, in.UnitCode)
+	unit, err := a.store.UnitByCode(ctx, in.UnitCode)
 	if err != nil {
 		return nil, domain.InvalidField("unit_code", "validation.unit_unknown")
 	}
-	if _, err := a.Store.StaffByEmail(ctx, in.Email); err == nil {
+	if _, err := a.store.StaffByEmail(ctx, in.Email); err == nil {
 		return nil, domain.InvalidField("email", "validation.email_taken")
 	}
-	hash, err := auth.HashPassword(in.Password)
+	hash, err := a.passwords.Hash(in.Password)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	st := &domain.Staff{Email: in.Email, Name: in.Name, PasswordHash: hash, CreatedAt: a.Now()}
 	roles := []domain.RoleAssignment{{Role: domain.Role(in.Role), UnitID: unit.ID}}
-	if err := a.Store.CreateStaff(ctx, st, roles); err != nil {
+	if err := a.store.CreateStaff(ctx, st, roles); err != nil {
 		return nil, wrap(err)
 	}
 	return st, nil
@@ -49,12 +49,12 @@ func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, erro
 // as wrong passwords, so the answer does not reveal which accounts exist. For an account
 // with a second factor on, a right password returns the actor with ErrCodeNeeded.
 func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor, error) {
-	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	st, err := a.store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		if !domain.IsCode(err, domain.CodeNotFound) {
 			return nil, wrap(err)
 		}
-		auth.CheckDummy(password)
+		a.passwords.CheckDummy(password)
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
 	}
 	ok, err := auth.CheckPassword(st.PasswordHash, password)
@@ -76,7 +76,7 @@ func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor,
 
 // ActorByID loads the actor of a session; a disabled account has none.
 func (a *App) ActorByID(ctx context.Context, staffID int64) (*domain.Actor, error) {
-	st, err := a.Store.StaffByID(ctx, staffID)
+	st, err := a.store.StaffByID(ctx, staffID)
 	if err != nil || st.DisabledAt != nil {
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
@@ -85,7 +85,7 @@ func (a *App) ActorByID(ctx context.Context, staffID int64) (*domain.Actor, erro
 
 // ActorByToken loads the actor owning a bearer token.
 func (a *App) ActorByToken(ctx context.Context, token string) (*domain.Actor, error) {
-	st, err := a.Store.StaffByTokenHash(ctx, auth.HashToken(token))
+	st, err := a.store.StaffByTokenHash(ctx, auth.HashToken(token))
 	if err != nil {
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
@@ -93,7 +93,7 @@ func (a *App) ActorByToken(ctx context.Context, token string) (*domain.Actor, er
 }
 
 func (a *App) actorOf(ctx context.Context, st *domain.Staff) (*domain.Actor, error) {
-	roles, err := a.Store.RolesOf(ctx, st.ID)
+	roles, err := a.store.RolesOf(ctx, st.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -102,7 +102,7 @@ func (a *App) actorOf(ctx context.Context, st *domain.Staff) (*domain.Actor, err
 
 // CreateToken issues a bearer token for the account with this e-mail; only its hash is stored.
 func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
-	st, err := a.Store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	st, err := a.store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		return "", domain.InvalidField("email", "validation.staff_unknown")
 	}
@@ -110,7 +110,7 @@ func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
 	if err != nil {
 		return "", wrap(err)
 	}
-	if err := a.Store.CreateToken(ctx, st.ID, hash); err != nil {
+	if err := a.store.CreateToken(ctx, st.ID, hash); err != nil {
 		return "", wrap(err)
 	}
 	if actor, err := a.actorOf(ctx, st); err == nil {
@@ -123,19 +123,19 @@ func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
 func (a *App) Units(ctx context.Context, parentCode string) ([]domain.Unit, error) {
 	var parent *int64
 	if parentCode != "" {
-		u, err := a.Store.UnitByCode(ctx, parentCode)
+		u, err := a.store.UnitByCode(ctx, parentCode)
 		if err != nil {
 			return nil, domain.Errorf(domain.CodeNotFound, "error.unit_not_found")
 		}
 		parent = &u.ID
 	}
-	list, err := a.Store.ChildUnits(ctx, parent)
+	list, err := a.store.ChildUnits(ctx, parent)
 	return list, wrap(err)
 }
 
 // Villages lists the villages under a consultation's unit, for the opinion form.
 func (a *App) Villages(ctx context.Context, unitID int64) ([]domain.Unit, error) {
-	list, err := a.Store.VillagesUnder(ctx, unitID)
+	list, err := a.store.VillagesUnder(ctx, unitID)
 	return list, wrap(err)
 }
 

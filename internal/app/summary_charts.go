@@ -24,7 +24,7 @@ const maxChartDays = 366
 func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]DayCount, error) {
 	// The database counts per local day: one row a day, not one per opinion.
 	totals, err := publicAggregate(a, ctx, c.ID, "per_day", func(ctx context.Context) ([]store.DayTotal, error) {
-		return a.Store.ApprovedPerDay(ctx, c.ID)
+		return a.store.ApprovedPerDay(ctx, c.ID)
 	})
 	if err != nil {
 		return nil, wrap(err)
@@ -66,7 +66,7 @@ type VillageTurnout struct {
 // Participation lists the villages under a consultation's unit with the approved opinions
 // that named each one (counted in sum.ByUnit), in the villages' order by name.
 func (a *App) Participation(ctx context.Context, c *domain.Consultation, sum *domain.Summary) ([]VillageTurnout, error) {
-	villages, err := a.Store.VillagesUnder(ctx, c.UnitID)
+	villages, err := a.store.VillagesUnder(ctx, c.UnitID)
 	if err != nil {
 		return nil, wrap(err)
 	}

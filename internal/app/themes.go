@@ -358,7 +358,7 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	// entry holds newer themes under an older fingerprint, which the next view finds
 	// different and recomputes; the other order could keep old themes under a new one.
 	set, err := publicAggregate(a, ctx, c.ID, "approved_set", func(ctx context.Context) (store.ApprovedSet, error) {
-		return a.Store.ApprovedSetOf(ctx, c.ID)
+		return a.store.ApprovedSetOf(ctx, c.ID)
 	})
 	if err != nil {
 		return nil, wrap(err)
@@ -375,7 +375,7 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 		return nil, nil
 	}
 	if e.computed.IsZero() {
-		themes, err := computeThemes(ctx, a.Store, key)
+		themes, err := computeThemes(ctx, a.store, key)
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +408,7 @@ func computeThemes(ctx context.Context, st *store.Store, key themeKey) ([]Theme,
 // the request's values (for the log) but not its end, since it outlives the request, and has
 // its own deadline so that a hung database cannot keep the entry recomputing for ever.
 func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, set store.ApprovedSet) {
-	st, hook := a.Store, a.themes.recomputeHook()
+	st, hook := a.store, a.themes.recomputeHook()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), themeRecomputeTimeout)
 	a.background.Go(func() {
 		defer cancel()
@@ -538,7 +538,7 @@ func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f store.S
 	if err != nil {
 		return nil, false, err
 	}
-	all, err := a.Store.AllApproved(ctx, consultationID, f)
+	all, err := a.store.AllApproved(ctx, consultationID, f)
 	if err != nil {
 		return nil, false, wrap(err)
 	}
@@ -555,7 +555,7 @@ func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f store.S
 	to := min(from+domain.OpinionsPerPage, len(list))
 	more := to < len(list)
 	list = list[from:to]
-	if err := a.Store.AttachVillages(ctx, list); err != nil {
+	if err := a.store.AttachVillages(ctx, list); err != nil {
 		return nil, false, wrap(err)
 	}
 	return list, more, a.withPublishedAnswers(ctx, c, list)

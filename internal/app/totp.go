@@ -57,7 +57,7 @@ func (a *App) TOTPSetup(ctx context.Context, actor *domain.Actor) (*TOTPState, e
 	if actor == nil {
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
 	}
-	st, err := a.Store.StaffByID(ctx, actor.StaffID)
+	st, err := a.store.StaffByID(ctx, actor.StaffID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -67,13 +67,13 @@ func (a *App) TOTPSetup(ctx context.Context, actor *domain.Actor) (*TOTPState, e
 		if err != nil {
 			return nil, wrap(err)
 		}
-		stored, err := a.Store.SetPendingTOTPSecret(ctx, st.ID, key.Secret())
+		stored, err := a.store.SetPendingTOTPSecret(ctx, st.ID, key.Secret())
 		if err != nil {
 			return nil, wrap(err)
 		}
 		if stored {
 			st.TOTPSecret = key.Secret()
-		} else if st, err = a.Store.StaffByID(ctx, actor.StaffID); err != nil { // another request was first
+		} else if st, err = a.store.StaffByID(ctx, actor.StaffID); err != nil { // another request was first
 			return nil, wrap(err)
 		}
 	}
@@ -114,7 +114,7 @@ func (a *App) EnableTOTP(ctx context.Context, actor *domain.Actor, code string) 
 	if err != nil {
 		return err
 	}
-	st, err := a.Store.StaffByID(ctx, actor.StaffID)
+	st, err := a.store.StaffByID(ctx, actor.StaffID)
 	if err != nil {
 		return wrap(err)
 	}
@@ -128,7 +128,7 @@ func (a *App) EnableTOTP(ctx context.Context, actor *domain.Actor, code string) 
 	if res != codeOK {
 		return wrongCode(res, domain.CodeInvalid)
 	}
-	done, err := a.Store.EnableTOTP(ctx, st.ID, st.TOTPSecret, step, a.Now())
+	done, err := a.store.EnableTOTP(ctx, st.ID, st.TOTPSecret, step, a.Now())
 	if err != nil {
 		return wrap(err)
 	}
@@ -150,7 +150,7 @@ func (a *App) DisableTOTP(ctx context.Context, actor *domain.Actor, code string)
 	if err != nil {
 		return err
 	}
-	st, err := a.Store.StaffByID(ctx, actor.StaffID)
+	st, err := a.store.StaffByID(ctx, actor.StaffID)
 	if err != nil {
 		return wrap(err)
 	}
@@ -159,7 +159,7 @@ func (a *App) DisableTOTP(ctx context.Context, actor *domain.Actor, code string)
 	}
 	step, res := matchStep(st.TOTPSecret, code, a.Now(), st.TOTPLastStep)
 	if res == codeOK {
-		done, err := a.Store.DisableTOTP(ctx, st.ID, step)
+		done, err := a.store.DisableTOTP(ctx, st.ID, step)
 		if err != nil {
 			return wrap(err)
 		}
@@ -182,7 +182,7 @@ func (a *App) LoginWithCode(ctx context.Context, staffID int64, code string) (*d
 	if err != nil {
 		return nil, err
 	}
-	st, err := a.Store.StaffByID(ctx, staffID)
+	st, err := a.store.StaffByID(ctx, staffID)
 	if err != nil {
 		if !domain.IsCode(err, domain.CodeNotFound) {
 			return nil, wrap(err)
@@ -201,7 +201,7 @@ func (a *App) LoginWithCode(ctx context.Context, staffID int64, code string) (*d
 	}
 	step, res := matchStep(st.TOTPSecret, code, a.Now(), st.TOTPLastStep)
 	if res == codeOK {
-		claimed, err := a.Store.ClaimTOTPStep(ctx, st.ID, step)
+		claimed, err := a.store.ClaimTOTPStep(ctx, st.ID, step)
 		if err != nil {
 			return nil, wrap(err)
 		}

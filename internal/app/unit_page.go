@@ -28,20 +28,20 @@ type UnitPage struct {
 // Unit returns a unit's public page: its consultations (drafts never), newest first, and
 // those of the units above and below it.
 func (a *App) Unit(ctx context.Context, code string, page int) (*UnitPage, error) {
-	u, err := a.Store.UnitByCode(ctx, code)
+	u, err := a.store.UnitByCode(ctx, code)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	p := &UnitPage{Unit: u, Page: max(page, 1), Slice: slices.Contains(communeKinds, u.Kind)}
-	up, err := a.Store.UnitAncestry(ctx, u.ID)
+	up, err := a.store.UnitAncestry(ctx, u.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	down, err := a.Store.UnitSubtree(ctx, []int64{u.ID})
+	down, err := a.store.UnitSubtree(ctx, []int64{u.ID})
 	if err != nil {
 		return nil, wrap(err)
 	}
-	above, err := a.Store.UnitsByIDs(ctx, up[1:])
+	above, err := a.store.UnitsByIDs(ctx, up[1:])
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -50,13 +50,13 @@ func (a *App) Unit(ctx context.Context, code string, page int) (*UnitPage, error
 			p.Above = append(p.Above, *v)
 		}
 	}
-	if p.Children, err = a.Store.ChildUnits(ctx, &u.ID); err != nil {
+	if p.Children, err = a.store.ChildUnits(ctx, &u.ID); err != nil {
 		return nil, wrap(err)
 	}
 	if p.InForce, err = a.ChartersInForce(ctx, down); err != nil {
 		return nil, err
 	}
-	p.Items, p.More, err = a.Store.ListConsultations(ctx, store.ConsultationFilter{
+	p.Items, p.More, err = a.store.ListConsultations(ctx, store.ConsultationFilter{
 		UnitIDs:  slices.Concat(up[1:], down),
 		Statuses: domain.ListedStatuses,
 		Page:     p.Page, PerPage: 20,

@@ -32,7 +32,7 @@ var versionStatuses = []domain.Status{domain.StatusOpen, domain.StatusClosed}
 func (a *App) PublishVersion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewVersion) (*domain.Consultation, error) {
 	in.Text = textnorm.CleanText(in.Text)
 	in.Note = textnorm.CleanText(in.Note)
-	c, err := a.Store.ConsultationByID(ctx, consultationID)
+	c, err := a.store.ConsultationByID(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -64,11 +64,11 @@ func (a *App) PublishVersion(ctx context.Context, actor *domain.Actor, consultat
 		links[n] = c.Sections[o].ID
 	}
 	v := &domain.DraftVersion{Number: c.Version + 1, SourceText: in.Text, Note: in.Note, CreatedAt: a.Now()}
-	if err := a.Store.AddVersion(ctx, c.ID, c.Version, versionStatuses, v, sections, links); err != nil {
+	if err := a.store.AddVersion(ctx, c.ID, c.Version, versionStatuses, v, sections, links); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.version", "consultation", c.ID, c.UnitID, strconv.Itoa(v.Number))
-	return a.Store.ConsultationByID(ctx, c.ID)
+	return a.store.ConsultationByID(ctx, c.ID)
 }
 
 // sameText reports whether two versions say exactly the same thing in the same order.
@@ -99,7 +99,7 @@ func (a *App) VersionDraft(ctx context.Context, actor *domain.Actor, consultatio
 // next version from: the text pasted for it, or for a draft entered part by part, the parts
 // one after another.
 func (a *App) draftText(ctx context.Context, c *domain.Consultation) (string, error) {
-	text, err := a.Store.VersionText(ctx, c.ID, c.Version)
+	text, err := a.store.VersionText(ctx, c.ID, c.Version)
 	if err != nil {
 		return "", wrap(err)
 	}
@@ -128,7 +128,7 @@ func (a *App) Versions(ctx context.Context, actor *domain.Actor, consultationID 
 	if err != nil {
 		return nil, nil, err
 	}
-	list, err := a.Store.Versions(ctx, c.ID)
+	list, err := a.store.Versions(ctx, c.ID)
 	return c, list, wrap(err)
 }
 
@@ -141,11 +141,11 @@ type versionGraph struct {
 }
 
 func (a *App) versionGraph(ctx context.Context, consultationID int64) (*versionGraph, error) {
-	all, err := a.Store.SectionsWithVersions(ctx, consultationID)
+	all, err := a.store.SectionsWithVersions(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	links, err := a.Store.SectionLinks(ctx, consultationID)
+	links, err := a.store.SectionLinks(ctx, consultationID)
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -78,12 +78,12 @@ TỔ CHỨC THỰC HIỆN
 // Load fills an empty database with the demo data and returns the demo logins. It refuses to
 // run on a database that already has units.
 func Load(ctx context.Context, a *app.App) ([]Login, error) {
-	n, err := a.Store.CountUnits(ctx)
+	empty, err := a.IsEmpty(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		return nil, fmt.Errorf("the database already has %d units; demo data goes only into an empty database", n)
+	if !empty {
+		return nil, fmt.Errorf("the database already has units; demo data goes only into an empty database")
 	}
 	now := a.Now()
 	ids := map[string]int64{}
@@ -93,7 +93,7 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 			p := ids[u.parent]
 			unit.ParentID = &p
 		}
-		if err := a.Store.CreateUnit(ctx, unit); err != nil {
+		if err := a.CreateUnit(ctx, unit); err != nil {
 			return nil, err
 		}
 		ids[u.code] = unit.ID
@@ -135,8 +135,8 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Publishing checks the legal period from today; the demo period started three days ago.
-	if err := a.Store.ChangeStatus(ctx, c.ID, domain.StatusDraft, domain.StatusOpen, &official.StaffID, "demo", map[string]any{"published_at": opens.UTC()}); err != nil {
+	// The demo period started three days ago.
+	if c, err = a.PublishBackdated(ctx, official, c.ID, opens); err != nil {
 		return nil, err
 	}
 	article := func(path string) *int64 {
@@ -176,9 +176,5 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 }
 
 func actor(ctx context.Context, a *app.App, email string) (*domain.Actor, error) {
-	st, err := a.Store.StaffByEmail(ctx, email)
-	if err != nil {
-		return nil, err
-	}
-	return a.ActorByID(ctx, st.ID)
+	return a.ActorByEmail(ctx, email)
 }

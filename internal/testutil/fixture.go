@@ -2,10 +2,12 @@ package testutil
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/auth"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 )
@@ -17,6 +19,7 @@ const Password = "mật khẩu thử nghiệm"
 // commune B with village B1. Each staff member's role covers the unit named in the field.
 type Fixture struct {
 	App        *app.App
+	Store      *store.Store // the database under App, for tests that check what it holds
 	OfficialA  *domain.Actor // official of commune A
 	OfficialB  *domain.Actor // official of commune B
 	ModeratorA *domain.Actor // moderator of commune A
@@ -24,11 +27,12 @@ type Fixture struct {
 	Admin      *domain.Actor // admin of the province
 }
 
-// Seed fills st with the fixture.
+// Seed fills st with the fixture. Its App hashes passwords with auth.TestParams, and every
+// fixture account shares one hash of Password, made once per process.
 func Seed(t testing.TB, st *store.Store) *Fixture {
 	t.Helper()
 	ctx := context.Background()
-	a := app.New(st)
+	a := app.New(st, app.WithPasswordParams(auth.TestParams))
 	ids := map[string]int64{}
 	for _, u := range []struct {
 		code, name, parent string
@@ -52,7 +56,7 @@ func Seed(t testing.TB, st *store.Store) *Fixture {
 		}
 		ids[u.code] = unit.ID
 	}
-	f := &Fixture{App: a}
+	f := &Fixture{App: a, Store: st}
 	for _, s := range []struct {
 		email, role, unit string
 		into              **domain.Actor
@@ -63,16 +67,29 @@ func Seed(t testing.TB, st *store.Store) *Fixture {
 		{"observer.a@example.vn", "observer", "A", &f.ObserverA},
 		{"admin@example.vn", "admin", "P", &f.Admin},
 	} {
-		staff, err := a.CreateStaff(ctx, app.NewStaff{Email: s.email, Name: "Cán bộ " + s.role, Role: s.role, UnitCode: s.unit, Password: Password})
-		if err != nil {
+		staff := &domain.Staff{Email: s.email, Name: "Cán bộ " + s.role, PasswordHash: passwordHash(t), CreatedAt: time.Now().UTC()}
+		if err := st.CreateStaff(ctx, staff, []domain.RoleAssignment{{Role: domain.Role(s.role), UnitID: ids[s.unit]}}); err != nil {
 			t.Fatalf("staff %s: %v", s.email, err)
 		}
+		var err error
 		if *s.into, err = a.ActorByID(ctx, staff.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
 	return f
 }
+
+// passwordHash is the hash of Password that every fixture account shares.
+var passwordHash = func() func(t testing.TB) string {
+	h := sync.OnceValues(func() (string, error) { return auth.TestParams.Hash(Password) })
+	return func(t testing.TB) string {
+		hash, err := h()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return hash
+	}
+}()
 
 // Draft is a short hương ước used across tests.
 const Draft = `Chương I

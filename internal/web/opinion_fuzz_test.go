@@ -137,7 +137,7 @@ func FuzzOpinionForm(f *testing.F) {
 		if m == nil {
 			t.Fatalf("%s: redirected to %q", inputs, rec.Header().Get("Location"))
 		}
-		o, err := env.App.Store.OpinionByCode(context.Background(), m[1])
+		o, err := env.Store.OpinionByCode(context.Background(), m[1])
 		if err != nil {
 			t.Fatalf("%s: no stored opinion %s: %v", inputs, m[1], err)
 		}

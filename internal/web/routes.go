@@ -111,7 +111,7 @@ func (s *Server) healthz(c echo.Context) error {
 
 // readyz answers 503 while the database does not, so a load balancer stops sending traffic.
 func (s *Server) readyz(c echo.Context) error {
-	if err := s.app.Store.Ping(c.Request().Context()); err != nil {
+	if err := s.app.Ping(c.Request().Context()); err != nil {
 		c.Response().Header().Set("Retry-After", "5")
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 	}

@@ -585,7 +585,7 @@ func TestOpinionThrottle(t *testing.T) {
 			checkRetryAfter(t, "third opinion through the form", res, time.Hour)
 			mustContain(t, res.Body, viMessage("error.rate_limited"))
 			checkRetryAfter(t, "third opinion through the API", submitAPI(resident, c.ID, ""), time.Hour)
-			if n := opinionCount(t, env.App.Store, c.ID); n != 2 {
+			if n := opinionCount(t, env.Store, c.ID); n != 2 {
 				t.Fatalf("%d opinions stored, want 2", n)
 			}
 
@@ -598,7 +598,7 @@ func TestOpinionThrottle(t *testing.T) {
 					`{"stance":"other","body":"Ý kiến gửi qua ứng dụng"}`, nil)
 				checkRetryAfter(t, "opinion through the API as consultation "+alias, res, time.Hour)
 			}
-			if n := opinionCount(t, env.App.Store, c.ID); n != 2 {
+			if n := opinionCount(t, env.Store, c.ID); n != 2 {
 				t.Errorf("%d opinions stored, want 2", n)
 			}
 
@@ -617,7 +617,7 @@ func TestOpinionThrottle(t *testing.T) {
 			formPath := fmt.Sprintf("/c/%d/comment", other.ID)
 			res = postForm(t, resident, formPath, formPath, opinionForm("Ý kiến đổi địa chỉ giả"), map[string]string{"X-Forwarded-For": "198.51.100.7"})
 			checkRetryAfter(t, "form with a made-up X-Forwarded-For", res, time.Hour)
-			if n := opinionCount(t, env.App.Store, other.ID); n != 2 {
+			if n := opinionCount(t, env.Store, other.ID); n != 2 {
 				t.Fatalf("%d opinions stored, want 2", n)
 			}
 		})
@@ -719,7 +719,7 @@ func TestOpinionFormBotChecks(t *testing.T) {
 			if res.Status != http.StatusSeeOther {
 				t.Fatalf("after waiting: status %d, want 303", res.Status)
 			}
-			if n := opinionCount(t, env.App.Store, c.ID); n != 1 {
+			if n := opinionCount(t, env.Store, c.ID); n != 1 {
 				t.Fatalf("%d opinions stored, want 1", n)
 			}
 		})

@@ -72,7 +72,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		return nil, err
 	}
 	sm := scs.New()
-	sm.Store = a.Store.SessionStore()
+	sm.Store = a.SessionStore()
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 2 * time.Hour
 	sm.Cookie.Name = "gopy_session"

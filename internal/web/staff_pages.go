@@ -119,28 +119,11 @@ type consultationForm struct {
 }
 
 func (s *Server) consultationFormData(c echo.Context) (*consultationForm, error) {
-	actor := httpx.Actor(c)
-	ids := actor.UnitIDs(domain.PermManageConsultation)
-	if len(ids) == 0 {
-		return nil, domain.Errorf(domain.CodeForbidden, "error.forbidden")
-	}
-	units, err := s.app.Store.UnitsByIDs(c.Request().Context(), ids)
+	units, err := s.app.UnitsForNewConsultation(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return nil, err
 	}
-	f := &consultationForm{Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}, Items: domain.Items}
-	for _, id := range ids {
-		f.Units = append(f.Units, *units[id])
-		// A hương ước belongs to one village: an official of a commune chooses among its
-		// villages too. A province's villages would make too long a list.
-		if k := units[id].Kind; k == domain.UnitCommune || k == domain.UnitWard || k == domain.UnitSpecialZone {
-			villages, err := s.app.Store.VillagesUnder(c.Request().Context(), id)
-			if err != nil {
-				return nil, err
-			}
-			f.Units = append(f.Units, villages...)
-		}
-	}
+	f := &consultationForm{Units: units, Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}, Items: domain.Items}
 	for _, k := range domain.ConsultationKinds {
 		f.MinPeriod[k] = domain.MinPeriodDays(k, app.DefaultMatter(k))
 	}
@@ -217,7 +200,7 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	}
 	now := s.app.Now()
 	d := staffConsultationData{C: cons, Phase: cons.PhaseAt(now), MinPeriod: domain.MinPeriodDays(cons.Kind, cons.Matter), Days: cons.PeriodDays(now)}
-	if d.Events, err = s.app.Store.ConsultationEvents(ctx, id); err != nil {
+	if d.Events, err = s.app.ConsultationEvents(ctx, cons); err != nil {
 		return View{}, err
 	}
 	if d.Deadlines, err = s.app.ConsultationDeadlines(ctx, cons); err != nil {
