@@ -19,7 +19,7 @@ const Password = "mật khẩu thử nghiệm"
 // commune B with village B1. Each staff member's role covers the unit named in the field.
 type Fixture struct {
 	App        *app.App
-	Store      *store.Store // the database under App, for tests that check what it holds
+	Store      *store.Store  // the database under App, for tests that check what it holds
 	OfficialA  *domain.Actor // official of commune A
 	OfficialB  *domain.Actor // official of commune B
 	ModeratorA *domain.Actor // moderator of commune A
