@@ -202,7 +202,7 @@ func userAdd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	email := fs.String("email", "", "e-mail address (login)")
 	name := fs.String("name", "", "full name")
-	role := fs.String("role", "", "admin, official, moderator or observer")
+	role := fs.String("role", "", "admin, official, moderator, observer or front")
 	unit := fs.String("unit", "", "code of the unit the role covers")
 	if err := fs.Parse(args); err != nil {
 		return err

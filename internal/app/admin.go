@@ -325,7 +325,7 @@ func (a *App) AddRole(ctx context.Context, actor *domain.Actor, staffID int64, r
 		return err
 	}
 	if !domain.ValidRole(domain.Role(role)) {
-		return domain.InvalidField("role", "validation.oneof", "admin official moderator observer")
+		return domain.InvalidField("role", "validation.oneof", "admin official moderator observer front")
 	}
 	if err := a.adminOfUnit(ctx, actor, unitCode); err != nil {
 		return err

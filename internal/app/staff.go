@@ -13,7 +13,7 @@ import (
 type NewStaff struct {
 	Email    string `json:"email" validate:"required,email,max=200"`
 	Name     string `json:"name" validate:"required,max=100"`
-	Role     string `json:"role" validate:"required,oneof=admin official moderator observer"`
+	Role     string `json:"role" validate:"required,oneof=admin official moderator observer front"`
 	UnitCode string `json:"unit_code" validate:"required,max=64"`
 	Password string `json:"password" validate:"required,min=10,max=1000"`
 }

@@ -14,12 +14,18 @@ const (
 	RoleOfficial  Role = "official"
 	RoleModerator Role = "moderator"
 	RoleObserver  Role = "observer"
+	// RoleFront is the Vietnam Fatherland Front committee of a unit (Ủy ban Mặt trận Tổ quốc
+	// Việt Nam) and its village committees below it. It reads what observers read and records
+	// the Front's own acts under Law 10/2022 (art. 16-17, 20(3), 21(2), 28(1)) and Decree
+	// 59/2023 art. 5; it changes nothing else.
+	RoleFront Role = "front"
 )
 
+// Roles lists every staff role, in the order forms offer them.
+var Roles = []Role{RoleOfficial, RoleModerator, RoleObserver, RoleFront, RoleAdmin}
+
 // ValidRole reports whether r is one of the known roles.
-func ValidRole(r Role) bool {
-	return slices.Contains([]Role{RoleAdmin, RoleOfficial, RoleModerator, RoleObserver}, r)
-}
+func ValidRole(r Role) bool { return slices.Contains(Roles, r) }
 
 // ValidUnitKind reports whether k is a known unit kind.
 func ValidUnitKind(k UnitKind) bool {
@@ -71,15 +77,21 @@ const (
 	PermOversee            Permission = "oversee" // read-only oversight
 	PermAudit              Permission = "audit"   // read the audit log of staff actions
 	PermAdminister         Permission = "administer"
+	// PermFrontAct records an act of the Fatherland Front: its agreement, its signature on a
+	// decision record, its recognition or refusal, its receipt of a decision or plan.
+	PermFrontAct Permission = "front_act"
 )
 
 // rolesFor lists the roles that grant a permission; admin grants everything.
 var rolesFor = map[Permission][]Role{
 	PermManageConsultation: {RoleAdmin, RoleOfficial},
 	PermModerate:           {RoleAdmin, RoleModerator},
-	PermOversee:            {RoleAdmin, RoleOfficial, RoleModerator, RoleObserver},
-	PermAudit:              {RoleAdmin, RoleObserver},
+	PermOversee:            {RoleAdmin, RoleOfficial, RoleModerator, RoleObserver, RoleFront},
+	PermAudit:              {RoleAdmin, RoleObserver, RoleFront},
 	PermAdminister:         {RoleAdmin},
+	// Only the Front acts for the Front: an administrator of the portal cannot agree or sign
+	// in its name.
+	PermFrontAct: {RoleFront},
 }
 
 // Can reports whether the actor holds perm over the unit whose ancestry (the unit itself

@@ -24,6 +24,7 @@ type Fixture struct {
 	OfficialB  *domain.Actor // official of commune B
 	ModeratorA *domain.Actor // moderator of commune A
 	ObserverA  *domain.Actor // observer of commune A
+	FrontA     *domain.Actor // Fatherland Front committee of commune A
 	Admin      *domain.Actor // admin of the province
 }
 
@@ -65,6 +66,7 @@ func Seed(t testing.TB, st *store.Store) *Fixture {
 		{"official.b@example.vn", "official", "B", &f.OfficialB},
 		{"moderator.a@example.vn", "moderator", "A", &f.ModeratorA},
 		{"observer.a@example.vn", "observer", "A", &f.ObserverA},
+		{"front.a@example.vn", "front", "A", &f.FrontA},
 		{"admin@example.vn", "admin", "P", &f.Admin},
 	} {
 		staff := &domain.Staff{Email: s.email, Name: "Cán bộ " + s.role, PasswordHash: passwordHash(t), CreatedAt: time.Now().UTC()}

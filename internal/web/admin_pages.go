@@ -85,6 +85,7 @@ type adminStaffData struct {
 	Staff []domain.Staff
 	Units []domain.Unit
 	In    app.NewStaff
+	Roles []domain.Role
 }
 
 func (s *Server) adminStaffView(c echo.Context, in app.NewStaff) (View, error) {
@@ -98,7 +99,7 @@ func (s *Server) adminStaffView(c echo.Context, in app.NewStaff) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	return s.view(c, "admin.staff.title", adminStaffData{Staff: staff, Units: units, In: in}), nil
+	return s.view(c, "admin.staff.title", adminStaffData{Staff: staff, Units: units, In: in, Roles: domain.Roles}), nil
 }
 
 func (s *Server) adminStaff(c echo.Context) error {
@@ -149,7 +150,7 @@ func (s *Server) staffDetail(c echo.Context) error {
 		return err
 	}
 	v := s.view(c, "admin.staff.title", staffDetailData{E: e, Units: units,
-		Roles: []domain.Role{domain.RoleOfficial, domain.RoleModerator, domain.RoleObserver, domain.RoleAdmin}})
+		Roles: domain.Roles})
 	v.Title = e.Staff.Name
 	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
 	if m := s.sessions.PopString(ctx, "error"); m != "" {

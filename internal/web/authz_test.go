@@ -37,10 +37,11 @@ const (
 	moderatorA        // moderator of commune A
 	observerA         // observer of commune A
 	adminP            // admin of the province above both communes
+	frontA            // Fatherland Front committee of commune A
 	numCallers
 )
 
-var callerNames = [numCallers]string{"anonymous", "officialA", "officialB", "moderatorA", "observerA", "admin"}
+var callerNames = [numCallers]string{"anonymous", "officialA", "officialB", "moderatorA", "observerA", "admin", "frontA"}
 
 // toLogin is the verdict "303 See Other to the login form", what an anonymous visitor gets
 // from a staff page or form.
@@ -49,8 +50,16 @@ const toLogin = -303
 // verdicts are the statuses each caller must get, in the order of the callers above.
 type verdicts [numCallers]int
 
+// The Front reads what observers read and changes nothing else, so its verdict is the
+// observer's unless a row says otherwise with front.
 func expect(anon, offA, offB, mod, obs, admin int) verdicts {
-	return verdicts{anon, offA, offB, mod, obs, admin}
+	return verdicts{anon, offA, offB, mod, obs, admin, obs}
+}
+
+// front sets the Front's verdict, for the routes where it records its own acts.
+func (v verdicts) front(status int) verdicts {
+	v[frontA] = status
+	return v
 }
 
 // carriedOut reports whether a verdict means the request was carried out.
@@ -501,7 +510,7 @@ var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 func newMatrix(t *testing.T, env *testutil.Env) *matrix {
 	t.Helper()
 	m := &matrix{env: env, api: env.NewBrowser(t)}
-	actors := [numCallers]*domain.Actor{nil, env.OfficialA, env.OfficialB, env.ModeratorA, env.ObserverA, env.Admin}
+	actors := [numCallers]*domain.Actor{nil, env.OfficialA, env.OfficialB, env.ModeratorA, env.ObserverA, env.Admin, env.FrontA}
 	for c := range numCallers {
 		b := env.NewBrowser(t)
 		if a := actors[c]; a != nil {
