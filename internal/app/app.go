@@ -34,6 +34,8 @@ type App struct {
 	// passwords are the cost parameters of new password hashes (auth.DefaultParams unless an
 	// Option says otherwise).
 	passwords auth.Params
+	// passwordSlots bounds the password checks running at once (passwords.go).
+	passwordSlots chan struct{}
 	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
 	themes themeCache
 	// aggregates caches the public figures of large consultations (aggregates.go).
@@ -72,6 +74,7 @@ func New(st *store.Store, opts ...Option) *App {
 	for _, opt := range opts {
 		opt(a)
 	}
+	a.newPasswordSlots()
 	return a
 }
 

@@ -30,3 +30,19 @@ func (a *App) SetAggregateCache(from int, ttl, maxAge time.Duration) {
 	defer a.aggregates.mu.Unlock()
 	a.aggregates.from, a.aggregates.ttl, a.aggregates.maxAge = from, ttl, maxAge
 }
+
+// HoldPasswordSlots takes every slot for password checks, as a burst of logins would, until
+// the returned function is called.
+func (a *App) HoldPasswordSlots() (release func()) {
+	for range cap(a.passwordSlots) {
+		a.passwordSlots <- struct{}{}
+	}
+	return func() {
+		for range cap(a.passwordSlots) {
+			<-a.passwordSlots
+		}
+	}
+}
+
+// PasswordSlots is how many password checks may run at once.
+func (a *App) PasswordSlots() int { return cap(a.passwordSlots) }

@@ -49,6 +49,11 @@ func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, erro
 // as wrong passwords, so the answer does not reveal which accounts exist. For an account
 // with a second factor on, a right password returns the actor with ErrCodeNeeded.
 func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor, error) {
+	release, err := a.passwordSlot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	st, err := a.store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
 	if err != nil {
 		if !domain.IsCode(err, domain.CodeNotFound) {

@@ -55,6 +55,17 @@ func (l *Limiter) Blocked(key string) (blocked bool, retryAfter time.Duration) {
 	return false, 0
 }
 
+// Refund gives back one event counted by Allow in the current window, for an attempt that
+// turned out to be allowed: a right password is counted like a guess until it is checked, so
+// that guesses sent at once cannot all be checked before the first failure counts.
+func (l *Limiter) Refund(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if w, ok := l.windows[key]; ok && w.count > 0 && l.Now().Sub(w.start) < l.Window {
+		w.count--
+	}
+}
+
 // Reset forgets a key, e.g. an account after a successful login.
 func (l *Limiter) Reset(key string) {
 	l.mu.Lock()

@@ -271,9 +271,9 @@ func (s *Server) votePage(c echo.Context) error {
 	return s.views.render(c, http.StatusOK, "vote", v)
 }
 
-// castVote counts a household's vote. Wrong codes count against the address's allowance,
-// as failed logins do, and once it is used up the address is refused before any code is
-// checked.
+// castVote counts a household's vote. Each code is counted against the address's allowance
+// before it is checked and given back unless it was wrong (attempts.go), so once the
+// allowance is used up the address is refused before any code is checked.
 func (s *Server) castVote(c echo.Context) error {
 	id, err := pathID(c)
 	if err != nil {
@@ -285,14 +285,15 @@ func (s *Server) castVote(c echo.Context) error {
 		return err
 	}
 	d := &voteData{B: b, Code: c.FormValue("code"), Choice: c.FormValue("choice")}
-	if blocked, retry := s.voteLimit.Blocked(c.RealIP()); blocked {
-		return s.formError(c, rateLimited(c, retry), "vote", "household.vote.title", d)
+	try, err := beginAttempt(c, limitKey{s.voteLimit, clientKey(c)})
+	if err != nil {
+		return s.formError(c, err, "vote", "household.vote.title", d)
 	}
 	at, err := s.app.Vote(ctx, id, app.NewVote{Code: d.Code, Choice: d.Choice})
+	if !errors.Is(err, app.ErrBadVotingCode) {
+		try.notAGuess()
+	}
 	if err != nil {
-		if errors.Is(err, app.ErrBadVotingCode) {
-			s.voteLimit.Allow(c.RealIP())
-		}
 		return s.formError(c, err, "vote", "household.vote.title", d)
 	}
 	done := &voteData{B: b, Counted: at}

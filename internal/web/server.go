@@ -55,7 +55,7 @@ type Server struct {
 	api      *api.API
 
 	opinionLimit *throttle.Limiter // per address and consultation
-	accountLimit *throttle.Limiter // failed logins per account
+	accountLimit *throttle.Limiter // failed logins per account and address
 	addressLimit *throttle.Limiter // failed logins per address
 	voteLimit    *throttle.Limiter // wrong voting codes per address
 }
@@ -216,7 +216,7 @@ func (s *Server) limitOpinions(next echo.HandlerFunc) echo.HandlerFunc {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
 			id = strconv.FormatInt(n, 10)
 		}
-		if ok, retry := s.opinionLimit.Allow(c.RealIP() + "|" + id); !ok {
+		if ok, retry := s.opinionLimit.Allow(clientKey(c) + "|" + id); !ok {
 			return rateLimited(c, retry)
 		}
 		return next(c)
@@ -228,31 +228,28 @@ func rateLimited(c echo.Context, retry time.Duration) error {
 	return domain.Errorf(domain.CodeRateLimited, "error.rate_limited")
 }
 
-// authenticate checks a login under the throttles: a locked account or address is refused
-// before the password is even checked, and each failure counts against both. For an account
-// with a second factor it starts no session and returns the actor with app.ErrCodeNeeded.
+// authenticate checks a login under the throttles (attempts.go): the attempt is counted
+// before the password is checked, and given back when it was right. For an account with a
+// second factor it starts no session and returns the actor with app.ErrCodeNeeded.
 func (s *Server) authenticate(c echo.Context, email, password string) (*domain.Actor, error) {
-	account := strings.ToLower(strings.TrimSpace(email))
-	if blocked, retry := s.accountLimit.Blocked(account); blocked {
-		return nil, rateLimited(c, retry)
-	}
-	if blocked, retry := s.addressLimit.Blocked(c.RealIP()); blocked {
-		return nil, rateLimited(c, retry)
-	}
-	actor, err := s.app.Login(c.Request().Context(), email, password)
-	if app.IsCodeNeeded(err) {
-		// Right password, second factor on: no session yet, and the failures counted so far
-		// stand until the code is right too (totp_pages.go).
-		return actor, err
-	}
+	try, err := s.loginAttempt(c, email)
 	if err != nil {
-		if domain.IsCode(err, domain.CodeUnauthorized) {
-			s.accountLimit.Allow(account)
-			s.addressLimit.Allow(c.RealIP())
-		}
 		return nil, err
 	}
-	s.accountLimit.Reset(account)
+	actor, err := s.app.Login(c.Request().Context(), email, password)
+	switch {
+	case app.IsCodeNeeded(err):
+		// A right password, but no login until the code is right too (totp_pages.go): the
+		// failures counted so far stand.
+		try.notAGuess()
+	case err == nil:
+		try.succeeded()
+	case !domain.IsCode(err, domain.CodeUnauthorized):
+		try.notAGuess() // the answer said nothing of the password: the server was busy
+	}
+	if err != nil {
+		return actor, err
+	}
 	return actor, s.startSession(c, actor)
 }
 

@@ -99,23 +99,19 @@ func (s *Server) loginCode(c echo.Context) error {
 // throttles: a locked account or address is refused before the code is checked, and each
 // wrong code counts against both. A right code starts the session.
 func (s *Server) secondFactor(c echo.Context, actor *domain.Actor, code string) (*domain.Actor, error) {
-	account := strings.ToLower(strings.TrimSpace(actor.Email))
-	if blocked, retry := s.accountLimit.Blocked(account); blocked {
-		return nil, rateLimited(c, retry)
-	}
-	if blocked, retry := s.addressLimit.Blocked(c.RealIP()); blocked {
-		return nil, rateLimited(c, retry)
+	try, err := s.loginAttempt(c, actor.Email)
+	if err != nil {
+		return nil, err
 	}
 	ctx := c.Request().Context()
-	actor, err := s.app.LoginWithCode(ctx, actor.StaffID, code)
+	actor, err = s.app.LoginWithCode(ctx, actor.StaffID, code)
 	if err != nil {
-		if domain.IsCode(err, domain.CodeUnauthorized) {
-			s.accountLimit.Allow(account)
-			s.addressLimit.Allow(c.RealIP())
+		if !domain.IsCode(err, domain.CodeUnauthorized) {
+			try.notAGuess()
 		}
 		return nil, err
 	}
-	s.accountLimit.Reset(account)
+	try.succeeded()
 	clearPending(ctx, s)
 	return actor, s.startSession(c, actor)
 }
@@ -178,20 +174,17 @@ func (s *Server) enableTOTP(c echo.Context) error {
 // throttled the same way: a stolen session cannot try codes at full speed.
 func (s *Server) disableTOTP(c echo.Context) error {
 	actor := httpx.Actor(c)
-	account := strings.ToLower(strings.TrimSpace(actor.Email))
-	if blocked, retry := s.accountLimit.Blocked(account); blocked {
-		return s.renderTOTP(c, rateLimited(c, retry))
-	}
-	if blocked, retry := s.addressLimit.Blocked(c.RealIP()); blocked {
-		return s.renderTOTP(c, rateLimited(c, retry))
+	try, err := s.loginAttempt(c, actor.Email)
+	if err != nil {
+		return s.renderTOTP(c, err)
 	}
 	if err := s.app.DisableTOTP(c.Request().Context(), actor, c.FormValue("code")); err != nil {
-		if domain.IsCode(err, domain.CodeUnauthorized) {
-			s.accountLimit.Allow(account)
-			s.addressLimit.Allow(c.RealIP())
+		if !domain.IsCode(err, domain.CodeUnauthorized) {
+			try.notAGuess()
 		}
 		return s.renderTOTP(c, err)
 	}
+	try.succeeded()
 	s.sessions.Put(c.Request().Context(), "flash", "flash.totp_disabled")
 	return c.Redirect(http.StatusSeeOther, "/staff/account/totp")
 }
