@@ -53,6 +53,11 @@ func (s *Store) ChildUnits(ctx context.Context, parent *int64) ([]domain.Unit, e
 	return units, q.Find(&units).Error
 }
 
+// maxUnitDepth bounds every walk up the unit tree. The tree has three levels; the database
+// refuses a parent that is not of a higher level (migration 00012), so a walk never meets a
+// loop, and the bound keeps it finite should one be made by hand.
+const maxUnitDepth = 8
+
 // UnitAncestry returns the unit's ID followed by its ancestors' up to the root.
 func (s *Store) UnitAncestry(ctx context.Context, id int64) ([]int64, error) {
 	var ids []int64
@@ -61,8 +66,9 @@ func (s *Store) UnitAncestry(ctx context.Context, id int64) ([]int64, error) {
 			SELECT id, parent_id, 0 FROM units WHERE id = ?
 			UNION ALL
 			SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+			WHERE up.depth < ?
 		)
-		SELECT id FROM up ORDER BY depth`, id).Scan(&ids).Error
+		SELECT id FROM up ORDER BY depth`, id, maxUnitDepth).Scan(&ids).Error
 	if err == nil && len(ids) == 0 {
 		return nil, domain.ErrNotFound
 	}
