@@ -150,6 +150,9 @@ func wrap(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || store.IsUnavailable(err) {
 		return domain.Errorf(domain.CodeUnavailable, "error.unavailable")
 	}
+	if store.IsBadText(err) {
+		return domain.Errorf(domain.CodeMalformed, "error.nul")
+	}
 	return domain.Internal(err)
 }
 

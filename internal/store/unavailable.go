@@ -50,3 +50,12 @@ func IsUnavailable(err error) bool {
 	}
 	return false
 }
+
+// IsBadText reports whether the database refused a text it was given as not valid in its
+// encoding: PostgreSQL takes no NUL character in TEXT, where SQLite takes and stores it. The
+// request sent a character no stored text holds, so the application answers "malformed"
+// (400), not "internal" (500).
+func IsBadText(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05") // character_not_in_repertoire, untranslatable_character
+}

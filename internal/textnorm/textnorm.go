@@ -116,13 +116,21 @@ func sanitize(s string) string {
 	return defuseTagOpeners(s)
 }
 
+// dropControls removes control characters but line breaks and tabs, and the bidirectional
+// embeddings, overrides and isolates (U+202A–202E, U+2066–2069): kept in a title, a name or a
+// file name, they make the text, and the audit log that quotes it, read differently from what
+// is stored.
 func dropControls(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) || isBidiControl(r) {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+func isBidiControl(r rune) bool {
+	return r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
 }
 
 func stripMarkup(s string) string {

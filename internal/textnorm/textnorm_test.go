@@ -64,6 +64,12 @@ func TestCleanLine(t *testing.T) {
 		{"0912 345 678", "0912 345 678"},
 		{"a\u00a0\u00a0b", "a b"},
 		{"", ""},
+		// Bidirectional overrides and isolates would make a title or a file name (and the
+		// audit log quoting it) read otherwise than stored: "bao-cao\u202Efdp.exe" shows as
+		// "bao-caoexe.pdf".
+		{"bao-cao\u202Efdp.exe", "bao-caofdp.exe"},
+		{"\u2066Thôn\u2069 \u202AĐông\u202C\u202B\u202D", "Thôn Đông"},
+		{"\u2067x\u2068", "x"},
 	}
 	for _, tt := range tests {
 		if got := CleanLine(tt.in); got != tt.want {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -109,11 +110,13 @@ func (s *Server) middleware() {
 		}
 	})
 	e.Use(unescapeParams)
+	e.Use(refuseNUL)
 	e.Use(bodyLimit())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
 	e.Use(s.loadActor)
+	e.Use(noStoreForStaff)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
 		ContextKey:     "csrf",
@@ -131,6 +134,19 @@ func (s *Server) middleware() {
 			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
 		},
 	}))
+}
+
+// noStoreForStaff keeps every staff answer out of caches, the browser's included: a page or
+// JSON answer for a signed-in account, the staff pages and the login form. A shared computer
+// in a commune office must not show the next person what the last one saw.
+func noStoreForStaff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := c.Request().URL.Path
+		if httpx.Actor(c) != nil || strings.HasPrefix(p, "/staff") || strings.HasPrefix(p, "/login") {
+			c.Response().Header().Set("Cache-Control", "no-store")
+		}
+		return next(c)
+	}
 }
 
 // unescapeParams gives handlers the named path parameters as typed. The router matches the
@@ -154,6 +170,25 @@ func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
 		return next(c)
 	}
 }
+
+// refuseNUL answers 400 to a request with a NUL character in its path or query, where the
+// codes and filters that look things up travel: no stored code holds one, and PostgreSQL
+// refuses one in TEXT. (A NUL in a form or JSON field is either dropped with the other control
+// characters of citizen text, or refused by the database and answered 400 by app.wrap.)
+func refuseNUL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		bad := strings.ContainsRune(c.Request().URL.Path, 0) || slices.ContainsFunc(c.ParamValues(), hasNUL)
+		for _, vs := range c.QueryParams() {
+			bad = bad || slices.ContainsFunc(vs, hasNUL)
+		}
+		if bad {
+			return domain.Errorf(domain.CodeMalformed, "error.nul")
+		}
+		return next(c)
+	}
+}
+
+func hasNUL(s string) bool { return strings.ContainsRune(s, 0) }
 
 // bodyLimit applies MaxBody, or MaxUploadBody on the upload routes. It runs with the other
 // middleware, after routing (so the route is known) and before anything reads the body: the
@@ -196,6 +231,11 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		// The portal uses no camera, microphone, location or payment; a page of another
+		// origin gets no handle on its windows, nor loads its resources.
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		if len(s.cfg.FrameAncestors) == 0 {
 			// Older browsers know only this header, which cannot list other sites.
 			h.Set("X-Frame-Options", "SAMEORIGIN")
