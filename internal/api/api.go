@@ -28,6 +28,8 @@ type API struct {
 	Login func(c echo.Context, email, password, otp string) (*domain.Actor, error)
 	// LimitOpinions caps opinion submissions per address and consultation.
 	LimitOpinions echo.MiddlewareFunc
+	// LimitCodeGuesses caps the wrong tracking codes an address may send.
+	LimitCodeGuesses echo.MiddlewareFunc
 }
 
 // Register mounts the API under g (normally /api/v1). requireStaff guards staff endpoints.
@@ -39,10 +41,10 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/consultations/:id/opinions", a.listOpinions)
 	g.GET("/consultations/:id/summary", a.summary)
 	g.GET("/consultations/:id/report", a.report)
-	g.GET("/opinions/:code", a.trackOpinion)
-	g.DELETE("/opinions/:code", a.withdrawOpinion)
-	g.POST("/opinions/:code/erase", a.eraseMyData)
-	g.POST("/opinions/:code/appeal", a.appeal)
+	g.GET("/opinions/:code", a.trackOpinion, a.LimitCodeGuesses)
+	g.DELETE("/opinions/:code", a.withdrawOpinion, a.LimitCodeGuesses)
+	g.POST("/opinions/:code/erase", a.eraseMyData, a.LimitCodeGuesses)
+	g.POST("/opinions/:code/appeal", a.appeal, a.LimitCodeGuesses)
 	g.GET("/consultations/:id/moderation-stats", a.moderationStats)
 	g.GET("/consultations/:id/versions", a.listVersions)
 	g.GET("/consultations/:id/changes", a.listChanges)

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"net/http"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/throttle"
 )
 
@@ -80,4 +83,30 @@ func clientKey(c echo.Context) string {
 	}
 	p, _ := ip.Prefix(64)
 	return p.String()
+}
+
+// A tracking code lets whoever holds it read, withdraw, erase and appeal an opinion, so wrong
+// codes are limited per address like wrong voting codes. The allowance is generous: villagers
+// on 3G share addresses, and a code read off paper is often mistyped.
+const (
+	trackFailures      = 20
+	trackFailureWindow = 15 * time.Minute
+)
+
+// limitCodeGuesses counts every request with a tracking code against the address's allowance
+// before the code is looked up, and gives it back unless the code was not found: only wrong
+// codes use the allowance up, and once it is, the address is refused unchecked.
+func (s *Server) limitCodeGuesses(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		try, err := beginAttempt(c, limitKey{s.trackLimit, clientKey(c)})
+		if err != nil {
+			return err
+		}
+		err = next(c)
+		notFound := domain.IsCode(err, domain.CodeNotFound) || err == nil && c.Response().Status == http.StatusNotFound
+		if !notFound {
+			try.notAGuess()
+		}
+		return err
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -77,6 +78,49 @@ func TestHeadersOfEveryAnswer(t *testing.T) {
 			if got := strings.Contains(h.Get("Cache-Control"), "no-store"); got != tc.noStore {
 				t.Errorf("%s (%d): Cache-Control %q, want no-store %v", tc.name, tc.res.Status, h.Get("Cache-Control"), tc.noStore)
 			}
+		}
+	})
+}
+
+// TestTrackingCodeGuessesAreLimited: a tracking code is a bearer credential, so an address
+// that sends 20 codes that match no opinion within 15 minutes is refused (429) before any
+// further code is looked up, through the pages and the API alike; right codes do not use the
+// allowance, and another address keeps its own.
+func TestTrackingCodeGuessesAreLimited(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServerWith(t, st, behindProxy(5))
+		c := env.OpenConsultation(t)
+		r, err := env.App.SubmitOpinion(t.Context(), c.ID, app.NewOpinion{Stance: "agree", Body: "Tôi đồng ý với dự thảo."}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		right := r.Opinion.TrackingCode
+		b := env.NewBrowser(t)
+		from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
+		get := func(path, addr string) int {
+			return b.Do(http.MethodGet, path, nil, from(addr)).Status
+		}
+		for i := range 30 {
+			if got := get("/track/"+right, "203.0.113.9"); got != http.StatusOK {
+				t.Fatalf("right code, lookup %d: %d", i+1, got)
+			}
+		}
+		for i := range 20 {
+			path := fmt.Sprintf("/track/00000-%05d", i)
+			if i%2 == 1 {
+				path = fmt.Sprintf("/api/v1/opinions/00000-%05d", i)
+			}
+			if got := get(path, "203.0.113.9"); got != http.StatusNotFound {
+				t.Fatalf("wrong code %d (%s): %d, want 404", i+1, path, got)
+			}
+		}
+		for _, path := range []string{"/track/00000-99999", "/api/v1/opinions/00000-99999", "/track/" + right, "/api/v1/opinions/" + right} {
+			if got := get(path, "203.0.113.9"); got != http.StatusTooManyRequests {
+				t.Errorf("after 20 wrong codes, %s: %d, want 429", path, got)
+			}
+		}
+		if got := get("/track/"+right, "198.51.100.20"); got != http.StatusOK {
+			t.Errorf("another address, right code: %d, want 200", got)
 		}
 	})
 }

@@ -59,6 +59,7 @@ type Server struct {
 	accountLimit *throttle.Limiter // failed logins per account and address
 	addressLimit *throttle.Limiter // failed logins per address
 	voteLimit    *throttle.Limiter // wrong voting codes per address
+	trackLimit   *throttle.Limiter // wrong tracking codes per address
 }
 
 // New builds the server with its middleware and routes.
@@ -89,8 +90,9 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		accountLimit: throttle.New(cfg.LoginFailures, 15*time.Minute),
 		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
 		voteLimit:    throttle.New(voteFailures, voteFailureWindow),
+		trackLimit:   throttle.New(trackFailures, trackFailureWindow),
 	}
-	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions}
+	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
