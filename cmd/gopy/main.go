@@ -43,6 +43,7 @@ const usage = `usage:
   gopy [serve]                                              run the portal on $ADDR (default :8080)
   gopy migrate                                              apply pending migrations
   gopy user add --email E --name N --role R --unit CODE     create a staff account; password on stdin
+  gopy user password --email E                              set an account's password (on stdin); ends its sessions and tokens
   gopy token create --email E                               print a new API bearer token
   gopy token revoke --email E                               revoke every token of an account
   gopy units import FILE.csv                                create or update units (code,name,kind,parent_code,households)
@@ -70,8 +71,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		defer st.Close()
 		return st.Migrate(ctx)
 	case "user":
-		if len(args) == 0 || args[0] != "add" {
+		if len(args) == 0 || (args[0] != "add" && args[0] != "password") {
 			return errors.New(usage)
+		}
+		if args[0] == "password" {
+			return userPassword(ctx, cfg, args[1:], stdin, stdout)
 		}
 		return userAdd(ctx, cfg, args[1:], stdin, stdout)
 	case "token":
@@ -224,6 +228,22 @@ func userAdd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 	}
 	fmt.Fprintf(stdout, "created %s (%s) as %s of %s\n", st.Email, st.Name, *role, *unit)
 	return nil
+}
+
+// userPassword sets the password of an account from standard input, for an administrator who
+// lost theirs or a first password set from a script.
+func userPassword(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+	return forAccount(ctx, cfg, "user password", args, func(a *app.App, email string) error {
+		password, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if err := a.SetPasswordByEmail(ctx, email, app.NewPassword{New: strings.TrimRight(password, "\r\n")}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "password set for %s; its sessions and tokens have ended\n", email)
+		return nil
+	})
 }
 
 func tokenCreate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {

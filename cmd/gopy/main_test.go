@@ -66,6 +66,21 @@ func TestCommands(t *testing.T) {
 			if err := run(ctx, []string{"token", "revoke", "--email", "chu.tich@example.vn"}, nil, &out); err != nil || !strings.Contains(out.String(), "revoked 1 tokens") {
 				t.Fatalf("token revoke: %v %q", err, out.String())
 			}
+			// A new password from standard input ends the account's tokens.
+			if err := run(ctx, []string{"token", "create", "--email", "chu.tich@example.vn"}, nil, &out); err != nil {
+				t.Fatalf("token create: %v", err)
+			}
+			if err := run(ctx, []string{"user", "password", "--email", "chu.tich@example.vn"}, strings.NewReader("ngắn\n"), &out); err == nil || !strings.Contains(err.Error(), "12") {
+				t.Fatalf("a short password: %v", err)
+			}
+			out.Reset()
+			if err := run(ctx, []string{"user", "password", "--email", "chu.tich@example.vn"}, strings.NewReader("một mật khẩu mới đủ dài\n"), &out); err != nil || !strings.Contains(out.String(), "password set") {
+				t.Fatalf("user password: %v %q", err, out.String())
+			}
+			out.Reset()
+			if err := run(ctx, []string{"token", "revoke", "--email", "chu.tich@example.vn"}, nil, &out); err != nil || !strings.Contains(out.String(), "revoked 0 tokens") {
+				t.Fatalf("after a new password, the token was not revoked: %v %q", err, out.String())
+			}
 			csvPath := filepath.Join(t.TempDir(), "units.csv")
 			csv := "\ufeffcode,name,kind,parent_code,households\nVD-HB-MOI,Thôn Mới,village,VD-HB,77\nVD-HB-DONG,Thôn Đông (sáp nhập),village,VD-HB,260\n"
 			if err := os.WriteFile(csvPath, []byte(csv), 0o600); err != nil {

@@ -30,6 +30,9 @@ type API struct {
 	LimitOpinions echo.MiddlewareFunc
 	// LimitCodeGuesses caps the wrong tracking codes an address may send.
 	LimitCodeGuesses echo.MiddlewareFunc
+	// ChangePassword changes the signed-in account's password and keeps the session that asked
+	// (shared with the HTML form).
+	ChangePassword func(c echo.Context, in app.NewPassword) error
 }
 
 // Register mounts the API under g (normally /api/v1). requireStaff guards staff endpoints.
@@ -54,6 +57,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 
 	// Guarded route by route: a guarded group would also catch unknown paths and answer
 	// "log in" where "not found" is the truth.
+	g.POST("/account/password", a.changePassword, requireStaff)
 	g.POST("/consultations", a.createConsultation, requireStaff)
 	g.POST("/consultations/:id/publish", a.publish, requireStaff)
 	g.POST("/consultations/:id/close", a.close, requireStaff)

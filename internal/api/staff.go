@@ -246,3 +246,11 @@ func (a *API) respond(c echo.Context) error {
 func (a *API) publishResults(c echo.Context) error {
 	return a.transition(c, a.App.PublishResults)
 }
+
+func (a *API) changePassword(c echo.Context) error {
+	var in app.NewPassword
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	return a.ChangePassword(c, in)
+}

@@ -3,9 +3,12 @@ package app
 import (
 	"context"
 	"runtime"
+	"strings"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/auth"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
 // Password checks are bounded: each argon2id check holds its hash's memory (64 MiB under
@@ -39,4 +42,109 @@ func (a *App) passwordSlot(ctx context.Context) (release func(), err error) {
 	case <-ctx.Done():
 		return nil, wrap(ctx.Err())
 	}
+}
+
+// NewPassword is a password an account is given, by its owner or an administrator.
+type NewPassword struct {
+	Current string `json:"current"` // the owner's present password; not asked of an administrator
+	New     string `json:"new" validate:"required,max=1000"`
+}
+
+// checkNew validates the new password: present, and at least auth.MinPasswordLength
+// characters as a person counts them.
+func (a *App) checkNew(in NewPassword) error {
+	if err := a.check(in); err != nil {
+		return err
+	}
+	if textnorm.Length(in.New) < auth.MinPasswordLength {
+		return domain.InvalidField("new", "validation.password_short")
+	}
+	return nil
+}
+
+// ChangeOwnPassword replaces the actor's password once the present one is checked (under the
+// same bound as a login). Every other session of the account ends and its bearer tokens are
+// revoked; the returned epoch is the one the session that made the change carries on in.
+func (a *App) ChangeOwnPassword(ctx context.Context, actor *domain.Actor, in NewPassword) (epoch int64, err error) {
+	if actor == nil {
+		return 0, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	if err := a.checkNew(in); err != nil {
+		return 0, err
+	}
+	st, err := a.store.StaffByID(ctx, actor.StaffID)
+	if err != nil {
+		return 0, wrap(err)
+	}
+	release, err := a.passwordSlot(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ok, _ := auth.CheckPassword(st.PasswordHash, in.Current)
+	release()
+	if !ok {
+		return 0, domain.InvalidField("current", "validation.password_wrong")
+	}
+	if in.New == in.Current {
+		return 0, domain.InvalidField("new", "validation.password_same")
+	}
+	epoch, err = a.setPassword(ctx, st.ID, in.New)
+	if err != nil {
+		return 0, err
+	}
+	a.audit(ctx, actor, "password.change", "staff", st.ID, homeUnit(actor), "")
+	return epoch, nil
+}
+
+// SetStaffPassword gives an account of a unit the administrator manages a new password, for
+// one who forgot theirs; the account's sessions and tokens end.
+func (a *App) SetStaffPassword(ctx context.Context, actor *domain.Actor, staffID int64, in NewPassword) error {
+	st, err := a.manageableStaff(ctx, actor, staffID)
+	if err != nil {
+		return err
+	}
+	if err := a.checkNew(in); err != nil {
+		return err
+	}
+	if _, err := a.setPassword(ctx, st.ID, in.New); err != nil {
+		return err
+	}
+	a.audit(ctx, actor, "password.set", "staff", st.ID, homeUnit(actor), "")
+	return nil
+}
+
+// SetPasswordByEmail gives the account with this e-mail a new password, from the command line
+// of the server (gopy user password); it does not check who asks.
+func (a *App) SetPasswordByEmail(ctx context.Context, email string, in NewPassword) error {
+	st, err := a.store.StaffByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if err != nil {
+		return domain.InvalidField("email", "validation.staff_unknown")
+	}
+	if err := a.checkNew(in); err != nil {
+		return err
+	}
+	if _, err := a.setPassword(ctx, st.ID, in.New); err != nil {
+		return err
+	}
+	a.audit(ctx, nil, "password.set", "staff", st.ID, 0, "command line")
+	return nil
+}
+
+func (a *App) setPassword(ctx context.Context, staffID int64, password string) (int64, error) {
+	hash, err := a.passwords.Hash(password)
+	if err != nil {
+		return 0, wrap(err)
+	}
+	epoch, err := a.store.SetPassword(ctx, staffID, hash, a.Now())
+	return epoch, wrap(err)
+}
+
+// SessionActor loads the actor of a session begun in the given epoch of the account: none once
+// the account is disabled or its password was changed since.
+func (a *App) SessionActor(ctx context.Context, staffID, epoch int64) (*domain.Actor, error) {
+	st, err := a.store.StaffByID(ctx, staffID)
+	if err != nil || st.DisabledAt != nil || st.SessionEpoch != epoch {
+		return nil, domain.Errorf(domain.CodeUnauthorized, "error.unauthorized")
+	}
+	return a.actorOf(ctx, st)
 }

@@ -15,7 +15,7 @@ type NewStaff struct {
 	Name     string `json:"name" validate:"required,max=100"`
 	Role     string `json:"role" validate:"required,oneof=admin official moderator observer front"`
 	UnitCode string `json:"unit_code" validate:"required,max=64"`
-	Password string `json:"password" validate:"required,min=10,max=1000"`
+	Password string `json:"password" validate:"required,min=12,max=1000"`
 }
 
 // CreateStaff creates a staff account with one role over one unit. It is used by the command
@@ -79,7 +79,7 @@ func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor,
 	return actor, nil
 }
 
-// ActorByID loads the actor of a session; a disabled account has none.
+// ActorByID loads the actor of an account; a disabled account has none.
 func (a *App) ActorByID(ctx context.Context, staffID int64) (*domain.Actor, error) {
 	st, err := a.store.StaffByID(ctx, staffID)
 	if err != nil || st.DisabledAt != nil {
@@ -102,7 +102,7 @@ func (a *App) actorOf(ctx context.Context, st *domain.Staff) (*domain.Actor, err
 	if err != nil {
 		return nil, wrap(err)
 	}
-	return &domain.Actor{StaffID: st.ID, Name: st.Name, Email: st.Email, Roles: roles}, nil
+	return &domain.Actor{StaffID: st.ID, Name: st.Name, Email: st.Email, Roles: roles, SessionEpoch: st.SessionEpoch}, nil
 }
 
 // CreateToken issues a bearer token for the account with this e-mail; only its hash is stored.

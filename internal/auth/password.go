@@ -37,8 +37,8 @@ const (
 	saltLen = 16
 )
 
-// MinPasswordLength is the shortest password accepted for a staff account, in characters.
-const MinPasswordLength = 10
+// MinPasswordLength is the shortest password accepted for a new staff password, in characters.
+const MinPasswordLength = 12
 
 // Hash returns an argon2id hash in PHC string format. The password is NFC-normalised first,
 // so a Vietnamese passphrase typed on different keyboards (composed or decomposed diacritics)

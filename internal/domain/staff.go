@@ -43,6 +43,9 @@ type Staff struct {
 	TOTPLastStep int64      `gorm:"column:totp_last_step"` // last accepted time step, against replay
 	CreatedAt    time.Time  `gorm:"column:created_at"`
 	DisabledAt   *time.Time `gorm:"column:disabled_at"`
+	// SessionEpoch numbers the account's credentials: a session begun under an earlier epoch
+	// has ended (a password change or reset moves to the next one).
+	SessionEpoch int64 `gorm:"column:session_epoch"`
 }
 
 // TableName names the table for the store.
@@ -65,6 +68,9 @@ type Actor struct {
 	Name    string
 	Email   string
 	Roles   []RoleAssignment
+	// SessionEpoch is the account's epoch when it was loaded: a session started for this
+	// actor ends when the password changes.
+	SessionEpoch int64
 }
 
 // Permission is an action that needs a role over a unit.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/gopy-vn/gopy/internal/domain"
 )
 
@@ -35,6 +37,27 @@ func (s *Store) StaffByID(ctx context.Context, id int64) (*domain.Staff, error) 
 	var st domain.Staff
 	err := s.conn(ctx).Take(&st, id).Error
 	return &st, notFound(err)
+}
+
+// SetPassword replaces an account's password hash and ends what the old password opened: the
+// account moves to its next session epoch, and its bearer tokens are revoked. It returns the
+// new epoch, for the session that made the change to carry on in.
+func (s *Store) SetPassword(ctx context.Context, staffID int64, hash string, now time.Time) (epoch int64, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		res := tx.conn(ctx).Model(&domain.Staff{}).Where("id = ?", staffID).
+			Updates(map[string]any{"password_hash": hash, "session_epoch": gorm.Expr("session_epoch + 1")})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.ErrNotFound
+		}
+		if _, err := tx.RevokeTokensOf(ctx, staffID, now); err != nil {
+			return err
+		}
+		return tx.conn(ctx).Model(&domain.Staff{}).Select("session_epoch").Where("id = ?", staffID).Scan(&epoch).Error
+	})
+	return epoch, err
 }
 
 // RolesOf lists a staff member's role assignments.

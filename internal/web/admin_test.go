@@ -90,7 +90,7 @@ func TestStaffAdministration(t *testing.T) {
 		if bad.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("bad create: %d", bad.Status)
 		}
-		mustContain(t, bad.Body, "Cần ít nhất 10 ký tự.", "Trùng")
+		mustContain(t, bad.Body, "Cần ít nhất 12 ký tự.", "Trùng")
 
 		em := env.NewBrowser(t)
 		em.Login("em@example.vn")

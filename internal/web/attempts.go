@@ -22,11 +22,9 @@ type limitKey struct {
 	key     string
 }
 
-// attempt is a guess counted against its allowances. forgive, when set, is the allowance a
-// right secret clears: the failures of an account at an address end with its owner's login.
+// attempt is a guess counted against its allowances.
 type attempt struct {
-	keys    []limitKey
-	forgive *limitKey
+	keys []limitKey
 }
 
 // beginAttempt counts one guess against each allowance. If one is used up it gives back what
@@ -49,25 +47,17 @@ func (a *attempt) notAGuess() {
 	}
 }
 
-// succeeded gives the attempt back, and clears the failures it forgives: the secret was right.
-func (a *attempt) succeeded() {
-	a.notAGuess()
-	if a.forgive != nil {
-		a.forgive.limiter.Reset(a.forgive.key)
-	}
-}
+// succeeded gives the attempt back: the secret was right. It does not forgive the failures
+// before it: a right password sent among a burst of guesses must not give the guesses after
+// it a fresh allowance.
+func (a *attempt) succeeded() { a.notAGuess() }
 
 // loginAttempt counts a guess at the password or code of an account from the client's
 // address: against the account at this address, and against the address. The account is not
 // locked everywhere, so guesses from elsewhere cannot keep its owner out.
 func (s *Server) loginAttempt(c echo.Context, email string) (*attempt, error) {
 	addr := clientKey(c)
-	here := limitKey{s.accountLimit, strings.ToLower(strings.TrimSpace(email)) + "|" + addr}
-	a, err := beginAttempt(c, here, limitKey{s.addressLimit, addr})
-	if a != nil {
-		a.forgive = &here
-	}
-	return a, err
+	return beginAttempt(c, limitKey{s.accountLimit, strings.ToLower(strings.TrimSpace(email)) + "|" + addr}, limitKey{s.addressLimit, addr})
 }
 
 // clientKey is the client's address as rate limits count it: an IPv6 client is known by its

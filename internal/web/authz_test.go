@@ -227,6 +227,13 @@ func staffPageRoutes() []authzRoute {
 		// wrong length, refused on the page (422) whoever asks, so nothing changes here;
 		// totp_test.go follows the codes that work.
 		{method: "GET", path: "/staff/account/totp", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		// One's own password: every account may change it; a wrong current password keeps the
+		// matrix's accounts as they are.
+		{method: "GET", path: "/staff/account/password", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		{method: "POST", path: "/staff/account/password", want: expect(toLogin, s422, s422, s422, s422, s422),
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"current": {"không phải mật khẩu"}, "new": {"một mật khẩu mới đủ dài"}}
+			}},
 		{method: "POST", path: "/staff/account/totp", want: expect(toLogin, s422, s422, s422, s422, s422),
 			form: func(*testing.T, *authzWorld) url.Values { return url.Values{"code": {"12345"}} }},
 		{method: "POST", path: "/staff/account/totp/disable", want: expect(toLogin, s422, s422, s422, s422, s422),
@@ -288,6 +295,10 @@ func staffPageRoutes() []authzRoute {
 		{method: "POST", path: "/staff/admin/staff/:id/totp/reset", want: expect(toLogin, s403, s403, s403, s403, s303),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.target(t)) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.targetStaff(t).TOTPEnabled == nil }},
+		{method: "POST", path: "/staff/admin/staff/:id/password", want: expect(toLogin, s403, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.target(t)) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"new": {"mật khẩu do quản trị đặt"}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.targetStaff(t).SessionEpoch > 0 }},
 	}
 }
 
@@ -295,6 +306,10 @@ func staffPageRoutes() []authzRoute {
 func staffAPIRoutes() []authzRoute {
 	return []authzRoute{
 		// expect(anonymous, officialA, officialB, moderatorA, observerA, admin)
+		{method: "POST", path: "/api/v1/account/password", want: expect(s401, s422, s422, s422, s422, s422),
+			json: func(*testing.T, *authzWorld) string {
+				return `{"current":"không phải mật khẩu","new":"một mật khẩu mới đủ dài"}`
+			}},
 		{method: "POST", path: "/api/v1/consultations", want: expect(s401, s201, s403, s403, s403, s201),
 			json: func(t *testing.T, w *authzWorld) string {
 				return fmt.Sprintf(`{"title":%q,"kind":"huong_uoc","unit_code":"A","text":%q,"opens_at":%q,"closes_at":%q}`,

@@ -49,6 +49,8 @@ func (s *Server) routes() {
 	e.POST("/logout", s.logout)
 	staff := e.Group("/staff", s.requireStaff)
 	staff.GET("", s.staffHome)
+	staff.GET("/account/password", s.passwordPage)
+	staff.POST("/account/password", s.changePassword)
 	staff.GET("/account/totp", s.totpPage)
 	staff.POST("/account/totp", s.enableTOTP)
 	staff.POST("/account/totp/disable", s.disableTOTP)
@@ -101,6 +103,7 @@ func (s *Server) routes() {
 	staff.POST("/admin/staff/:id/disabled", s.setDisabled)
 	staff.POST("/admin/staff/:id/tokens/:token/revoke", s.revokeToken)
 	staff.POST("/admin/staff/:id/totp/reset", s.resetSecondFactor)
+	staff.POST("/admin/staff/:id/password", s.setStaffPassword)
 
 	s.api.Register(e.Group("/api/v1"), s.requireStaff)
 }

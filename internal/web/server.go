@@ -92,7 +92,8 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		voteLimit:    throttle.New(voteFailures, voteFailureWindow),
 		trackLimit:   throttle.New(trackFailures, trackFailureWindow),
 	}
-	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses}
+	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
+		ChangePassword: s.apiChangePassword}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
@@ -331,7 +332,10 @@ func (s *Server) negotiateLanguage(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-const sessionStaffKey = "staff_id"
+const (
+	sessionStaffKey = "staff_id"
+	sessionEpochKey = "staff_epoch" // the account's session epoch at login (app.SessionActor)
+)
 
 // loadActor finds the staff member of a request: a bearer token for API clients, else the
 // session cookie.
@@ -350,7 +354,7 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 				// not carry a change that another site's page started.
 				return domain.Errorf(domain.CodeForbidden, "error.csrf")
 			}
-			if actor, err := s.app.ActorByID(ctx, id); err == nil {
+			if actor, err := s.app.SessionActor(ctx, id, s.sessions.GetInt64(ctx, sessionEpochKey)); err == nil {
 				httpx.SetActor(c, actor)
 			}
 		}
@@ -394,6 +398,7 @@ func (s *Server) startSession(c echo.Context, actor *domain.Actor) error {
 		return err
 	}
 	s.sessions.Put(ctx, sessionStaffKey, actor.StaffID)
+	s.sessions.Put(ctx, sessionEpochKey, actor.SessionEpoch)
 	httpx.SetActor(c, actor)
 	return nil
 }

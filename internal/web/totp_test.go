@@ -16,6 +16,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/config"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -42,7 +43,13 @@ func (c *totpClock) Add(d time.Duration) {
 // startTOTPServer starts the portal with a fixed clock 10 s into a 30 s step.
 func startTOTPServer(t *testing.T, st *store.Store) (*testutil.Env, *totpClock) {
 	t.Helper()
-	env := testutil.StartServer(t, st)
+	return startTOTPServerWith(t, st, nil)
+}
+
+// startTOTPServerWith is startTOTPServer with the configuration changed by configure first.
+func startTOTPServerWith(t *testing.T, st *store.Store, configure func(*config.Config)) (*testutil.Env, *totpClock) {
+	t.Helper()
+	env := testutil.StartServerWith(t, st, configure)
 	clk := &totpClock{t: time.Now().UTC().Truncate(30 * time.Second).Add(10 * time.Second)}
 	env.App.Now = clk.Now
 	return env, clk
@@ -121,7 +128,9 @@ func passwordStep(t *testing.T, b *testutil.Browser, email, next string) {
 // the right one completes the login, and switching off needs a code too.
 func TestTOTPEnableLoginDisable(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
-		env, clk := startTOTPServer(t, st)
+		// The walk sends six wrong codes from one address; the throttle, tested on its own in
+		// TestTOTPLoginThrottledAndExpires, gets room for them.
+		env, clk := startTOTPServerWith(t, st, func(c *config.Config) { c.LoginFailures = 10 })
 		ctx := context.Background()
 		const email = "official.a@example.vn"
 		b := env.NewBrowser(t)
