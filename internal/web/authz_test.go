@@ -296,8 +296,10 @@ func staffPageRoutes() []authzRoute {
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.target(t)) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.targetStaff(t).TOTPEnabled == nil }},
 		{method: "POST", path: "/staff/admin/staff/:id/password", want: expect(toLogin, s403, s403, s403, s403, s303),
-			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.target(t)) },
-			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"new": {"mật khẩu do quản trị đặt"}} },
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.target(t)) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"new": {"mật khẩu do quản trị đặt"}}
+			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.targetStaff(t).SessionEpoch > 0 }},
 	}
 }

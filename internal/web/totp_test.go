@@ -15,8 +15,8 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
-	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/config"
+	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
