@@ -123,7 +123,7 @@ type StatusStamps struct {
 // transaction. It fails with a conflict when the consultation is no longer in from, so two
 // officials acting at once cannot both succeed.
 func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Status, actorID *int64, reason string, stamps StatusStamps) error {
-	now := time.Now().UTC()
+	now := s.now()
 	set := map[string]any{"status": to, "updated_at": now}
 	for column, at := range map[string]*time.Time{
 		"published_at": stamps.PublishedAt, "closed_at": stamps.ClosedAt,
