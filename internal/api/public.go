@@ -10,7 +10,6 @@ import (
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
-	"github.com/gopy-vn/gopy/internal/store"
 )
 
 type unitJSON struct {
@@ -181,7 +180,7 @@ func (a *API) listOpinions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var f store.SectionFilter
+	var f domain.SectionFilter
 	switch s := c.QueryParam("section_id"); s {
 	case "":
 	case "none":

@@ -228,7 +228,7 @@ type StaffEntry struct {
 	Staff  domain.Staff
 	Roles  []domain.RoleAssignment
 	Units  map[int64]*domain.Unit
-	Tokens []store.Token
+	Tokens []domain.APIToken
 }
 
 // AdminStaff lists the accounts that hold a role in the admin's units.

@@ -75,6 +75,9 @@ func New(st *store.Store, opts ...Option) *App {
 		opt(a)
 	}
 	a.newPasswordSlots()
+	// The store stamps rows with the App's clock, read at each use: a test that sets a.Now
+	// after New sets the store's time too.
+	st.SetClock(func() time.Time { return a.Now() })
 	return a
 }
 

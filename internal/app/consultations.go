@@ -229,7 +229,7 @@ func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now 
 	if days := c.PeriodDays(now); days < minDays {
 		return nil, domain.InvalidField("closes_at", "validation.period_too_short."+string(lawBasis(c)), minDays, days)
 	}
-	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", map[string]any{"published_at": now})
+	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", store.StatusStamps{PublishedAt: &now})
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -254,7 +254,8 @@ func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain
 	if err != nil {
 		return nil, err
 	}
-	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", map[string]any{"closed_at": a.Now()})
+	now := a.Now()
+	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", store.StatusStamps{ClosedAt: &now})
 	if err != nil {
 		return nil, wrap(err)
 	}

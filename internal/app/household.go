@@ -294,7 +294,8 @@ func (a *App) Conclude(ctx context.Context, actor *domain.Actor, consultationID 
 			decided = d.HeldOn
 		}
 	}
-	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", map[string]any{"decided_at": decided.UTC()}); err != nil {
+	decided = decided.UTC()
+	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", store.StatusStamps{DecidedAt: &decided}); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation."+string(to), "consultation", c.ID, c.UnitID, "")

@@ -254,7 +254,7 @@ func (a *App) ModerationLog(ctx context.Context, actor *domain.Actor, opinionID 
 
 // ModerationLogOf lists the moderation decisions in the units the actor oversees, so the
 // Fatherland Front and the People's Inspection Board can check that nothing was silenced.
-func (a *App) ModerationLogOf(ctx context.Context, actor *domain.Actor, page int) ([]store.LogEntry, bool, error) {
+func (a *App) ModerationLogOf(ctx context.Context, actor *domain.Actor, page int) ([]domain.ModerationLogEntry, bool, error) {
 	units, err := a.scope(ctx, actor, domain.PermOversee)
 	if err != nil {
 		return nil, false, err

@@ -138,7 +138,7 @@ func TestHiddenOpinionLeavesAMarker(t *testing.T) {
 		if _, err := decide(t, f, f.ModeratorA, o.ID, app.Decision{Decision: "hide", Reason: "offensive"}); err != nil {
 			t.Fatal(err)
 		}
-		list, _, err := f.App.ApprovedOpinions(ctx, c.ID, store.SectionFilter{}, 1)
+		list, _, err := f.App.ApprovedOpinions(ctx, c.ID, domain.SectionFilter{}, 1)
 		if err != nil || len(list) != 1 || list[0].Status != domain.OpinionHidden || list[0].RejectionReason != domain.ReasonOffensive {
 			t.Fatalf("public list: %+v %v", list, err)
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
-	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 	"github.com/gopy-vn/gopy/internal/trackcode"
 )
@@ -228,7 +227,7 @@ func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) 
 }
 
 // ApprovedOpinions lists approved opinions of a published consultation.
-func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f store.SectionFilter, page int) ([]domain.Opinion, bool, error) {
+func (a *App) ApprovedOpinions(ctx context.Context, consultationID int64, f domain.SectionFilter, page int) ([]domain.Opinion, bool, error) {
 	c, err := a.Consultation(ctx, nil, consultationID)
 	if err != nil {
 		return nil, false, err
@@ -264,8 +263,8 @@ func (a *App) PublicSummary(ctx context.Context, c *domain.Consultation) (*domai
 
 // OpinionsByCommune counts the approved opinions of a consultation by the commune of the
 // village each commenter named: for a consultation of a province, how each commune took part.
-func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]store.CommuneCount, error) {
-	list, err := publicAggregate(a, ctx, consultationID, "by_commune", func(ctx context.Context) ([]store.CommuneCount, error) {
+func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]domain.CommuneCount, error) {
+	list, err := publicAggregate(a, ctx, consultationID, "by_commune", func(ctx context.Context) ([]domain.CommuneCount, error) {
 		return a.store.OpinionsByCommune(ctx, consultationID)
 	})
 	return slices.Clone(list), wrap(err)

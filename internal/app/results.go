@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
@@ -99,7 +100,7 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 		return nil, domain.Errorf(domain.CodeConflict, "error.decision_reasons", ds.ReasonsMissing)
 	}
 	now := a.Now()
-	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", map[string]any{"results_published_at": now}); err != nil {
+	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", store.StatusStamps{ResultsPublishedAt: &now}); err != nil {
 		return nil, wrap(err)
 	}
 	a.audit(ctx, actor, "consultation.results", "consultation", c.ID, c.UnitID, "")

@@ -533,7 +533,7 @@ func (tc *themeCache) entry(key themeKey) *themeEntry {
 // ThemeOpinions lists a page of the approved opinions of a published consultation (or of one
 // of its sections) that contain a phrase, newest first, and whether another page follows.
 // It filters in Go over every approved opinion, which is fine for thousands of them.
-func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f store.SectionFilter, phrase string, page int) ([]domain.Opinion, bool, error) {
+func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f domain.SectionFilter, phrase string, page int) ([]domain.Opinion, bool, error) {
 	c, err := a.Consultation(ctx, nil, consultationID)
 	if err != nil {
 		return nil, false, err

@@ -175,6 +175,20 @@ type ModerationEvent struct {
 // TableName names the table for the store.
 func (ModerationEvent) TableName() string { return "moderation_events" }
 
+// ModerationLogEntry is a moderation decision with the consultation it belongs to.
+type ModerationLogEntry struct {
+	ModerationEvent   `gorm:"embedded"`
+	ConsultationID    int64  `gorm:"column:consultation_id"`
+	ConsultationTitle string `gorm:"column:consultation_title"`
+}
+
+// SectionFilter narrows a consultation's opinions to a section; General means the opinions
+// on the whole draft. The zero filter keeps them all.
+type SectionFilter struct {
+	SectionID *int64
+	General   bool
+}
+
 // Counts are the counts by stance of a set of opinions.
 type Counts struct {
 	Total    int `json:"total"`
@@ -206,6 +220,14 @@ type Summary struct {
 
 // UnitCount is the number of approved opinions from one village.
 type UnitCount struct {
+	Code  string
+	Name  string
+	Total int
+}
+
+// CommuneCount is the number of approved opinions from the villages of one commune.
+type CommuneCount struct {
+	ID    int64
 	Code  string
 	Name  string
 	Total int

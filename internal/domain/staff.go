@@ -51,6 +51,19 @@ type Staff struct {
 // TableName names the table for the store.
 func (Staff) TableName() string { return "staff" }
 
+// APIToken is a bearer token as staff pages show it: never the secret itself.
+type APIToken struct {
+	ID         int64      `gorm:"column:id;primaryKey"`
+	StaffID    int64      `gorm:"column:staff_id"`
+	Label      string     `gorm:"column:label"`
+	CreatedAt  time.Time  `gorm:"column:created_at"`
+	LastUsedAt *time.Time `gorm:"column:last_used_at"`
+	RevokedAt  *time.Time `gorm:"column:revoked_at"`
+}
+
+// TableName names the table for the store.
+func (APIToken) TableName() string { return "api_tokens" }
+
 // RoleAssignment gives a staff member a role over a unit and every unit below it.
 type RoleAssignment struct {
 	ID      int64 `gorm:"column:id;primaryKey"`

@@ -69,28 +69,15 @@ func (s *Store) SetDisabled(ctx context.Context, staffID int64, at *time.Time) e
 	return s.conn(ctx).Model(&domain.Staff{}).Where("id = ?", staffID).Update("disabled_at", at).Error
 }
 
-// Token is a bearer token as staff pages show it: never the secret itself.
-type Token struct {
-	ID         int64      `gorm:"column:id;primaryKey"`
-	StaffID    int64      `gorm:"column:staff_id"`
-	Label      string     `gorm:"column:label"`
-	CreatedAt  time.Time  `gorm:"column:created_at"`
-	LastUsedAt *time.Time `gorm:"column:last_used_at"`
-	RevokedAt  *time.Time `gorm:"column:revoked_at"`
-}
-
-// TableName names the table.
-func (Token) TableName() string { return "api_tokens" }
-
 // TokensOf lists a staff member's tokens, newest first.
-func (s *Store) TokensOf(ctx context.Context, staffID int64) ([]Token, error) {
-	var list []Token
+func (s *Store) TokensOf(ctx context.Context, staffID int64) ([]domain.APIToken, error) {
+	var list []domain.APIToken
 	return list, s.conn(ctx).Where("staff_id = ?", staffID).Order("id DESC").Find(&list).Error
 }
 
 // RevokeToken revokes one token of a staff member.
 func (s *Store) RevokeToken(ctx context.Context, staffID, tokenID int64, now time.Time) error {
-	res := s.conn(ctx).Model(&Token{}).Where("id = ? AND staff_id = ? AND revoked_at IS NULL", tokenID, staffID).Update("revoked_at", now)
+	res := s.conn(ctx).Model(&domain.APIToken{}).Where("id = ? AND staff_id = ? AND revoked_at IS NULL", tokenID, staffID).Update("revoked_at", now)
 	if res.Error == nil && res.RowsAffected == 0 {
 		return domain.ErrNotFound
 	}
@@ -99,6 +86,6 @@ func (s *Store) RevokeToken(ctx context.Context, staffID, tokenID int64, now tim
 
 // RevokeTokensOf revokes every token of a staff member and returns how many.
 func (s *Store) RevokeTokensOf(ctx context.Context, staffID int64, now time.Time) (int64, error) {
-	res := s.conn(ctx).Model(&Token{}).Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", now)
+	res := s.conn(ctx).Model(&domain.APIToken{}).Where("staff_id = ? AND revoked_at IS NULL", staffID).Update("revoked_at", now)
 	return res.RowsAffected, res.Error
 }

@@ -110,17 +110,30 @@ func escapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
+// StatusStamps are the moments a status change records on the consultation besides its
+// status; a nil field leaves its column as it is.
+type StatusStamps struct {
+	PublishedAt        *time.Time // opened for opinions
+	ClosedAt           *time.Time // closed by an official
+	DecidedAt          *time.Time // the day the households decided a decide matter
+	ResultsPublishedAt *time.Time // starts the retention clock of commenters' contacts
+}
+
 // ChangeStatus moves a consultation from one status to another and logs the change, in one
 // transaction. It fails with a conflict when the consultation is no longer in from, so two
 // officials acting at once cannot both succeed.
-func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Status, actorID *int64, reason string, set map[string]any) error {
-	now := time.Now().UTC()
-	return s.Tx(ctx, func(tx *Store) error {
-		if set == nil {
-			set = map[string]any{}
+func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Status, actorID *int64, reason string, stamps StatusStamps) error {
+	now := s.now()
+	set := map[string]any{"status": to, "updated_at": now}
+	for column, at := range map[string]*time.Time{
+		"published_at": stamps.PublishedAt, "closed_at": stamps.ClosedAt,
+		"decided_at": stamps.DecidedAt, "results_published_at": stamps.ResultsPublishedAt,
+	} {
+		if at != nil {
+			set[column] = *at
 		}
-		set["status"] = to
-		set["updated_at"] = now
+	}
+	return s.Tx(ctx, func(tx *Store) error {
 		res := tx.conn(ctx).Model(&domain.Consultation{}).Where("id = ? AND status = ?", id, from).Updates(set)
 		if res.Error != nil {
 			return res.Error

@@ -37,19 +37,11 @@ func (s *Store) SectionOf(ctx context.Context, consultationID, sectionID int64) 
 	return &sec, notFound(err)
 }
 
-// CommuneCount is the number of approved opinions from the villages of one commune.
-type CommuneCount struct {
-	ID    int64
-	Code  string
-	Name  string
-	Total int
-}
-
 // OpinionsByCommune counts the approved opinions of a consultation by the commune (the parent
 // unit) of the village each commenter named, largest first. Opinions that named no village
 // are not counted here.
-func (s *Store) OpinionsByCommune(ctx context.Context, consultationID int64) ([]CommuneCount, error) {
-	var out []CommuneCount
+func (s *Store) OpinionsByCommune(ctx context.Context, consultationID int64) ([]domain.CommuneCount, error) {
+	var out []domain.CommuneCount
 	err := s.conn(ctx).Raw(`
 		SELECT cu.id AS id, cu.code AS code, cu.name AS name, COUNT(*) AS total
 		FROM opinions o JOIN units v ON v.id = o.village_id JOIN units cu ON cu.id = v.parent_id

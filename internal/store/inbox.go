@@ -15,7 +15,7 @@ import (
 // still reaches each person once: created tells which happened.
 func (s *Store) AddNotification(ctx context.Context, n *domain.Notification) (created bool, err error) {
 	if n.CreatedAt.IsZero() {
-		n.CreatedAt = time.Now()
+		n.CreatedAt = s.now()
 	}
 	n.CreatedAt = n.CreatedAt.UTC()
 	res := s.conn(ctx).Clauses(clause.OnConflict{

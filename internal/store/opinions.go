@@ -84,15 +84,9 @@ func (s *Store) OpinionByID(ctx context.Context, id int64) (*domain.Opinion, err
 	return &o, notFound(err)
 }
 
-// SectionFilter narrows opinions to a section; General means opinions on the whole draft.
-type SectionFilter struct {
-	SectionID *int64
-	General   bool
-}
-
 // ApprovedOpinions returns a page of approved opinions of a consultation, newest first,
 // and whether another page follows.
-func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f SectionFilter, page, perPage int) ([]domain.Opinion, bool, error) {
+func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f domain.SectionFilter, page, perPage int) ([]domain.Opinion, bool, error) {
 	// Hidden opinions stay in the list as markers, so nothing disappears silently.
 	q := s.conn(ctx).Where("consultation_id = ? AND status IN ?", consultationID, publicStatuses)
 	switch {
@@ -324,11 +318,11 @@ func (s *Store) PurgeContacts(ctx context.Context, cutoff time.Time) (int64, err
 
 // ModerationLog lists the moderation decisions on consultations of the given units, newest
 // first, with the moderator's name and the consultation's title.
-func (s *Store) ModerationLog(ctx context.Context, unitIDs []int64, page, perPage int) ([]LogEntry, bool, error) {
+func (s *Store) ModerationLog(ctx context.Context, unitIDs []int64, page, perPage int) ([]domain.ModerationLogEntry, bool, error) {
 	if page < 1 {
 		page = 1
 	}
-	var list []LogEntry
+	var list []domain.ModerationLogEntry
 	err := s.conn(ctx).Model(&domain.ModerationEvent{}).
 		Select("moderation_events.*, staff.name AS actor_name, c.id AS consultation_id, c.title AS consultation_title").
 		Joins("JOIN opinions o ON o.id = moderation_events.opinion_id").
@@ -344,13 +338,6 @@ func (s *Store) ModerationLog(ctx context.Context, unitIDs []int64, page, perPag
 		list = list[:perPage]
 	}
 	return list, more, nil
-}
-
-// LogEntry is a moderation decision with the consultation it belongs to.
-type LogEntry struct {
-	domain.ModerationEvent `gorm:"embedded"`
-	ConsultationID         int64  `gorm:"column:consultation_id"`
-	ConsultationTitle      string `gorm:"column:consultation_title"`
 }
 
 func (s *Store) waiting(ctx context.Context, f QueueFilter) *gorm.DB {

@@ -38,7 +38,7 @@ const OutboxMaxAttempts = 20
 // tells which happened.
 func (s *Store) Enqueue(ctx context.Context, m *OutboxMessage) (created bool, err error) {
 	if m.CreatedAt.IsZero() {
-		m.CreatedAt = time.Now()
+		m.CreatedAt = s.now()
 	}
 	if m.NextAttemptAt.IsZero() {
 		m.NextAttemptAt = m.CreatedAt

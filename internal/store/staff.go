@@ -78,7 +78,7 @@ func (apiToken) TableName() string { return "api_tokens" }
 
 // CreateToken stores the hash of a new bearer token.
 func (s *Store) CreateToken(ctx context.Context, staffID int64, hash string) error {
-	return s.conn(ctx).Create(&apiToken{StaffID: staffID, TokenHash: hash, CreatedAt: time.Now().UTC()}).Error
+	return s.conn(ctx).Create(&apiToken{StaffID: staffID, TokenHash: hash, CreatedAt: s.now()}).Error
 }
 
 // StaffByTokenHash finds the enabled account owning an unrevoked token.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/alexedwards/scs/postgresstore"
@@ -41,9 +42,34 @@ const (
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
+	clock   *clock         // the app's clock, shared by the copies Tx makes
 	targets *targetCache   // shared by the copies Tx makes
 	writer  *opinionWriter // batches opinions; nil in a transaction
 }
+
+// clock is the time the store stamps rows with (GORM's created_at and updated_at, the time
+// of a status change) and ages its copies in memory by. The store never reads the system
+// clock: app.New hands it the app's, so a test that sets the app's time sets the rows' too.
+type clock struct {
+	read atomic.Pointer[func() time.Time]
+}
+
+// now is the clock's time in UTC. Writing through a store on which no app was built is a
+// mistake of the program, not of its input, and panics.
+func (c *clock) now() time.Time {
+	read := c.read.Load()
+	if read == nil {
+		panic("store: no clock; app.New gives the store the app's")
+	}
+	return (*read)().UTC()
+}
+
+// SetClock makes now the time the store stamps rows with. app.New sets the app's clock; on a
+// store shared by several apps, the last one built sets it.
+func (s *Store) SetClock(now func() time.Time) { s.clock.read.Store(&now) }
+
+// now is the time of the app's clock, in UTC.
+func (s *Store) now() time.Time { return s.clock.now() }
 
 // IsPostgresURL reports whether a DATABASE_URL points at PostgreSQL rather than a SQLite file.
 func IsPostgresURL(url string) bool {
@@ -59,9 +85,10 @@ func SQLiteDSN(path string) string {
 
 // Open connects to url: a postgres:// URL, or else a SQLite file path (created with its folder).
 func Open(ctx context.Context, url string) (*Store, error) {
+	clk := &clock{}
 	cfg := &gorm.Config{
 		Logger:                 logger.Discard,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                clk.now,
 		SkipDefaultTransaction: true,
 	}
 	var (
@@ -100,7 +127,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, targets: newTargetCache()}
+	s := &Store{db: db, dialect: dialect, clock: clk, targets: newTargetCache()}
 	if err := watchTargets(db, s.targets); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -139,7 +166,7 @@ func (s *Store) Close() error {
 func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	gen := s.targets.gen.Load()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, dialect: s.dialect, targets: s.targets})
+		return fn(&Store{db: tx, dialect: s.dialect, clock: s.clock, targets: s.targets})
 	})
 	if s.targets.gen.Load() != gen {
 		// The transaction changed rows the opinion-target cache copies. Another request may

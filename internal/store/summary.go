@@ -83,7 +83,7 @@ func (s *Store) ApprovedPublicBodies(ctx context.Context, consultationID int64) 
 // AllApproved returns every approved opinion of a consultation (or of one of its sections),
 // newest first, without villages; the caller filters them and attaches villages to the page
 // it shows with AttachVillages.
-func (s *Store) AllApproved(ctx context.Context, consultationID int64, f SectionFilter) ([]domain.Opinion, error) {
+func (s *Store) AllApproved(ctx context.Context, consultationID int64, f domain.SectionFilter) ([]domain.Opinion, error) {
 	q := s.conn(ctx).Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved)
 	switch {
 	case f.SectionID != nil:

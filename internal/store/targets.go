@@ -90,8 +90,8 @@ func (tc *targetCache) forget() {
 	tc.mu.Unlock()
 }
 
-func fresh[T any](e cached[T], ok bool, gen uint64) bool {
-	return ok && e.gen == gen && time.Since(e.loaded) < targetTTL
+func fresh[T any](e cached[T], ok bool, gen uint64, now time.Time) bool {
+	return ok && e.gen == gen && now.Sub(e.loaded) < targetTTL
 }
 
 // watchTargets registers the callbacks that empty the cache on every create, update or
@@ -120,7 +120,7 @@ func (s *Store) OpinionTarget(ctx context.Context, consultationID int64) (*Opini
 	tc.mu.Lock()
 	e, ok := tc.consultations[consultationID]
 	tc.mu.Unlock()
-	if fresh(e, ok, gen) {
+	if fresh(e, ok, gen, s.now()) {
 		return e.value, nil
 	}
 	v, err, _ := tc.flight.Do("c"+strconv.FormatInt(consultationID, 10), func() (any, error) {
@@ -132,7 +132,7 @@ func (s *Store) OpinionTarget(ctx context.Context, consultationID int64) (*Opini
 			return nil, err
 		}
 		tc.mu.Lock()
-		tc.consultations[consultationID] = cached[*OpinionTarget]{value: t, gen: gen, loaded: time.Now()}
+		tc.consultations[consultationID] = cached[*OpinionTarget]{value: t, gen: gen, loaded: s.now()}
 		tc.mu.Unlock()
 		return t, nil
 	})
@@ -171,7 +171,7 @@ func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (vi
 	e, hit := tc.villages[code]
 	tc.mu.Unlock()
 	v := e.value
-	if !fresh(e, hit, gen) {
+	if !fresh(e, hit, gen, s.now()) {
 		got, err, _ := tc.flight.Do("v"+code, func() (any, error) {
 			gen := tc.gen.Load()
 			ctx, cancel := loadContext(ctx)
@@ -186,7 +186,7 @@ func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (vi
 			}
 			v := &villageEntry{id: u.ID, kind: u.Kind, ancestry: ancestry}
 			tc.mu.Lock()
-			tc.villages[code] = cached[*villageEntry]{value: v, gen: gen, loaded: time.Now()}
+			tc.villages[code] = cached[*villageEntry]{value: v, gen: gen, loaded: s.now()}
 			tc.mu.Unlock()
 			return v, nil
 		})

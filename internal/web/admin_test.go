@@ -215,10 +215,10 @@ func TestContactsPurgedAfterRetention(t *testing.T) {
 		if n, err := env.App.PurgeExpiredContacts(ctx, 90*24*time.Hour); err != nil || n != 0 {
 			t.Fatalf("purged %d before any results: %v", n, err)
 		}
-		if err := st.ChangeStatus(ctx, c.ID, "open", "closed", nil, "", nil); err != nil {
+		if err := st.ChangeStatus(ctx, c.ID, "open", "closed", nil, "", store.StatusStamps{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.ChangeStatus(ctx, c.ID, "closed", "results_published", nil, "", map[string]any{"results_published_at": published}); err != nil {
+		if err := st.ChangeStatus(ctx, c.ID, "closed", "results_published", nil, "", store.StatusStamps{ResultsPublishedAt: &published}); err != nil {
 			t.Fatal(err)
 		}
 		if n, err := env.App.PurgeExpiredContacts(ctx, 120*24*time.Hour); err != nil || n != 0 {

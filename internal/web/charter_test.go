@@ -69,7 +69,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 		}
 		at("2026-04-23 19:00")
 		if err := st.ChangeStatus(ctx, c.ID, domain.StatusResultsPublished, domain.StatusAdopted, &env.OfficialA.StaffID, "",
-			map[string]any{"decided_at": clock.UTC()}); err != nil {
+			store.StatusStamps{DecidedAt: new(clock.UTC())}); err != nil {
 			t.Fatal(err)
 		}
 		// The text the households adopted is fixed.

@@ -43,7 +43,7 @@ func adoptCharter(t *testing.T, env *testutil.Env, st *store.Store, c *domain.Co
 		t.Fatalf("publish results: %v", err)
 	}
 	if err := st.ChangeStatus(ctx, c.ID, domain.StatusResultsPublished, domain.StatusAdopted, &env.OfficialA.StaffID, "",
-		map[string]any{"decided_at": at.UTC()}); err != nil {
+		store.StatusStamps{DecidedAt: new(at.UTC())}); err != nil {
 		t.Fatalf("adopt: %v", err)
 	}
 	c, err := st.ConsultationByID(ctx, c.ID)

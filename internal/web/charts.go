@@ -13,7 +13,6 @@ import (
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
-	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // Summary charts: server-rendered SVG, no script. The geometry is computed here and
@@ -237,7 +236,7 @@ func channelChart(lang string, sum *domain.Summary) *barChart {
 
 // communeChart shows how each commune took part in a consultation of the province, by the
 // villages commenters named; opinions that named none are not in any bar.
-func communeChart(lang string, communes []store.CommuneCount, total int) *barChart {
+func communeChart(lang string, communes []domain.CommuneCount, total int) *barChart {
 	if len(communes) == 0 {
 		return nil
 	}

@@ -82,7 +82,7 @@ func TestAtomFeeds(t *testing.T) {
 		tricky := publish(create(env.OfficialA, "A", `Đường & cống < 5 m > "ngõ" 'Một' ]]> &amp;`))
 		draft := create(env.OfficialA, "A", "Bản nháp chưa công bố")
 		gone := publish(create(env.OfficialA, "A", "Dự thảo đã rút"))
-		if err := st.ChangeStatus(ctx, gone.ID, domain.StatusOpen, domain.StatusWithdrawn, &env.OfficialA.StaffID, "thử", nil); err != nil {
+		if err := st.ChangeStatus(ctx, gone.ID, domain.StatusOpen, domain.StatusWithdrawn, &env.OfficialA.StaffID, "thử", store.StatusStamps{}); err != nil {
 			t.Fatal(err)
 		}
 		done := publish(create(env.OfficialA, "A", "Quy ước đã có kết quả"))

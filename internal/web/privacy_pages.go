@@ -14,7 +14,6 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
-	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // formMaxAge is how long a shown opinion form stays valid: a day covers a resident who
@@ -106,7 +105,7 @@ func (s *Server) auditLog(c echo.Context) error {
 }
 
 type modLogData struct {
-	Items []store.LogEntry
+	Items []domain.ModerationLogEntry
 	Page  int
 	More  bool
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
-	"github.com/gopy-vn/gopy/internal/store"
 )
 
 func pathID(c echo.Context) (int64, error) {
@@ -173,7 +172,7 @@ func (s *Server) listOpinions(c echo.Context) error {
 	}
 	d := opinionsData{C: cons, Page: queryInt(c, "page", 1), Reasons: domain.RejectReasons}
 	d.CanHide = httpx.Actor(c).HasAny(domain.PermModerate)
-	var f store.SectionFilter
+	var f domain.SectionFilter
 	switch sec := c.QueryParam("section"); sec {
 	case "":
 	case "none":
