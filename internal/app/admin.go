@@ -54,7 +54,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 		}
 	}
 	res := &ImportResult{}
-	err = a.store.Tx(ctx, func(tx *store.Store) error {
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		ids := map[string]int64{}
 		// Parents may come after their children in the file: place rows whose parent is
 		// known, and repeat until no row can be placed.
@@ -66,7 +66,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 				if row.parent != "" {
 					pid, ok := ids[row.parent]
 					if !ok {
-						p, err := tx.UnitByCode(ctx, row.parent)
+						p, err := a.store.UnitByCode(ctx, row.parent)
 						if err != nil {
 							next = append(next, row)
 							continue
@@ -75,11 +75,11 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 					}
 					u.ParentID = &pid
 				}
-				if actor != nil && !a.inScope(ctx, tx, u, scope) {
+				if actor != nil && !a.inScope(ctx, u, scope) {
 					problems = append(problems, lineMsg(row.line, "validation.csv_outside"))
 					continue
 				}
-				created, err := tx.SaveUnit(ctx, u)
+				created, err := a.store.SaveUnit(ctx, u)
 				if err != nil {
 					return err
 				}
@@ -120,8 +120,8 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 }
 
 // inScope reports whether a unit (new or existing) sits under the admin's units.
-func (a *App) inScope(ctx context.Context, tx *store.Store, u *domain.Unit, scope []int64) bool {
-	if existing, err := tx.UnitByCode(ctx, u.Code); err == nil && !slices.Contains(scope, existing.ID) {
+func (a *App) inScope(ctx context.Context, u *domain.Unit, scope []int64) bool {
+	if existing, err := a.store.UnitByCode(ctx, u.Code); err == nil && !slices.Contains(scope, existing.ID) {
 		return false
 	}
 	return u.ParentID != nil && slices.Contains(scope, *u.ParentID)

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
@@ -93,14 +92,14 @@ func (a *App) insertOpinion(ctx context.Context, o *domain.Opinion, consents []d
 		stored  *domain.Opinion
 		created bool
 	)
-	err := a.store.Tx(ctx, func(tx *store.Store) error {
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		stored, created, err = tx.InsertOpinion(ctx, o, consents)
+		stored, created, err = a.store.InsertOpinion(ctx, o, consents)
 		if err != nil || !created {
 			return err
 		}
 		att.OpinionID, att.UploadedBy, att.CreatedAt = stored.ID, o.EnteredBy, o.SubmittedAt
-		return tx.InsertAttachment(ctx, att)
+		return a.store.InsertAttachment(ctx, att)
 	})
 	return stored, created, err
 }

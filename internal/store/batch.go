@@ -198,8 +198,8 @@ func (s *Store) insertBatch(ctx context.Context, ops []*opinionWrite, opinions [
 		// One statement is atomic on its own.
 		return s.conn(ctx).Create(&opinions).Error
 	}
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(&opinions).Error; err != nil {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(&opinions).Error; err != nil {
 			return err
 		}
 		for _, op := range ops {
@@ -207,7 +207,7 @@ func (s *Store) insertBatch(ctx context.Context, ops []*opinionWrite, opinions [
 				op.consents[i].OpinionID = op.opinion.ID
 			}
 		}
-		return tx.conn(ctx).Create(&consents).Error
+		return s.conn(ctx).Create(&consents).Error
 	})
 }
 

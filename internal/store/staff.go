@@ -9,13 +9,13 @@ import (
 
 // CreateStaff inserts a staff account with its role assignments.
 func (s *Store) CreateStaff(ctx context.Context, st *domain.Staff, roles []domain.RoleAssignment) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(st).Error; err != nil {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(st).Error; err != nil {
 			return err
 		}
 		for i := range roles {
 			roles[i].StaffID = st.ID
-			if err := tx.conn(ctx).Create(&roles[i]).Error; err != nil {
+			if err := s.conn(ctx).Create(&roles[i]).Error; err != nil {
 				return err
 			}
 		}
