@@ -16,11 +16,11 @@ import (
 // retries racing each other, leave exactly one row. The unique constraint decides the race.
 // The consents the commenter gave are stored in the same transaction.
 //
-// Outside a transaction the opinion goes to the batched writer (batch.go), which writes it
-// with the others that arrive at the same moment. Inside one it is written in that
-// transaction.
+// Outside a transaction, while RunWriter runs, the opinion goes to the batched writer
+// (batch.go), which writes it with the others that arrive at the same moment. Inside one it
+// is written in that transaction.
 func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
-	if s.writer != nil && s.tx(ctx) == nil {
+	if s.tx(ctx) == nil {
 		op := &opinionWrite{ctx: ctx, opinion: o, consents: consents, done: make(chan writeResult, 1)}
 		queued, err := s.writer.enqueue(ctx, op)
 		if err != nil {

@@ -43,7 +43,7 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	targets *targetCache
-	writer  *opinionWriter // batches opinions
+	writer  *opinionWriter // batches opinions while RunWriter runs
 }
 
 // IsPostgresURL reports whether a DATABASE_URL points at PostgreSQL rather than a SQLite file.
@@ -101,7 +101,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, targets: newTargetCache()}
+	s := &Store{db: db, dialect: dialect, targets: newTargetCache(), writer: newOpinionWriter()}
 	if err := watchTargets(db, s.targets); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -110,7 +110,6 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
-	s.startWriter()
 	return s, nil
 }
 
@@ -130,9 +129,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.SQLDB().PingContext(ctx)
 }
 
-// Close writes the opinions still queued, then closes the pool.
+// Close stops a writer that still runs (RunWriter), after it has written what was queued,
+// then closes the pool.
 func (s *Store) Close() error {
-	s.stopWriter()
+	s.writer.close()
 	return s.SQLDB().Close()
 }
 
