@@ -12,6 +12,9 @@ import (
 	"github.com/gopy-vn/gopy/internal/mail"
 )
 
+// mailSender builds the sender serve hands the mail worker; tests replace it.
+var mailSender = func(cfg config.Config) (mail.Sender, error) { return newSender(cfg) }
+
 // newSender builds the SMTP sender of the configuration, greeting the server with the
 // portal's host name.
 func newSender(cfg config.Config) (*mail.SMTP, error) {
@@ -26,7 +29,8 @@ func newSender(cfg config.Config) (*mail.SMTP, error) {
 }
 
 // sendMail delivers, every minute, the e-mail that is due in the outbox, and once a day,
-// from DIGEST_HOUR local time, queues the digests to moderators.
+// from DIGEST_HOUR local time, queues the digests to moderators. It runs in the App's
+// background group and returns when ctx ends, after recording the attempt in hand.
 func sendMail(ctx context.Context, a *app.App, cfg config.Config, sender mail.Sender) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()

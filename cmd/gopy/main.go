@@ -142,7 +142,9 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 	a.BaseURL = cfg.BaseURL
 	a.MailEnabled = cfg.Mail.Enabled()
 	a.Calendar = domain.DefaultCalendar().With(cfg.Holidays, cfg.WorkingDays)
-	return a, func() { _ = st.Close() }, nil
+	// The App's background work (the opinion writer, the workers serve starts) has ended
+	// before the pool closes.
+	return a, func() { a.Shutdown(); _ = st.Close() }, nil
 }
 
 func serve(ctx context.Context, cfg config.Config) error {
@@ -162,6 +164,8 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
+	// Deferred, so it runs once the HTTP server has stopped: the workers and recomputations
+	// end, then the store closes.
 	defer closeDB()
 	if cfg.LoadDemo {
 		if empty, err := a.IsEmpty(ctx); err == nil && empty {
@@ -174,16 +178,16 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	go purgeContacts(ctx, a, cfg)
+	a.Go(func(ctx context.Context) { purgeContacts(ctx, a, cfg) })
 	if cfg.DebugAddr != "" {
 		go serveDebug(ctx, cfg.DebugAddr)
 	}
 	if cfg.Mail.Enabled() {
-		sender, err := newSender(cfg)
+		sender, err := mailSender(cfg)
 		if err != nil {
 			return err
 		}
-		go sendMail(ctx, a, cfg, sender)
+		a.Go(func(ctx context.Context) { sendMail(ctx, a, cfg, sender) })
 		slog.Info("mail on", "smtp", cfg.Mail.Addr, "digest_hour", cfg.Mail.DigestHour)
 	}
 	slog.Info("listening", "addr", cfg.Addr, "database", a.DatabaseKind(), "url", cfg.BaseURL)

@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
@@ -54,7 +53,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 		}
 	}
 	res := &ImportResult{}
-	err = a.store.Tx(ctx, func(tx *store.Store) error {
+	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		ids := map[string]int64{}
 		// Parents may come after their children in the file: place rows whose parent is
 		// known, and repeat until no row can be placed.
@@ -66,7 +65,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 				if row.parent != "" {
 					pid, ok := ids[row.parent]
 					if !ok {
-						p, err := tx.UnitByCode(ctx, row.parent)
+						p, err := a.store.UnitByCode(ctx, row.parent)
 						if err != nil {
 							next = append(next, row)
 							continue
@@ -75,11 +74,11 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 					}
 					u.ParentID = &pid
 				}
-				if actor != nil && !a.inScope(ctx, tx, u, scope) {
+				if actor != nil && !a.inScope(ctx, u, scope) {
 					problems = append(problems, lineMsg(row.line, "validation.csv_outside"))
 					continue
 				}
-				created, err := tx.SaveUnit(ctx, u)
+				created, err := a.store.SaveUnit(ctx, u)
 				if err != nil {
 					return err
 				}
@@ -104,7 +103,10 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 		if len(problems) > 0 {
 			return &ImportError{Lines: problems}
 		}
-		return nil
+		if actor == nil {
+			return nil
+		}
+		return a.audit(ctx, actor, "units.import", "", 0, homeUnit(actor), fmt.Sprintf("+%d ~%d", res.Created, res.Updated))
 	})
 	var ie *ImportError
 	if errors.As(err, &ie) {
@@ -113,15 +115,12 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if actor != nil {
-		a.audit(ctx, actor, "units.import", "", 0, homeUnit(actor), fmt.Sprintf("+%d ~%d", res.Created, res.Updated))
-	}
 	return res, nil
 }
 
 // inScope reports whether a unit (new or existing) sits under the admin's units.
-func (a *App) inScope(ctx context.Context, tx *store.Store, u *domain.Unit, scope []int64) bool {
-	if existing, err := tx.UnitByCode(ctx, u.Code); err == nil && !slices.Contains(scope, existing.ID) {
+func (a *App) inScope(ctx context.Context, u *domain.Unit, scope []int64) bool {
+	if existing, err := a.store.UnitByCode(ctx, u.Code); err == nil && !slices.Contains(scope, existing.ID) {
 		return false
 	}
 	return u.ParentID != nil && slices.Contains(scope, *u.ParentID)
@@ -293,11 +292,19 @@ func (a *App) CreateStaffAs(ctx context.Context, actor *domain.Actor, in NewStaf
 	if err := a.adminOfUnit(ctx, actor, in.UnitCode); err != nil {
 		return nil, err
 	}
-	st, err := a.CreateStaff(ctx, in)
+	st, roles, err := a.newStaff(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	a.audit(ctx, actor, "staff.create", "staff", st.ID, homeUnitOfCode(ctx, a, in.UnitCode), in.Email+" "+in.Role)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateStaff(ctx, st, roles); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "staff.create", "staff", st.ID, roles[0].UnitID, in.Email+" "+in.Role)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -312,13 +319,6 @@ func (a *App) adminOfUnit(ctx context.Context, actor *domain.Actor, code string)
 	return a.authorize(ctx, actor, domain.PermAdminister, u.ID)
 }
 
-func homeUnitOfCode(ctx context.Context, a *App, code string) int64 {
-	if u, err := a.store.UnitByCode(ctx, strings.TrimSpace(code)); err == nil {
-		return u.ID
-	}
-	return 0
-}
-
 // AddRole gives an account a further role over a unit the admin manages.
 func (a *App) AddRole(ctx context.Context, actor *domain.Actor, staffID int64, role, unitCode string) error {
 	if _, err := a.manageableStaff(ctx, actor, staffID); err != nil {
@@ -331,11 +331,12 @@ func (a *App) AddRole(ctx context.Context, actor *domain.Actor, staffID int64, r
 		return err
 	}
 	u, _ := a.store.UnitByCode(ctx, strings.TrimSpace(unitCode))
-	if err := a.store.AddRole(ctx, &domain.RoleAssignment{StaffID: staffID, Role: domain.Role(role), UnitID: u.ID}); err != nil {
-		return wrap(err)
-	}
-	a.audit(ctx, actor, "staff.role_add", "staff", staffID, u.ID, role)
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.AddRole(ctx, &domain.RoleAssignment{StaffID: staffID, Role: domain.Role(role), UnitID: u.ID}); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "staff.role_add", "staff", staffID, u.ID, role)
+	})
 }
 
 // RemoveRole takes a role away; an account keeps at least one role, so it stays manageable
@@ -355,11 +356,12 @@ func (a *App) RemoveRole(ctx context.Context, actor *domain.Actor, staffID, role
 	if len(roles) == 1 {
 		return domain.Errorf(domain.CodeConflict, "error.last_role")
 	}
-	if err := a.store.RemoveRole(ctx, roleID); err != nil {
-		return wrap(err)
-	}
-	a.audit(ctx, actor, "staff.role_remove", "staff", staffID, r.UnitID, string(r.Role))
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.RemoveRole(ctx, roleID); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "staff.role_remove", "staff", staffID, r.UnitID, string(r.Role))
+	})
 }
 
 // SetStaffDisabled disables or re-enables an account. Admins cannot disable themselves, so a
@@ -377,11 +379,12 @@ func (a *App) SetStaffDisabled(ctx context.Context, actor *domain.Actor, staffID
 		now := a.Now()
 		at, action = &now, "staff.disable"
 	}
-	if err := a.store.SetDisabled(ctx, staffID, at); err != nil {
-		return wrap(err)
-	}
-	a.audit(ctx, actor, action, "staff", staffID, homeUnit(actor), "")
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SetDisabled(ctx, staffID, at); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, action, "staff", staffID, homeUnit(actor), "")
+	})
 }
 
 // RevokeToken revokes one bearer token of an account the admin manages, or the actor's own.
@@ -391,11 +394,12 @@ func (a *App) RevokeToken(ctx context.Context, actor *domain.Actor, staffID, tok
 			return err
 		}
 	}
-	if err := a.store.RevokeToken(ctx, staffID, tokenID, a.Now()); err != nil {
-		return wrap(err)
-	}
-	a.audit(ctx, actor, "token.revoke", "staff", staffID, homeUnit(actor), strconv.FormatInt(tokenID, 10))
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.RevokeToken(ctx, staffID, tokenID, a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "token.revoke", "staff", staffID, homeUnit(actor), strconv.FormatInt(tokenID, 10))
+	})
 }
 
 // RevokeTokensOf revokes every token of an account; the command line uses it.
@@ -414,9 +418,10 @@ func (a *App) ResetSecondFactor(ctx context.Context, actor *domain.Actor, staffI
 	if _, err := a.manageableStaff(ctx, actor, staffID); err != nil {
 		return err
 	}
-	if err := a.store.ResetTOTP(ctx, staffID); err != nil {
-		return wrap(err)
-	}
-	a.audit(ctx, actor, "totp.reset", "staff", staffID, homeUnit(actor), "")
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.ResetTOTP(ctx, staffID); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "totp.reset", "staff", staffID, homeUnit(actor), "")
+	})
 }

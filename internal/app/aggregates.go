@@ -105,16 +105,15 @@ func publicAggregate[T any](a *App, ctx context.Context, consultationID int64, n
 		return v, err
 	}
 	if time.Since(e.computed) > ttl && !e.refreshing {
-		e.refreshing = true
-		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), aggregateTimeout)
-		a.background.Go(func() {
-			defer cancel()
+		e.refreshing = a.goDetached(ctx, aggregateTimeout, func(bg context.Context) {
 			v, err := computeSafely(bg, compute)
 			ac.mu.Lock()
 			defer ac.mu.Unlock()
 			e.refreshing = false
 			if err != nil {
-				slog.WarnContext(bg, "figures not recomputed, the earlier ones stay", "consultation", consultationID, "figure", name, "err", err)
+				if !a.shuttingDown() {
+					slog.WarnContext(bg, "figures not recomputed, the earlier ones stay", "consultation", consultationID, "figure", name, "err", err)
+				}
 				return
 			}
 			e.value, e.computed = v, time.Now()

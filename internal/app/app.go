@@ -8,7 +8,6 @@ import (
 	"errors"
 	"reflect"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -40,15 +39,9 @@ type App struct {
 	themes themeCache
 	// aggregates caches the public figures of large consultations (aggregates.go).
 	aggregates aggregateCache
-	// background counts the goroutines the App started that outlive a request: the
-	// recomputations of themes (themes.go) and of public figures (aggregates.go).
-	background sync.WaitGroup
+	// group runs the work that outlives a request (background.go).
+	group *group
 }
-
-// WaitForBackground returns once the work the App started in the background has ended, such
-// as recomputing a consultation's themes after its opinions changed. It waits for the work
-// started before it is called; tests and benchmarks call it between views, not during them.
-func (a *App) WaitForBackground() { a.background.Wait() }
 
 // Option changes how New builds the App.
 type Option func(*App)
@@ -58,7 +51,8 @@ type Option func(*App)
 // each records its own parameters.
 func WithPasswordParams(p auth.Params) Option { return func(a *App) { a.passwords = p } }
 
-// New builds the App on a store.
+// New builds the App on a store and starts the store's opinion writer in the App's
+// background group; Shutdown stops it.
 func New(st *store.Store, opts ...Option) *App {
 	v := validator.New(validator.WithRequiredStructEnabled())
 	// Field errors are reported under the JSON names that API clients and forms use.
@@ -78,6 +72,8 @@ func New(st *store.Store, opts ...Option) *App {
 	// The store stamps rows with the App's clock, read at each use: a test that sets a.Now
 	// after New sets the store's time too.
 	st.SetClock(func() time.Time { return a.Now() })
+	a.group = newGroup()
+	a.Go(st.RunWriter)
 	return a
 }
 

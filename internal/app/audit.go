@@ -20,9 +20,16 @@ func clientIP(ctx context.Context) string {
 	return ip
 }
 
-// audit appends a staff action to the audit log. A failure to log is reported but does not
-// undo an action that has already been committed.
-func (a *App) audit(ctx context.Context, actor *domain.Actor, action, targetType string, targetID, unitID int64, detail string) {
+// inTx runs fn in one transaction (store.InTx): the store calls fn makes with its context
+// commit together or not at all. Its error is wrapped.
+func (a *App) inTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	return wrap(a.store.InTx(ctx, fn))
+}
+
+// audit appends a staff action to the audit log. A use case calls it inside the transaction
+// of the action (inTx), with that transaction's context, and returns its error: an action
+// whose entry cannot be written is undone, and the staff member gets the error.
+func (a *App) audit(ctx context.Context, actor *domain.Actor, action, targetType string, targetID, unitID int64, detail string) error {
 	e := &domain.AuditEntry{
 		Action: action, TargetType: targetType, IP: clientIP(ctx), Detail: detail, CreatedAt: a.Now(),
 	}
@@ -35,7 +42,13 @@ func (a *App) audit(ctx context.Context, actor *domain.Actor, action, targetType
 	if unitID != 0 {
 		e.UnitID = &unitID
 	}
-	if err := a.store.AppendAudit(ctx, e); err != nil {
+	return a.store.AppendAudit(ctx, e)
+}
+
+// auditAttempt logs a refused attempt (a wrong password or code). Nothing is undone if its
+// entry cannot be written, and the refusal stands: the failure is only reported.
+func (a *App) auditAttempt(ctx context.Context, actor *domain.Actor, action string, staffID int64) {
+	if err := a.audit(ctx, actor, action, "staff", staffID, homeUnit(actor), ""); err != nil {
 		slog.ErrorContext(ctx, "audit log write failed", "action", action, "err", err)
 	}
 }

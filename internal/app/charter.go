@@ -353,14 +353,19 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 		rs.DocNumber, rs.DocDate, rs.Reasons = in.DecisionNumber, utcPtr(d), in.Reasons
 	}
 	next.State, next.UpdatedAt = to, now
-	if err := a.store.ApplyCharterStep(ctx, &next, from, rs); err != nil {
-		return nil, wrap(err)
-	}
 	detail := in.DecisionNumber
 	if detail == "" && rs.DocDate != nil {
 		detail = rs.DocDate.In(domain.Zone).Format(time.DateOnly)
 	}
-	a.audit(ctx, actor, "charter."+in.Step, "consultation", c.ID, c.UnitID, detail)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.ApplyCharterStep(ctx, &next, from, rs); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "charter."+in.Step, "consultation", c.ID, c.UnitID, detail)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return a.charterOf(ctx, actor, c)
 }
 

@@ -120,10 +120,15 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
 		Sections: sections,
 	}
-	if err := a.store.CreateConsultation(ctx, c, in.Text); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateConsultation(ctx, c, in.Text); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
 	c.Unit = unit
 	return c, nil
 }
@@ -229,11 +234,16 @@ func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now 
 	if days := c.PeriodDays(now); days < minDays {
 		return nil, domain.InvalidField("closes_at", "validation.period_too_short."+string(lawBasis(c)), minDays, days)
 	}
-	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", store.StatusStamps{PublishedAt: &now})
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", store.StatusStamps{PublishedAt: &now})
+		if err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.publish", "consultation", c.ID, c.UnitID, "")
+	})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation.publish", "consultation", c.ID, c.UnitID, "")
 	return a.store.ConsultationByID(ctx, id)
 }
 
@@ -255,11 +265,16 @@ func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain
 		return nil, err
 	}
 	now := a.Now()
-	err = a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", store.StatusStamps{ClosedAt: &now})
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", store.StatusStamps{ClosedAt: &now})
+		if err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, "")
+	})
 	if err != nil {
-		return nil, wrap(err)
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, "")
 	return a.store.ConsultationByID(ctx, id)
 }
 

@@ -52,10 +52,15 @@ func (a *App) DecideArticle(ctx context.Context, actor *domain.Actor, consultati
 		return nil, domain.InvalidField("reason", "validation.decision_reason",
 			sum.BySection[sec.ID].Total, majorityCount(sum.BySection[sec.ID]))
 	}
-	if err := a.store.SaveDecision(ctx, d); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SaveDecision(ctx, d); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "article.decide", "consultation", c.ID, c.UnitID, in.Decision)
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "article.decide", "consultation", c.ID, c.UnitID, in.Decision)
 	return d, nil
 }
 

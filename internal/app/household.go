@@ -226,11 +226,16 @@ func (a *App) RecordVillageDecision(ctx context.Context, actor *domain.Actor, co
 		ConsultationID: h.C.ID, VillageID: row.Village.ID, Form: form, HeldOn: domain.StartOfDay(in.HeldOn).UTC(),
 		Tally: t, RecordedBy: &actor.StaffID, RecordedAt: a.Now(),
 	}
-	if err := a.store.SaveVillageDecision(ctx, d); err != nil {
-		return nil, domain.Outcome{}, wrap(err)
-	}
 	out := t.Outcome(h.Item)
-	a.audit(ctx, actor, "village_decision.record", "consultation", h.C.ID, row.Village.ID, tallyDetail(row.Village, form, t, out))
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SaveVillageDecision(ctx, d); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "village_decision.record", "consultation", h.C.ID, row.Village.ID, tallyDetail(row.Village, form, t, out))
+	})
+	if err != nil {
+		return nil, domain.Outcome{}, err
+	}
 	return d, out, nil
 }
 
@@ -295,10 +300,15 @@ func (a *App) Conclude(ctx context.Context, actor *domain.Actor, consultationID 
 		}
 	}
 	decided = decided.UTC()
-	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", store.StatusStamps{DecidedAt: &decided}); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.ChangeStatus(ctx, c.ID, c.Status, to, &actor.StaffID, "", store.StatusStamps{DecidedAt: &decided}); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation."+string(to), "consultation", c.ID, c.UnitID, "")
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation."+string(to), "consultation", c.ID, c.UnitID, "")
 	return a.store.ConsultationByID(ctx, c.ID)
 }
 
@@ -365,12 +375,17 @@ func (a *App) SaveBallot(ctx context.Context, actor *domain.Actor, consultationI
 	if row.Ballot != nil {
 		b.ID, b.CreatedBy, b.CreatedAt, b.CodesIssuedAt = row.Ballot.ID, row.Ballot.CreatedBy, row.Ballot.CreatedAt, row.Ballot.CodesIssuedAt
 	}
-	if err := a.store.SaveBallot(ctx, b); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.SaveBallot(ctx, b); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "village_ballot.save", "consultation", h.C.ID, row.Village.ID,
+			fmt.Sprintf("%s (%s): %d of %d households agreed; %s – %s", row.Village.Name, row.Village.Code, b.AgreedHouseholds, n,
+				b.OpensAt.In(domain.Zone).Format("15:04 02/01/2006"), b.ClosesAt.In(domain.Zone).Format("15:04 02/01/2006")))
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "village_ballot.save", "consultation", h.C.ID, row.Village.ID,
-		fmt.Sprintf("%s (%s): %d of %d households agreed; %s – %s", row.Village.Name, row.Village.Code, b.AgreedHouseholds, n,
-			b.OpensAt.In(domain.Zone).Format("15:04 02/01/2006"), b.ClosesAt.In(domain.Zone).Format("15:04 02/01/2006")))
 	return b, nil
 }
 
@@ -423,12 +438,17 @@ func (a *App) IssueCodes(ctx context.Context, actor *domain.Actor, consultationI
 		hashes[i] = votecode.Hash(b.ID, code)
 	}
 	now := a.Now()
-	if err := a.store.IssueCodes(ctx, b.ID, hashes, now); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.IssueCodes(ctx, b.ID, hashes, now); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "village_ballot.codes", "consultation", h.C.ID, row.Village.ID,
+			fmt.Sprintf("%s (%s): %d codes", row.Village.Name, row.Village.Code, len(hashes)))
+	})
+	if err != nil {
+		return nil, err
 	}
 	b.CodesIssuedAt = &now
-	a.audit(ctx, actor, "village_ballot.codes", "consultation", h.C.ID, row.Village.ID,
-		fmt.Sprintf("%s (%s): %d codes", row.Village.Name, row.Village.Code, len(hashes)))
 	return sheet, nil
 }
 

@@ -165,10 +165,15 @@ func (a *App) Moderate(ctx context.Context, actor *domain.Actor, opinionID int64
 	default:
 		return nil, domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 	}
-	if err := a.store.Apply(ctx, t); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.Apply(ctx, t); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, d.Reason)
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "opinion."+d.Decision, "opinion", o.ID, c.UnitID, d.Reason)
 	o, err = a.store.OpinionByID(ctx, opinionID)
 	return o, wrap(err)
 }

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
@@ -93,14 +92,14 @@ func (a *App) insertOpinion(ctx context.Context, o *domain.Opinion, consents []d
 		stored  *domain.Opinion
 		created bool
 	)
-	err := a.store.Tx(ctx, func(tx *store.Store) error {
+	err := a.store.InTx(ctx, func(ctx context.Context) error {
 		var err error
-		stored, created, err = tx.InsertOpinion(ctx, o, consents)
+		stored, created, err = a.store.InsertOpinion(ctx, o, consents)
 		if err != nil || !created {
 			return err
 		}
 		att.OpinionID, att.UploadedBy, att.CreatedAt = stored.ID, o.EnteredBy, o.SubmittedAt
-		return tx.InsertAttachment(ctx, att)
+		return a.store.InsertAttachment(ctx, att)
 	})
 	return stored, created, err
 }
@@ -169,10 +168,15 @@ func (a *App) AttachToOpinion(ctx context.Context, actor *domain.Actor, opinionI
 		return nil, err
 	}
 	att.OpinionID, att.UploadedBy, att.CreatedAt = o.ID, &actor.StaffID, a.Now()
-	if err := a.store.InsertAttachment(ctx, att); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.InsertAttachment(ctx, att); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "opinion.attachment", "opinion", o.ID, c.UnitID, att.ContentType)
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "opinion.attachment", "opinion", o.ID, c.UnitID, att.ContentType)
 	return att, nil
 }
 
@@ -190,7 +194,10 @@ func (a *App) Attachment(ctx context.Context, actor *domain.Actor, id int64) (*d
 	if err != nil {
 		return nil, err
 	}
-	// Opening a signed paper is reading personal data: the audit log says who did.
-	a.audit(ctx, actor, "attachment.download", "attachment", att.ID, c.UnitID, "")
+	// Opening a signed paper is reading personal data: the audit log says who did, or
+	// nobody opens it.
+	if err := a.audit(ctx, actor, "attachment.download", "attachment", att.ID, c.UnitID, ""); err != nil {
+		return nil, wrap(err)
+	}
 	return att, nil
 }

@@ -144,7 +144,22 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		// Published at once; it stays in the queue until a moderator has reviewed it.
 		o.Status = domain.OpinionApproved
 	}
-	stored, created, err := a.insertOpinion(ctx, o, consents, att)
+	var (
+		stored  *domain.Opinion
+		created bool
+	)
+	if actor == nil {
+		stored, created, err = a.insertOpinion(ctx, o, consents, att)
+	} else {
+		// An entry typed in by an official is stored with its audit entry or not at all.
+		err = a.store.InTx(ctx, func(ctx context.Context) error {
+			var err error
+			if stored, created, err = a.insertOpinion(ctx, o, consents, att); err != nil || !created {
+				return err
+			}
+			return a.audit(ctx, actor, "opinion.offline", "opinion", stored.ID, c.UnitID, string(stored.Channel))
+		})
+	}
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -152,9 +167,6 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		// Not a retry but another opinion under a used key: answering with the first receipt
 		// would drop this opinion and hand out someone else's tracking code.
 		return nil, domain.InvalidField("idempotency_key", "validation.idempotency_reused")
-	}
-	if actor != nil && created {
-		a.audit(ctx, actor, "opinion.offline", "opinion", stored.ID, c.UnitID, string(stored.Channel))
 	}
 	return &Receipt{Opinion: stored, Created: created}, nil
 }

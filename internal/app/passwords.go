@@ -88,12 +88,9 @@ func (a *App) ChangeOwnPassword(ctx context.Context, actor *domain.Actor, in New
 	if in.New == in.Current {
 		return 0, domain.InvalidField("new", "validation.password_same")
 	}
-	epoch, err = a.setPassword(ctx, st.ID, in.New)
-	if err != nil {
-		return 0, err
-	}
-	a.audit(ctx, actor, "password.change", "staff", st.ID, homeUnit(actor), "")
-	return epoch, nil
+	return a.setPassword(ctx, st.ID, in.New, func(ctx context.Context) error {
+		return a.audit(ctx, actor, "password.change", "staff", st.ID, homeUnit(actor), "")
+	})
 }
 
 // SetStaffPassword gives an account of a unit the administrator manages a new password, for
@@ -106,11 +103,10 @@ func (a *App) SetStaffPassword(ctx context.Context, actor *domain.Actor, staffID
 	if err := a.checkNew(in); err != nil {
 		return err
 	}
-	if _, err := a.setPassword(ctx, st.ID, in.New); err != nil {
-		return err
-	}
-	a.audit(ctx, actor, "password.set", "staff", st.ID, homeUnit(actor), "")
-	return nil
+	_, err = a.setPassword(ctx, st.ID, in.New, func(ctx context.Context) error {
+		return a.audit(ctx, actor, "password.set", "staff", st.ID, homeUnit(actor), "")
+	})
+	return err
 }
 
 // SetPasswordByEmail gives the account with this e-mail a new password, from the command line
@@ -123,19 +119,25 @@ func (a *App) SetPasswordByEmail(ctx context.Context, email string, in NewPasswo
 	if err := a.checkNew(in); err != nil {
 		return err
 	}
-	if _, err := a.setPassword(ctx, st.ID, in.New); err != nil {
-		return err
-	}
-	a.audit(ctx, nil, "password.set", "staff", st.ID, 0, "command line")
-	return nil
+	_, err = a.setPassword(ctx, st.ID, in.New, func(ctx context.Context) error {
+		return a.audit(ctx, nil, "password.set", "staff", st.ID, 0, "command line")
+	})
+	return err
 }
 
-func (a *App) setPassword(ctx context.Context, staffID int64, password string) (int64, error) {
+// setPassword hashes the password (before the transaction opens, so SQLite's write lock is
+// not held while it runs), then stores it and writes the audit entry in one transaction.
+func (a *App) setPassword(ctx context.Context, staffID int64, password string, audit func(ctx context.Context) error) (epoch int64, err error) {
 	hash, err := a.passwords.Hash(password)
 	if err != nil {
 		return 0, wrap(err)
 	}
-	epoch, err := a.store.SetPassword(ctx, staffID, hash, a.Now())
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if epoch, err = a.store.SetPassword(ctx, staffID, hash, a.Now()); err != nil {
+			return err
+		}
+		return audit(ctx)
+	})
 	return epoch, wrap(err)
 }
 

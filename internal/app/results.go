@@ -36,10 +36,15 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 		return nil, domain.Errorf(domain.CodeConflict, "error.answer_when_closed")
 	}
 	r := &domain.Response{ConsultationID: c.ID, Kind: domain.ResponseKind(in.Kind), Text: in.Text, CreatedBy: &actor.StaffID, CreatedAt: a.Now()}
-	if _, err := a.store.Answer(ctx, r, in.OpinionIDs); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if _, err := a.store.Answer(ctx, r, in.OpinionIDs); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "opinion.answer", "consultation", c.ID, c.UnitID, in.Kind)
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "opinion.answer", "consultation", c.ID, c.UnitID, in.Kind)
 	return r, nil
 }
 
@@ -100,10 +105,15 @@ func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultat
 		return nil, domain.Errorf(domain.CodeConflict, "error.decision_reasons", ds.ReasonsMissing)
 	}
 	now := a.Now()
-	if err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", store.StatusStamps{ResultsPublishedAt: &now}); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusResultsPublished, &actor.StaffID, "", store.StatusStamps{ResultsPublishedAt: &now}); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.results", "consultation", c.ID, c.UnitID, "")
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation.results", "consultation", c.ID, c.UnitID, "")
 	a.notifyResults(ctx, c)
 	return a.store.ConsultationByID(ctx, c.ID)
 }

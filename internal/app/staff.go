@@ -21,28 +21,37 @@ type NewStaff struct {
 // CreateStaff creates a staff account with one role over one unit. It is used by the command
 // line and the demo loader; it does not check who asks.
 func (a *App) CreateStaff(ctx context.Context, in NewStaff) (*domain.Staff, error) {
-	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
-	in.Name = textnorm.CleanLine(in.Name)
-	if err := a.check(in); err != nil {
+	st, roles, err := a.newStaff(ctx, in)
+	if err != nil {
 		return nil, err
 	}
-	unit, err := a.store.UnitByCode(ctx, in.UnitCode)
-	if err != nil {
-		return nil, domain.InvalidField("unit_code", "validation.unit_unknown")
-	}
-	if _, err := a.store.StaffByEmail(ctx, in.Email); err == nil {
-		return nil, domain.InvalidField("email", "validation.email_taken")
-	}
-	hash, err := a.passwords.Hash(in.Password)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	st := &domain.Staff{Email: in.Email, Name: in.Name, PasswordHash: hash, CreatedAt: a.Now()}
-	roles := []domain.RoleAssignment{{Role: domain.Role(in.Role), UnitID: unit.ID}}
 	if err := a.store.CreateStaff(ctx, st, roles); err != nil {
 		return nil, wrap(err)
 	}
 	return st, nil
+}
+
+// newStaff checks a new account and hashes its password, outside any transaction: hashing
+// takes a while, and on SQLite a transaction holds the one write lock while it is open.
+func (a *App) newStaff(ctx context.Context, in NewStaff) (*domain.Staff, []domain.RoleAssignment, error) {
+	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
+	in.Name = textnorm.CleanLine(in.Name)
+	if err := a.check(in); err != nil {
+		return nil, nil, err
+	}
+	unit, err := a.store.UnitByCode(ctx, in.UnitCode)
+	if err != nil {
+		return nil, nil, domain.InvalidField("unit_code", "validation.unit_unknown")
+	}
+	if _, err := a.store.StaffByEmail(ctx, in.Email); err == nil {
+		return nil, nil, domain.InvalidField("email", "validation.email_taken")
+	}
+	hash, err := a.passwords.Hash(in.Password)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	st := &domain.Staff{Email: in.Email, Name: in.Name, PasswordHash: hash, CreatedAt: a.Now()}
+	return st, []domain.RoleAssignment{{Role: domain.Role(in.Role), UnitID: unit.ID}}, nil
 }
 
 // Login checks an e-mail and password and returns the actor. Unknown e-mails take as long
@@ -68,14 +77,17 @@ func (a *App) Login(ctx context.Context, email, password string) (*domain.Actor,
 		return nil, aerr
 	}
 	if err != nil || !ok || st.DisabledAt != nil {
-		a.audit(ctx, actor, "login.failed", "staff", st.ID, homeUnit(actor), "")
+		a.auditAttempt(ctx, actor, "login.failed", st.ID)
 		return nil, domain.Errorf(domain.CodeUnauthorized, "error.login_failed")
 	}
 	if st.TOTPEnabled != nil {
 		// Right password, but a code is needed as well: no login yet (see totp.go).
 		return actor, ErrCodeNeeded
 	}
-	a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), "")
+	// A login that cannot be logged is refused: the audit log must show who came in.
+	if err := a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), ""); err != nil {
+		return nil, wrap(err)
+	}
 	return actor, nil
 }
 
@@ -111,15 +123,22 @@ func (a *App) CreateToken(ctx context.Context, email string) (string, error) {
 	if err != nil {
 		return "", domain.InvalidField("email", "validation.staff_unknown")
 	}
+	actor, err := a.actorOf(ctx, st)
+	if err != nil {
+		return "", err
+	}
 	token, hash, err := auth.NewToken()
 	if err != nil {
 		return "", wrap(err)
 	}
-	if err := a.store.CreateToken(ctx, st.ID, hash); err != nil {
-		return "", wrap(err)
-	}
-	if actor, err := a.actorOf(ctx, st); err == nil {
-		a.audit(ctx, actor, "token.create", "staff", st.ID, homeUnit(actor), "")
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateToken(ctx, st.ID, hash); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "token.create", "staff", st.ID, homeUnit(actor), "")
+	})
+	if err != nil {
+		return "", err
 	}
 	return token, nil
 }

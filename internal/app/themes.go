@@ -369,7 +369,6 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	defer e.mu.Unlock()
 	if e.computed.IsZero() && set.Count > a.themes.syncLimit() {
 		if !e.recomputing {
-			e.recomputing = true
 			a.recomputeThemes(ctx, e, key, set)
 		}
 		return nil, nil
@@ -383,7 +382,6 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 		return slices.Clone(themes), nil
 	}
 	if !e.fresh(set) && !e.recomputing {
-		e.recomputing = true
 		a.recomputeThemes(ctx, e, key, set)
 	}
 	return slices.Clone(e.themes), nil
@@ -402,16 +400,15 @@ func computeThemes(ctx context.Context, st *store.Store, key themeKey) ([]Theme,
 	return FindThemes(texts, key.limit), nil
 }
 
-// recomputeThemes finds the themes of an entry again in a goroutine, for the approved set
-// the view read, and stores them in the entry when done. The caller holds e.mu and has set
-// e.recomputing, which the goroutine clears however it ends. The goroutine's context keeps
-// the request's values (for the log) but not its end, since it outlives the request, and has
-// its own deadline so that a hung database cannot keep the entry recomputing for ever.
+// recomputeThemes finds the themes of an entry again in the background group, for the
+// approved set the view read, and stores them in the entry when done. The caller holds e.mu;
+// e.recomputing is set while the goroutine runs, which clears it however it ends (and stays
+// unset if the App is shutting down and starts none). The goroutine's context keeps the request's
+// values (for the log) but not its end, since it outlives the request, and has its own
+// deadline so that a hung database cannot keep the entry recomputing for ever.
 func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, set store.ApprovedSet) {
 	st, hook := a.store, a.themes.recomputeHook()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), themeRecomputeTimeout)
-	a.background.Go(func() {
-		defer cancel()
+	e.recomputing = a.goDetached(ctx, themeRecomputeTimeout, func(ctx context.Context) {
 		var (
 			themes []Theme
 			err    error
@@ -428,8 +425,10 @@ func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, 
 		defer e.mu.Unlock()
 		e.recomputing = false
 		if err != nil {
-			slog.WarnContext(ctx, "themes not recomputed, the earlier ones stay",
-				"consultation", key.consultationID, "err", err)
+			if !a.shuttingDown() {
+				slog.WarnContext(ctx, "themes not recomputed, the earlier ones stay",
+					"consultation", key.consultationID, "err", err)
+			}
 			return
 		}
 		e.set, e.themes, e.computed = set, themes, time.Now()

@@ -128,15 +128,16 @@ func (a *App) EnableTOTP(ctx context.Context, actor *domain.Actor, code string) 
 	if res != codeOK {
 		return wrongCode(res, domain.CodeInvalid)
 	}
-	done, err := a.store.EnableTOTP(ctx, st.ID, st.TOTPSecret, step, a.Now())
-	if err != nil {
-		return wrap(err)
-	}
-	if !done {
-		return domain.Errorf(domain.CodeConflict, "error.totp_changed")
-	}
-	a.audit(ctx, actor, "totp.enable", "staff", st.ID, homeUnit(actor), "")
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		done, err := a.store.EnableTOTP(ctx, st.ID, st.TOTPSecret, step, a.Now())
+		if err != nil {
+			return err
+		}
+		if !done {
+			return domain.Errorf(domain.CodeConflict, "error.totp_changed")
+		}
+		return a.audit(ctx, actor, "totp.enable", "staff", st.ID, homeUnit(actor), "")
+	})
 }
 
 // DisableTOTP switches the second factor off and forgets its secret. It needs a current
@@ -158,20 +159,19 @@ func (a *App) DisableTOTP(ctx context.Context, actor *domain.Actor, code string)
 		return domain.Errorf(domain.CodeConflict, "error.totp_not_on")
 	}
 	step, res := matchStep(st.TOTPSecret, code, a.Now(), st.TOTPLastStep)
-	if res == codeOK {
-		done, err := a.store.DisableTOTP(ctx, st.ID, step)
-		if err != nil {
-			return wrap(err)
-		}
-		if !done { // a concurrent request used this step first
-			res = codeReused
-		}
-	}
 	if res != codeOK {
 		return wrongCode(res, domain.CodeUnauthorized)
 	}
-	a.audit(ctx, actor, "totp.disable", "staff", st.ID, homeUnit(actor), "")
-	return nil
+	return a.inTx(ctx, func(ctx context.Context) error {
+		done, err := a.store.DisableTOTP(ctx, st.ID, step)
+		if err != nil {
+			return err
+		}
+		if !done { // a concurrent request used this step first
+			return wrongCode(codeReused, domain.CodeUnauthorized)
+		}
+		return a.audit(ctx, actor, "totp.disable", "staff", st.ID, homeUnit(actor), "")
+	})
 }
 
 // LoginWithCode completes a login whose password Login accepted with ErrCodeNeeded. A wrong
@@ -201,20 +201,26 @@ func (a *App) LoginWithCode(ctx context.Context, staffID int64, code string) (*d
 	}
 	step, res := matchStep(st.TOTPSecret, code, a.Now(), st.TOTPLastStep)
 	if res == codeOK {
-		claimed, err := a.store.ClaimTOTPStep(ctx, st.ID, step)
+		// The step is claimed and the login logged together: a login that cannot be logged
+		// is refused, and leaves its code unused.
+		claimed := false
+		err := a.inTx(ctx, func(ctx context.Context) error {
+			var err error
+			if claimed, err = a.store.ClaimTOTPStep(ctx, st.ID, step); err != nil || !claimed {
+				return err
+			}
+			return a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), "")
+		})
 		if err != nil {
-			return nil, wrap(err)
+			return nil, err
 		}
-		if !claimed { // a concurrent request used this step first
-			res = codeReused
+		if claimed {
+			return actor, nil
 		}
+		res = codeReused // a concurrent request used this step first
 	}
-	if res != codeOK {
-		a.audit(ctx, actor, "login.totp_failed", "staff", st.ID, homeUnit(actor), "")
-		return nil, wrongCode(res, domain.CodeUnauthorized)
-	}
-	a.audit(ctx, actor, "login", "staff", st.ID, homeUnit(actor), "")
-	return actor, nil
+	a.auditAttempt(ctx, actor, "login.totp_failed", st.ID)
+	return nil, wrongCode(res, domain.CodeUnauthorized)
 }
 
 // normalizeCode drops the spaces some apps show in a code ("123 456") and checks what is

@@ -64,10 +64,15 @@ func (a *App) PublishVersion(ctx context.Context, actor *domain.Actor, consultat
 		links[n] = c.Sections[o].ID
 	}
 	v := &domain.DraftVersion{Number: c.Version + 1, SourceText: in.Text, Note: in.Note, CreatedAt: a.Now()}
-	if err := a.store.AddVersion(ctx, c.ID, c.Version, versionStatuses, v, sections, links); err != nil {
-		return nil, wrap(err)
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.AddVersion(ctx, c.ID, c.Version, versionStatuses, v, sections, links); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.version", "consultation", c.ID, c.UnitID, strconv.Itoa(v.Number))
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.audit(ctx, actor, "consultation.version", "consultation", c.ID, c.UnitID, strconv.Itoa(v.Number))
 	return a.store.ConsultationByID(ctx, c.ID)
 }
 

@@ -48,26 +48,42 @@ type writeResult struct {
 	err     error
 }
 
-// opinionWriter feeds the queue of opinions to its writers.
+// opinionWriter feeds the queue of opinions to its writers while RunWriter runs.
 type opinionWriter struct {
-	queue chan *opinionWrite
-	wg    sync.WaitGroup
-
-	mu     sync.RWMutex // held for reading while queueing, for writing to close
-	closed bool
+	mu      sync.RWMutex       // held for reading while queueing, for writing to start and stop
+	queue   chan *opinionWrite // nil while no RunWriter runs
+	closed  bool               // the store is closed: no RunWriter starts
+	stop    chan struct{}      // closed with the store, to end a RunWriter still running
+	running sync.WaitGroup     // the RunWriter running, which Close waits for
 
 	batches     atomic.Int64 // batches of more than one opinion committed
 	beforeBatch func()       // test hook: runs before a writer gathers a batch
 }
 
-func (s *Store) startWriter() {
-	w := &opinionWriter{queue: make(chan *opinionWrite, 4*maxBatch)}
-	s.writer = w
+func newOpinionWriter() *opinionWriter { return &opinionWriter{stop: make(chan struct{})} }
+
+// RunWriter writes the opinions InsertOpinion hands it, in batches, until ctx ends or the
+// store is closed; it then writes what is still queued and returns. While none runs (before,
+// after, or inside a transaction), InsertOpinion writes each opinion on its own. One runs at
+// a time: a second call returns at once. The App runs it in its background group, so that
+// the server stops it, and waits for it, before it closes the store.
+func (s *Store) RunWriter(ctx context.Context) {
+	w := s.writer
+	w.mu.Lock()
+	if w.queue != nil || w.closed {
+		w.mu.Unlock()
+		return
+	}
+	queue := make(chan *opinionWrite, 4*maxBatch)
+	w.queue = queue
+	w.running.Add(1)
+	w.mu.Unlock()
+	defer w.running.Done()
+
+	var writers sync.WaitGroup
 	for range batchWriters {
-		w.wg.Add(1)
-		go func() {
-			defer w.wg.Done()
-			for first := range w.queue {
+		writers.Go(func() {
+			for first := range queue {
 				if w.beforeBatch != nil {
 					w.beforeBatch()
 				}
@@ -75,7 +91,7 @@ func (s *Store) startWriter() {
 			gather:
 				for len(batch) < maxBatch {
 					select {
-					case next, ok := <-w.queue:
+					case next, ok := <-queue:
 						if !ok {
 							break gather
 						}
@@ -86,31 +102,37 @@ func (s *Store) startWriter() {
 				}
 				s.writeBatch(batch)
 			}
-		}()
+		})
 	}
+	select {
+	case <-ctx.Done():
+	case <-w.stop:
+	}
+	// Opinions sent from now on are written one by one; the queued ones are written first.
+	w.mu.Lock()
+	w.queue = nil
+	close(queue)
+	w.mu.Unlock()
+	writers.Wait()
 }
 
-// stopWriter lets the writers finish what was queued, then stops them. Opinions sent after
-// that are written one by one.
-func (s *Store) stopWriter() {
-	w := s.writer
-	if w == nil {
-		return
-	}
+// close ends a RunWriter that still runs, once it has written the queue, and keeps any
+// other from starting.
+func (w *opinionWriter) close() {
 	w.mu.Lock()
 	if !w.closed {
 		w.closed = true
-		close(w.queue)
+		close(w.stop)
 	}
 	w.mu.Unlock()
-	w.wg.Wait()
+	w.running.Wait()
 }
 
-// enqueue hands an opinion to the writers, or answers false when they are stopped.
+// enqueue hands an opinion to the writers, or answers false when none runs.
 func (w *opinionWriter) enqueue(ctx context.Context, op *opinionWrite) (bool, error) {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	if w.closed {
+	if w.queue == nil {
 		return false, nil
 	}
 	select {
@@ -198,8 +220,8 @@ func (s *Store) insertBatch(ctx context.Context, ops []*opinionWrite, opinions [
 		// One statement is atomic on its own.
 		return s.conn(ctx).Create(&opinions).Error
 	}
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(&opinions).Error; err != nil {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(&opinions).Error; err != nil {
 			return err
 		}
 		for _, op := range ops {
@@ -207,7 +229,7 @@ func (s *Store) insertBatch(ctx context.Context, ops []*opinionWrite, opinions [
 				op.consents[i].OpinionID = op.opinion.ID
 			}
 		}
-		return tx.conn(ctx).Create(&consents).Error
+		return s.conn(ctx).Create(&consents).Error
 	})
 }
 

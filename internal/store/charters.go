@@ -22,11 +22,11 @@ func (s *Store) CharterRecord(ctx context.Context, consultationID int64) (*domai
 // submission); otherwise someone else acted first and the step fails with a conflict. A
 // charter is sent back to the village only once.
 func (s *Store) ApplyCharterStep(ctx context.Context, r *domain.CharterRecord, from domain.CharterState, step *domain.CharterStepRecord) error {
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
 		if from == domain.CharterNone {
 			// The unique consultation_id decides between two first submissions at once.
 			r.ID = 0
-			res := tx.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "consultation_id"}}, DoNothing: true}).Create(r)
+			res := s.conn(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "consultation_id"}}, DoNothing: true}).Create(r)
 			if res.Error != nil {
 				return res.Error
 			}
@@ -34,7 +34,7 @@ func (s *Store) ApplyCharterStep(ctx context.Context, r *domain.CharterRecord, f
 				return domain.Errorf(domain.CodeConflict, "error.charter_changed")
 			}
 		} else {
-			q := tx.conn(ctx).Model(&domain.CharterRecord{}).Where("consultation_id = ? AND state = ?", r.ConsultationID, from)
+			q := s.conn(ctx).Model(&domain.CharterRecord{}).Where("consultation_id = ? AND state = ?", r.ConsultationID, from)
 			if step.Step == domain.StepReturn {
 				q = q.Where("returned_on IS NULL")
 			}
@@ -46,7 +46,7 @@ func (s *Store) ApplyCharterStep(ctx context.Context, r *domain.CharterRecord, f
 				return domain.Errorf(domain.CodeConflict, "error.charter_changed")
 			}
 		}
-		return tx.conn(ctx).Create(step).Error
+		return s.conn(ctx).Create(step).Error
 	})
 }
 

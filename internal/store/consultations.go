@@ -10,12 +10,12 @@ import (
 
 // CreateConsultation inserts a consultation with its first version and sections, in one transaction.
 func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, sourceText string) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(c).Error; err != nil {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(c).Error; err != nil {
 			return err
 		}
 		v := domain.Version{ConsultationID: c.ID, Number: c.Version, SourceText: sourceText, CreatedAt: c.CreatedAt}
-		if err := tx.conn(ctx).Create(&v).Error; err != nil {
+		if err := s.conn(ctx).Create(&v).Error; err != nil {
 			return err
 		}
 		for i := range c.Sections {
@@ -23,7 +23,7 @@ func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, 
 			c.Sections[i].VersionID = v.ID
 		}
 		if len(c.Sections) > 0 {
-			if err := tx.conn(ctx).CreateInBatches(c.Sections, 200).Error; err != nil {
+			if err := s.conn(ctx).CreateInBatches(c.Sections, 200).Error; err != nil {
 				return err
 			}
 		}
@@ -133,15 +133,15 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Stat
 			set[column] = *at
 		}
 	}
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.Consultation{}).Where("id = ? AND status = ?", id, from).Updates(set)
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Consultation{}).Where("id = ? AND status = ?", id, from).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
 		}
-		return tx.conn(ctx).Create(&domain.ConsultationEvent{
+		return s.conn(ctx).Create(&domain.ConsultationEvent{
 			ConsultationID: id, ActorID: actorID, FromStatus: from, ToStatus: to, Reason: reason, CreatedAt: now,
 		}).Error
 	})

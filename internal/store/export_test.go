@@ -16,7 +16,11 @@ func HoldBatches(s *Store) (held func() int64, release func()) {
 }
 
 // Queued is how many opinions wait for a writer.
-func Queued(s *Store) int { return len(s.writer.queue) }
+func Queued(s *Store) int {
+	s.writer.mu.RLock()
+	defer s.writer.mu.RUnlock()
+	return len(s.writer.queue)
+}
 
 // BatchesWritten is how many batches of more than one opinion were committed.
 func BatchesWritten(s *Store) int64 { return s.writer.batches.Load() }

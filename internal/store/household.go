@@ -77,8 +77,8 @@ func (s *Store) SaveBallot(ctx context.Context, b *domain.VillageBallot) error {
 // the same moment either lands before (and the codes are refused) or waits and finds its
 // code gone.
 func (s *Store) IssueCodes(ctx context.Context, ballotID int64, hashes []string, now time.Time) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.VillageBallot{}).
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.VillageBallot{}).
 			Where("id = ? AND agree + disagree + other = 0", ballotID).
 			Updates(map[string]any{"codes_issued_at": now, "updated_at": now})
 		if res.Error != nil {
@@ -87,14 +87,14 @@ func (s *Store) IssueCodes(ctx context.Context, ballotID int64, hashes []string,
 		if res.RowsAffected == 0 {
 			return errBallotStarted
 		}
-		if err := tx.conn(ctx).Where("ballot_id = ?", ballotID).Delete(&domain.BallotCode{}).Error; err != nil {
+		if err := s.conn(ctx).Where("ballot_id = ?", ballotID).Delete(&domain.BallotCode{}).Error; err != nil {
 			return err
 		}
 		codes := make([]domain.BallotCode, len(hashes))
 		for i, h := range hashes {
 			codes[i] = domain.BallotCode{BallotID: ballotID, Serial: i + 1, CodeHash: h}
 		}
-		return tx.conn(ctx).CreateInBatches(codes, 200).Error
+		return s.conn(ctx).CreateInBatches(codes, 200).Error
 	})
 }
 
@@ -121,8 +121,8 @@ func (s *Store) CastVote(ctx context.Context, ballotID int64, codeHash string, s
 	default:
 		return errors.New("store: bad stance")
 	}
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.BallotCode{}).
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.BallotCode{}).
 			Where("ballot_id = ? AND code_hash = ? AND voted_at IS NULL", ballotID, codeHash).
 			Update("voted_at", now.UTC())
 		if res.Error != nil {
@@ -130,7 +130,7 @@ func (s *Store) CastVote(ctx context.Context, ballotID int64, codeHash string, s
 		}
 		if res.RowsAffected == 0 {
 			var n int64
-			if err := tx.conn(ctx).Model(&domain.BallotCode{}).Where("ballot_id = ? AND code_hash = ?", ballotID, codeHash).Count(&n).Error; err != nil {
+			if err := s.conn(ctx).Model(&domain.BallotCode{}).Where("ballot_id = ? AND code_hash = ?", ballotID, codeHash).Count(&n).Error; err != nil {
 				return err
 			}
 			if n > 0 {
@@ -138,7 +138,7 @@ func (s *Store) CastVote(ctx context.Context, ballotID int64, codeHash string, s
 			}
 			return ErrCodeUnknown
 		}
-		res = tx.conn(ctx).Model(&domain.VillageBallot{}).
+		res = s.conn(ctx).Model(&domain.VillageBallot{}).
 			Where("id = ? AND opens_at <= ? AND closes_at > ?", ballotID, now.UTC(), now.UTC()).
 			Update(column, gorm.Expr(column+" + 1"))
 		if res.Error != nil {

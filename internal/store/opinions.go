@@ -16,10 +16,11 @@ import (
 // retries racing each other, leave exactly one row. The unique constraint decides the race.
 // The consents the commenter gave are stored in the same transaction.
 //
-// Outside a transaction the opinion goes to the batched writer (batch.go), which writes it
-// with the others that arrive at the same moment.
+// Outside a transaction, while RunWriter runs, the opinion goes to the batched writer
+// (batch.go), which writes it with the others that arrive at the same moment. Inside one it
+// is written in that transaction.
 func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
-	if s.writer != nil {
+	if s.tx(ctx) == nil {
 		op := &opinionWrite{ctx: ctx, opinion: o, consents: consents, done: make(chan writeResult, 1)}
 		queued, err := s.writer.enqueue(ctx, op)
 		if err != nil {
@@ -35,8 +36,8 @@ func (s *Store) InsertOpinion(ctx context.Context, o *domain.Opinion, consents [
 
 // insertOpinion writes one opinion and its consents.
 func (s *Store) insertOpinion(ctx context.Context, o *domain.Opinion, consents []domain.Consent) (stored *domain.Opinion, created bool, err error) {
-	insert := func(tx *Store) error {
-		res := tx.conn(ctx).Clauses(clause.OnConflict{
+	insert := func(ctx context.Context) error {
+		res := s.conn(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "idempotency_key"}},
 			DoNothing: true,
 		}).Create(o)
@@ -46,7 +47,7 @@ func (s *Store) insertOpinion(ctx context.Context, o *domain.Opinion, consents [
 		created = true
 		for i := range consents {
 			consents[i].OpinionID = o.ID
-			if err := tx.conn(ctx).Create(&consents[i]).Error; err != nil {
+			if err := s.conn(ctx).Create(&consents[i]).Error; err != nil {
 				return err
 			}
 		}
@@ -55,9 +56,9 @@ func (s *Store) insertOpinion(ctx context.Context, o *domain.Opinion, consents [
 	if len(consents) == 0 {
 		// One statement is atomic on its own: most opinions come without a consent, and an
 		// explicit transaction would add two round trips to each of them.
-		err = insert(s)
+		err = insert(ctx)
 	} else {
-		err = s.Tx(ctx, insert)
+		err = s.InTx(ctx, insert)
 	}
 	if err != nil {
 		return nil, false, err
@@ -274,8 +275,8 @@ func (s *Store) Consents(ctx context.Context, opinionID int64) ([]domain.Consent
 
 // Withdraw marks an opinion withdrawn by its author and logs it, in one transaction.
 func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.OpinionStatus, now time.Time) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
 			Updates(map[string]any{"status": domain.OpinionWithdrawn, "withdrawn_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -283,7 +284,7 @@ func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.Opini
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 		}
-		return tx.conn(ctx).Create(&domain.ModerationEvent{
+		return s.conn(ctx).Create(&domain.ModerationEvent{
 			OpinionID: opinionID, FromStatus: from, ToStatus: domain.OpinionWithdrawn, Note: "withdrawn by the author", CreatedAt: now,
 		}).Error
 	})
@@ -291,13 +292,13 @@ func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.Opini
 
 // ErasePersonalData clears an opinion's name and contact and marks its consents withdrawn.
 func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time.Time) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		err := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).
+	return s.InTx(ctx, func(ctx context.Context) error {
+		err := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).
 			Updates(map[string]any{"author_name": "", "show_name": false, "contact": "", "erased_at": now}).Error
 		if err != nil {
 			return err
 		}
-		return tx.conn(ctx).Model(&domain.Consent{}).Where("opinion_id = ? AND withdrawn_at IS NULL", opinionID).
+		return s.conn(ctx).Model(&domain.Consent{}).Where("opinion_id = ? AND withdrawn_at IS NULL", opinionID).
 			Update("withdrawn_at", now).Error
 	})
 }
@@ -417,7 +418,7 @@ type Transition struct {
 // Apply stores a moderation decision and appends it to the log, in one transaction. A
 // conflict means someone decided first.
 func (s *Store) Apply(ctx context.Context, t Transition) error {
-	return s.Tx(ctx, func(tx *Store) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
 		set := map[string]any{
 			"status": t.To, "decided_at": t.Now, "reviewed_at": t.Now,
 			"decision_seconds": gorm.Expr("COALESCE(decision_seconds, ?)", t.Seconds),
@@ -427,7 +428,7 @@ func (s *Store) Apply(ctx context.Context, t Transition) error {
 		} else {
 			set["rejection_reason"] = ""
 		}
-		res := tx.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", t.OpinionID, t.From).Updates(set)
+		res := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", t.OpinionID, t.From).Updates(set)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -435,7 +436,7 @@ func (s *Store) Apply(ctx context.Context, t Transition) error {
 			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 		}
 		if t.Appeal != "" {
-			res := tx.conn(ctx).Model(&domain.Appeal{}).Where("opinion_id = ? AND decided_at IS NULL", t.OpinionID).
+			res := s.conn(ctx).Model(&domain.Appeal{}).Where("opinion_id = ? AND decided_at IS NULL", t.OpinionID).
 				Updates(map[string]any{"decided_at": t.Now, "decided_by": t.ActorID, "outcome": t.Appeal})
 			if res.Error != nil {
 				return res.Error
@@ -444,7 +445,7 @@ func (s *Store) Apply(ctx context.Context, t Transition) error {
 				return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 			}
 		}
-		return tx.conn(ctx).Create(&domain.ModerationEvent{
+		return s.conn(ctx).Create(&domain.ModerationEvent{
 			OpinionID: t.OpinionID, ActorID: t.ActorID, FromStatus: t.From, ToStatus: t.To,
 			Reason: string(t.Reason), Note: t.Note, CreatedAt: t.Now,
 		}).Error
@@ -573,11 +574,11 @@ func (s *Store) RecentBodies(ctx context.Context, consultationID int64, limit in
 // of the response's consultation; it returns how many were answered.
 func (s *Store) Answer(ctx context.Context, r *domain.Response, opinionIDs []int64) (int64, error) {
 	var n int64
-	err := s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(r).Error; err != nil {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(r).Error; err != nil {
 			return err
 		}
-		res := tx.conn(ctx).Model(&domain.Opinion{}).
+		res := s.conn(ctx).Model(&domain.Opinion{}).
 			Where("id IN ? AND consultation_id = ? AND status = ?", opinionIDs, r.ConsultationID, domain.OpinionApproved).
 			Update("response_id", r.ID)
 		if res.Error != nil {

@@ -16,15 +16,15 @@ func (s *Store) SaveRating(ctx context.Context, r *domain.Rating) (replaced bool
 	if r.OpinionID == nil {
 		return false, s.conn(ctx).Create(r).Error
 	}
-	err = s.Tx(ctx, func(tx *Store) error {
-		_, err := tx.RatingByOpinion(ctx, *r.OpinionID)
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		_, err := s.RatingByOpinion(ctx, *r.OpinionID)
 		switch {
 		case err == nil:
 			replaced = true
 		case !errors.Is(err, domain.ErrNotFound):
 			return err
 		}
-		return tx.conn(ctx).Clauses(clause.OnConflict{
+		return s.conn(ctx).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "opinion_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"rating", "comment", "comment_public", "updated_at"}),
 		}).Create(r).Error

@@ -11,13 +11,13 @@ import (
 
 // CreateStaff inserts a staff account with its role assignments.
 func (s *Store) CreateStaff(ctx context.Context, st *domain.Staff, roles []domain.RoleAssignment) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		if err := tx.conn(ctx).Create(st).Error; err != nil {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.conn(ctx).Create(st).Error; err != nil {
 			return err
 		}
 		for i := range roles {
 			roles[i].StaffID = st.ID
-			if err := tx.conn(ctx).Create(&roles[i]).Error; err != nil {
+			if err := s.conn(ctx).Create(&roles[i]).Error; err != nil {
 				return err
 			}
 		}
@@ -43,8 +43,8 @@ func (s *Store) StaffByID(ctx context.Context, id int64) (*domain.Staff, error) 
 // account moves to its next session epoch, and its bearer tokens are revoked. It returns the
 // new epoch, for the session that made the change to carry on in.
 func (s *Store) SetPassword(ctx context.Context, staffID int64, hash string, now time.Time) (epoch int64, err error) {
-	err = s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.Staff{}).Where("id = ?", staffID).
+	err = s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Staff{}).Where("id = ?", staffID).
 			Updates(map[string]any{"password_hash": hash, "session_epoch": gorm.Expr("session_epoch + 1")})
 		if res.Error != nil {
 			return res.Error
@@ -52,10 +52,10 @@ func (s *Store) SetPassword(ctx context.Context, staffID int64, hash string, now
 		if res.RowsAffected == 0 {
 			return domain.ErrNotFound
 		}
-		if _, err := tx.RevokeTokensOf(ctx, staffID, now); err != nil {
+		if _, err := s.RevokeTokensOf(ctx, staffID, now); err != nil {
 			return err
 		}
-		return tx.conn(ctx).Model(&domain.Staff{}).Select("session_epoch").Where("id = ?", staffID).Scan(&epoch).Error
+		return s.conn(ctx).Model(&domain.Staff{}).Select("session_epoch").Where("id = ?", staffID).Scan(&epoch).Error
 	})
 	return epoch, err
 }

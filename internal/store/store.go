@@ -38,13 +38,14 @@ const (
 	SQLite   Dialect = "sqlite"
 )
 
-// Store wraps a GORM handle; inside a transaction it wraps the transaction's handle.
+// Store wraps a GORM handle. A transaction travels in the context (see InTx), not in a
+// copy of the Store.
 type Store struct {
 	db      *gorm.DB
 	dialect Dialect
-	clock   *clock         // the app's clock, shared by the copies Tx makes
-	targets *targetCache   // shared by the copies Tx makes
-	writer  *opinionWriter // batches opinions; nil in a transaction
+	clock   *clock // the app's clock
+	targets *targetCache
+	writer  *opinionWriter // batches opinions while RunWriter runs
 }
 
 // clock is the time the store stamps rows with (GORM's created_at and updated_at, the time
@@ -127,7 +128,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, clock: clk, targets: newTargetCache()}
+	s := &Store{db: db, dialect: dialect, clock: clk, targets: newTargetCache(), writer: newOpinionWriter()}
 	if err := watchTargets(db, s.targets); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -136,7 +137,6 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		_ = sqlDB.Close()
 		return nil, err
 	}
-	s.startWriter()
 	return s, nil
 }
 
@@ -156,17 +156,39 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.SQLDB().PingContext(ctx)
 }
 
-// Close writes the opinions still queued, then closes the pool.
+// Close stops a writer that still runs (RunWriter), after it has written what was queued,
+// then closes the pool.
 func (s *Store) Close() error {
-	s.stopWriter()
+	s.writer.close()
 	return s.SQLDB().Close()
 }
 
-// Tx runs fn in a transaction; fn's error rolls it back.
-func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+// txKey is the context key of the transaction a context carries.
+type txKey struct{}
+
+// txState is a transaction in a context, with the store whose pool it came from: another
+// store given that context keeps to its own pool.
+type txState struct {
+	owner *Store
+	db    *gorm.DB
+}
+
+// InTx runs fn in a transaction that travels in fn's context: every method of this store
+// called with that context joins it, so what a use case writes commits together or not at
+// all. fn's error rolls the transaction back. An InTx within another joins the outer one
+// (no savepoint): an inner error must be returned, and then undoes everything.
+//
+// Inside a transaction everything goes through its one connection: opinions are written
+// directly rather than by the batched writer, and the opinion-target cache is neither read
+// nor filled (targets.go). SQLite allows one writer at a time, and a write on another
+// connection would wait for this transaction to end, which waits for that write.
+func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
+	if s.tx(ctx) != nil {
+		return fn(ctx)
+	}
 	gen := s.targets.gen.Load()
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(&Store{db: tx, dialect: s.dialect, clock: s.clock, targets: s.targets})
+		return fn(context.WithValue(ctx, txKey{}, &txState{owner: s, db: tx}))
 	})
 	if s.targets.gen.Load() != gen {
 		// The transaction changed rows the opinion-target cache copies. Another request may
@@ -177,7 +199,31 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 	return err
 }
 
-func (s *Store) conn(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// OutsideTx returns ctx without the transaction it may carry, for work that outlives the
+// transaction (a goroutine started inside it): that work uses the pool.
+func OutsideTx(ctx context.Context) context.Context {
+	if ctx.Value(txKey{}) == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, txKey{}, (*txState)(nil))
+}
+
+// tx returns the transaction of this store that ctx carries, or nil.
+func (s *Store) tx(ctx context.Context) *gorm.DB {
+	if t, _ := ctx.Value(txKey{}).(*txState); t != nil && t.owner == s {
+		return t.db
+	}
+	return nil
+}
+
+// conn is the handle every query uses: ctx's transaction when it carries one of this
+// store, the pool otherwise.
+func (s *Store) conn(ctx context.Context) *gorm.DB {
+	if tx := s.tx(ctx); tx != nil {
+		return tx.WithContext(ctx)
+	}
+	return s.db.WithContext(ctx)
+}
 
 // MigrationsFS returns the migration files of a dialect.
 func MigrationsFS(d Dialect) fs.FS {

@@ -28,7 +28,9 @@ import (
 //     closes a consultation early.
 //
 // Only rows that exist are cached: an unknown consultation or village code is looked up
-// every time, so a flood of made-up codes cannot grow the cache.
+// every time, so a flood of made-up codes cannot grow the cache. Inside a transaction the
+// cache is left alone: the rows are read through the transaction, which may have changed
+// them, and what it has not committed must never reach other requests.
 const targetTTL = 2 * time.Second
 
 // targetTables are the tables whose rows the cache copies.
@@ -115,6 +117,9 @@ func watchTargets(db *gorm.DB, tc *targetCache) error {
 // OpinionTarget loads what checking an opinion on a consultation needs, from memory when a
 // fresh copy is there. An unknown consultation answers domain.ErrNotFound.
 func (s *Store) OpinionTarget(ctx context.Context, consultationID int64) (*OpinionTarget, error) {
+	if s.tx(ctx) != nil {
+		return s.loadTarget(ctx, consultationID)
+	}
 	tc := s.targets
 	gen := tc.gen.Load()
 	tc.mu.Lock()
@@ -165,35 +170,13 @@ func (s *Store) loadTarget(ctx context.Context, consultationID int64) (*OpinionT
 // commune, district or province), from memory when a fresh copy is there. ok is false for
 // an unknown code, a unit that is not a village, and a village elsewhere.
 func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (villageID int64, ok bool, err error) {
-	tc := s.targets
-	gen := tc.gen.Load()
-	tc.mu.Lock()
-	e, hit := tc.villages[code]
-	tc.mu.Unlock()
-	v := e.value
-	if !fresh(e, hit, gen, s.now()) {
-		got, err, _ := tc.flight.Do("v"+code, func() (any, error) {
-			gen := tc.gen.Load()
-			ctx, cancel := loadContext(ctx)
-			defer cancel()
-			u, err := s.UnitByCode(ctx, code)
-			if err != nil {
-				return nil, err
-			}
-			ancestry, err := s.UnitAncestry(ctx, u.ID)
-			if err != nil {
-				return nil, err
-			}
-			v := &villageEntry{id: u.ID, kind: u.Kind, ancestry: ancestry}
-			tc.mu.Lock()
-			tc.villages[code] = cached[*villageEntry]{value: v, gen: gen, loaded: s.now()}
-			tc.mu.Unlock()
-			return v, nil
-		})
-		if err != nil {
-			return 0, false, notFoundIsNo(err)
-		}
-		v = got.(*villageEntry)
+	load := s.cachedVillage
+	if s.tx(ctx) != nil {
+		load = s.loadVillage
+	}
+	v, err := load(ctx, code)
+	if err != nil {
+		return 0, false, notFoundIsNo(err)
 	}
 	if v.kind != domain.UnitVillage {
 		return 0, false, nil
@@ -204,6 +187,48 @@ func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (vi
 		}
 	}
 	return 0, false, nil
+}
+
+// cachedVillage is loadVillage through the cache.
+func (s *Store) cachedVillage(ctx context.Context, code string) (*villageEntry, error) {
+	tc := s.targets
+	gen := tc.gen.Load()
+	tc.mu.Lock()
+	e, hit := tc.villages[code]
+	tc.mu.Unlock()
+	if fresh(e, hit, gen, s.now()) {
+		return e.value, nil
+	}
+	got, err, _ := tc.flight.Do("v"+code, func() (any, error) {
+		gen := tc.gen.Load()
+		ctx, cancel := loadContext(ctx)
+		defer cancel()
+		v, err := s.loadVillage(ctx, code)
+		if err != nil {
+			return nil, err
+		}
+		tc.mu.Lock()
+		tc.villages[code] = cached[*villageEntry]{value: v, gen: gen, loaded: s.now()}
+		tc.mu.Unlock()
+		return v, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return got.(*villageEntry), nil
+}
+
+// loadVillage reads a unit by code and the units above it.
+func (s *Store) loadVillage(ctx context.Context, code string) (*villageEntry, error) {
+	u, err := s.UnitByCode(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	ancestry, err := s.UnitAncestry(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &villageEntry{id: u.ID, kind: u.Kind, ancestry: ancestry}, nil
 }
 
 // loadContext is the context of a load other requests may be waiting on: the first

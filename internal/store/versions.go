@@ -12,8 +12,8 @@ import (
 // a conflict when the consultation is no longer at version from or no longer in one of the
 // statuses given, so two officials publishing at once cannot both succeed.
 func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, statuses []domain.Status, v *domain.DraftVersion, sections []domain.Section, links map[int]int64) error {
-	return s.Tx(ctx, func(tx *Store) error {
-		res := tx.conn(ctx).Model(&domain.Consultation{}).
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Consultation{}).
 			Where("id = ? AND version = ? AND status IN ?", consultationID, from, statuses).
 			Updates(map[string]any{"version": v.Number, "updated_at": v.CreatedAt})
 		if res.Error != nil {
@@ -23,7 +23,7 @@ func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, 
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
 		}
 		v.ConsultationID = consultationID
-		if err := tx.conn(ctx).Create(v).Error; err != nil {
+		if err := s.conn(ctx).Create(v).Error; err != nil {
 			return err
 		}
 		for i := range sections {
@@ -32,7 +32,7 @@ func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, 
 			sections[i].VersionID = v.ID
 		}
 		if len(sections) > 0 {
-			if err := tx.conn(ctx).CreateInBatches(sections, 200).Error; err != nil {
+			if err := s.conn(ctx).CreateInBatches(sections, 200).Error; err != nil {
 				return err
 			}
 		}
@@ -41,7 +41,7 @@ func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, 
 			rows = append(rows, domain.SectionLink{SectionID: sections[i].ID, PreviousSectionID: prev, ConsultationID: consultationID})
 		}
 		if len(rows) > 0 {
-			return tx.conn(ctx).CreateInBatches(rows, 200).Error
+			return s.conn(ctx).CreateInBatches(rows, 200).Error
 		}
 		return nil
 	})

@@ -124,3 +124,13 @@ func (migrator) Hash() (string, error) {
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return store.MigrateDB(ctx, store.Postgres, db)
 }
+
+// CountRows counts the rows of a table that match a condition written by the test itself.
+func CountRows(t testing.TB, st *store.Store, table, where string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := st.SQLDB().QueryRowContext(context.Background(), "SELECT COUNT(*) FROM "+table+" WHERE "+where, args...).Scan(&n); err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}

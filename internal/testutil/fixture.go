@@ -34,6 +34,9 @@ func Seed(t testing.TB, st *store.Store) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	a := app.New(st, app.WithPasswordParams(auth.TestParams))
+	// Registered after the store's Close (NewStore), so it runs before it: the background
+	// work ends before the pool closes, as in the server.
+	t.Cleanup(a.Shutdown)
 	ids := map[string]int64{}
 	for _, u := range []struct {
 		code, name, parent string
