@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -168,6 +169,24 @@ func (a *App) authorize(ctx context.Context, actor *domain.Actor, perm domain.Pe
 		return domain.Errorf(domain.CodeForbidden, "error.forbidden")
 	}
 	return nil
+}
+
+// consultationFor loads a consultation for a use case: the actor must hold perm over its
+// unit, and, when statuses are given, it must be in one of them (a conflict with the message
+// wrongStatus otherwise). It is the load, authorise and require-status step that acting on a
+// consultation begins with.
+func (a *App) consultationFor(ctx context.Context, actor *domain.Actor, perm domain.Permission, id int64, wrongStatus string, statuses ...domain.Status) (*domain.Consultation, error) {
+	c, err := a.store.ConsultationByID(ctx, id)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if err := a.authorize(ctx, actor, perm, c.UnitID); err != nil {
+		return nil, err
+	}
+	if len(statuses) > 0 && !slices.Contains(statuses, c.Status) {
+		return nil, domain.Errorf(domain.CodeConflict, wrongStatus)
+	}
+	return c, nil
 }
 
 // scope returns the IDs of every unit where the actor holds perm, subtrees included.

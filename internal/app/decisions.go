@@ -23,15 +23,9 @@ func (a *App) DecideArticle(ctx context.Context, actor *domain.Actor, consultati
 	if err := a.check(in); err != nil {
 		return nil, err
 	}
-	c, err := a.store.ConsultationByID(ctx, consultationID)
+	c, err := a.consultationFor(ctx, actor, domain.PermManageConsultation, consultationID, "error.decide_when_closed", domain.StatusClosed)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
 		return nil, err
-	}
-	if c.Status != domain.StatusClosed {
-		return nil, domain.Errorf(domain.CodeConflict, "error.decide_when_closed")
 	}
 	sec, err := a.store.SectionOf(ctx, c.ID, in.SectionID)
 	if err != nil {

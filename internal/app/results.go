@@ -25,15 +25,9 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 	if len(in.OpinionIDs) == 0 || len(in.OpinionIDs) > 500 {
 		return nil, domain.InvalidField("ids", "validation.bulk_count")
 	}
-	c, err := a.store.ConsultationByID(ctx, consultationID)
+	c, err := a.consultationFor(ctx, actor, domain.PermManageConsultation, consultationID, "error.answer_when_closed", domain.StatusClosed)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
 		return nil, err
-	}
-	if c.Status != domain.StatusClosed {
-		return nil, domain.Errorf(domain.CodeConflict, "error.answer_when_closed")
 	}
 	r := &domain.Response{ConsultationID: c.ID, Kind: domain.ResponseKind(in.Kind), Text: in.Text, CreatedBy: &actor.StaffID, CreatedAt: a.Now()}
 	err = a.inTx(ctx, func(ctx context.Context) error {
@@ -51,11 +45,8 @@ func (a *App) Answer(ctx context.Context, actor *domain.Actor, consultationID in
 // AnswerSheet lists every approved opinion of a consultation with its answer, for the
 // official answering them, and how many still have none.
 func (a *App) AnswerSheet(ctx context.Context, actor *domain.Actor, consultationID int64) ([]domain.Opinion, int64, error) {
-	c, err := a.store.ConsultationByID(ctx, consultationID)
+	c, err := a.consultationFor(ctx, actor, domain.PermOversee, consultationID, "")
 	if err != nil {
-		return nil, 0, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermOversee, c.UnitID); err != nil {
 		return nil, 0, err
 	}
 	list, err := a.store.ApprovedForAnswer(ctx, consultationID)

@@ -32,15 +32,9 @@ var versionStatuses = []domain.Status{domain.StatusOpen, domain.StatusClosed}
 func (a *App) PublishVersion(ctx context.Context, actor *domain.Actor, consultationID int64, in NewVersion) (*domain.Consultation, error) {
 	in.Text = textnorm.CleanText(in.Text)
 	in.Note = textnorm.CleanText(in.Note)
-	c, err := a.store.ConsultationByID(ctx, consultationID)
+	c, err := a.consultationFor(ctx, actor, domain.PermManageConsultation, consultationID, "error.version_status", versionStatuses...)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
 		return nil, err
-	}
-	if !slices.Contains(versionStatuses, c.Status) {
-		return nil, domain.Errorf(domain.CodeConflict, "error.version_status")
 	}
 	err = a.check(in)
 	var sections []domain.Section
