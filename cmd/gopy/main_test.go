@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/config"
+	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
 
@@ -50,6 +52,14 @@ func TestCommands(t *testing.T) {
 			if err != nil || !strings.Contains(out.String(), "created chu.tich@example.vn") {
 				t.Fatalf("user add: %v\n%s", err, out.String())
 			}
+			// The Fatherland Front committee of the commune: its own role, nothing more.
+			out.Reset()
+			err = run(ctx, []string{"user", "add", "--email", "mttq@example.vn", "--name", "Ủy ban MTTQ xã", "--role", "front", "--unit", "VD-HB"},
+				strings.NewReader("một mật khẩu đủ dài\n"), &out)
+			if err != nil || !strings.Contains(out.String(), "created mttq@example.vn") || !strings.Contains(out.String(), "as front of VD-HB") {
+				t.Fatalf("user add --role front: %v\n%s", err, out.String())
+			}
+			checkRoles(t, ctx, "mttq@example.vn", domain.RoleFront)
 			err = run(ctx, []string{"user", "add", "--email", "x@example.vn", "--name", "X", "--role", "king", "--unit", "NOPE"},
 				strings.NewReader("ngắn\n"), &out)
 			if err == nil || !strings.Contains(err.Error(), "--role") || !strings.Contains(err.Error(), "--password") {
@@ -176,4 +186,29 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return fmt.Sprint(l.Addr())
+}
+
+// checkRoles opens the database the command used and checks the account's roles.
+func checkRoles(t *testing.T, ctx context.Context, email string, want ...domain.Role) {
+	t.Helper()
+	cfg, err := config.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, closeDB, err := openApp(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeDB()
+	actor, err := a.ActorByEmail(ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []domain.Role
+	for _, r := range actor.Roles {
+		got = append(got, r.Role)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s has roles %v, want %v", email, got, want)
+	}
 }
