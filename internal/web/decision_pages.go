@@ -18,6 +18,8 @@ type decisionData struct {
 	Parts     []app.ReportSection
 	Decisions []domain.DecisionOnText
 	Input     map[int64]app.NewDecision
+	// CanDecide shows the forms to the consultation's officials; others read the decisions.
+	CanDecide bool
 }
 
 func (s *Server) decisionView(c echo.Context, id int64) (View, *decisionData, error) {
@@ -25,7 +27,8 @@ func (s *Server) decisionView(c echo.Context, id int64) (View, *decisionData, er
 	if err != nil {
 		return View{}, nil, err
 	}
-	d := &decisionData{R: r, Decisions: domain.Decisions, Input: map[int64]app.NewDecision{}}
+	d := &decisionData{R: r, Decisions: domain.Decisions, Input: map[int64]app.NewDecision{},
+		CanDecide: s.app.Permits(c.Request().Context(), httpx.Actor(c), domain.PermManageConsultation, id)}
 	for _, sec := range r.Sections {
 		if sec.General || (sec.Counts.Total == 0 && sec.Decision == nil) {
 			continue

@@ -84,6 +84,8 @@ type staffHomeData struct {
 	Items    []domain.Consultation
 	Pending  int
 	CanAudit bool
+	// Front lists what waits for the Fatherland Front's own acts, for a Front account.
+	Front []app.FrontTask
 }
 
 func (s *Server) staffHome(c echo.Context) error {
@@ -100,6 +102,11 @@ func (s *Server) staffHome(c echo.Context) error {
 			return err
 		}
 		d.Pending = int(q.Waiting)
+	}
+	if actor.HasAny(domain.PermFrontAct) {
+		if d.Front, err = s.app.FrontTasks(ctx, actor); err != nil {
+			return err
+		}
 	}
 	v := s.view(c, "staff.title", d)
 	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
@@ -190,6 +197,9 @@ type staffConsultationData struct {
 	Events    []domain.ConsultationEvent
 	// Deadlines are the law's deadlines after the consultation, shown to officials and observers.
 	Deadlines []domain.Deadline
+	// CanManage and CanModerate show the buttons of officials and moderators to them only:
+	// observers and the Front read this page and act elsewhere.
+	CanManage, CanModerate bool
 }
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
@@ -200,6 +210,9 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	}
 	now := s.app.Now()
 	d := staffConsultationData{C: cons, Phase: cons.PhaseAt(now), MinPeriod: domain.MinPeriodDays(cons.Kind, cons.Matter), Days: cons.PeriodDays(now)}
+	actor := httpx.Actor(c)
+	d.CanManage = s.app.Permits(ctx, actor, domain.PermManageConsultation, cons.ID)
+	d.CanModerate = s.app.Permits(ctx, actor, domain.PermModerate, cons.ID)
 	if d.Events, err = s.app.ConsultationEvents(ctx, cons); err != nil {
 		return View{}, err
 	}
@@ -418,6 +431,8 @@ type answerData struct {
 	Items   []domain.Opinion
 	Missing int64
 	Kinds   []string
+	// CanAnswer shows the form to the consultation's officials; others read the answers.
+	CanAnswer bool
 }
 
 func (s *Server) answerView(c echo.Context, id int64) (View, error) {
@@ -430,7 +445,8 @@ func (s *Server) answerView(c echo.Context, id int64) (View, error) {
 	if err != nil {
 		return View{}, err
 	}
-	v := s.view(c, "answers.title", answerData{C: cons, Items: items, Missing: missing, Kinds: []string{"accepted", "explained", "noted"}})
+	v := s.view(c, "answers.title", answerData{C: cons, Items: items, Missing: missing, Kinds: []string{"accepted", "explained", "noted"},
+		CanAnswer: s.app.Permits(ctx, httpx.Actor(c), domain.PermManageConsultation, id)})
 	return v, nil
 }
 
