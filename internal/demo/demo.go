@@ -1,7 +1,7 @@
 // Package demo loads example data so a new user sees a working portal at once: an example
-// province, a commune with four villages, an open draft hương ước split into articles, a few
-// opinions, and staff accounts with fresh random passwords. The names are examples, not
-// real administrative units.
+// province, a commune with four villages, an open draft hương ước of one village split into
+// articles, a few opinions, and staff accounts with fresh random passwords. The names are
+// examples, not real administrative units.
 package demo
 
 import (
@@ -34,6 +34,9 @@ var units = []unitSpec{
 	{"VD-HB-NAM", "Thôn Nam", "VD-HB", domain.UnitVillage, 210},
 	{"VD-HB-BAC", "Thôn Bắc", "VD-HB", domain.UnitVillage, 98},
 }
+
+// HuongUocUnit is the village whose charter the demo consults on.
+const HuongUocUnit = "VD-HB-DONG"
 
 // HuongUoc is the example draft village charter.
 const HuongUoc = `HƯƠNG ƯỚC THÔN ĐÔNG
@@ -71,8 +74,8 @@ Chương III
 TỔ CHỨC THỰC HIỆN
 
 Điều 6. Khen thưởng và xử lý vi phạm
-1. Hộ gia đình thực hiện tốt hương ước được biểu dương tại hội nghị thôn cuối năm.
-2. Hộ gia đình vi phạm bị nhắc nhở tại cuộc họp thôn; vi phạm nhiều lần thì báo cáo Ủy ban nhân dân xã xem xét.
+1. Hộ gia đình thực hiện tốt hương ước được biểu dương tại hội nghị định kỳ của cộng đồng dân cư cuối năm.
+2. Hộ gia đình vi phạm bị nhắc nhở tại cuộc họp của cộng đồng dân cư; vi phạm nhiều lần thì báo cáo Ủy ban nhân dân xã xem xét.
 `
 
 // Load fills an empty database with the demo data and returns the demo logins. It refuses to
@@ -105,6 +108,7 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 		{"official", "canbo@example.vn", "Cán bộ xã (mẫu)"},
 		{"moderator", "kiemduyet@example.vn", "Kiểm duyệt viên (mẫu)"},
 		{"observer", "giamsat@example.vn", "Ban Thanh tra nhân dân (mẫu)"},
+		{"front", "mattran@example.vn", "Ủy ban Mặt trận Tổ quốc xã (mẫu)"},
 	} {
 		pw := auth.RandomPassword()
 		unit := "VD-HB"
@@ -126,8 +130,10 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 		return nil, err
 	}
 	opens, closes := domain.PeriodFromDates(now.AddDate(0, 0, -3), now.AddDate(0, 0, 30))
+	// A hương ước is the charter of one community (Decree 61/2023 art. 2): Thôn Đông's is
+	// Thôn Đông's, drafted and adopted by its households, not the whole commune's.
 	c, err := a.CreateConsultation(ctx, official, app.NewConsultation{
-		Title: "Dự thảo Hương ước Thôn Đông", Kind: string(domain.KindHuongUoc), UnitCode: "VD-HB",
+		Title: "Dự thảo Hương ước Thôn Đông", Kind: string(domain.KindHuongUoc), UnitCode: HuongUocUnit,
 		Summary: "Thôn Đông lấy ý kiến bà con về dự thảo hương ước mới: vệ sinh môi trường, việc cưới, việc tang. " +
 			"Mời bà con đọc từng điều và góp ý.",
 		Text: HuongUoc, OpensAt: opens, ClosesAt: closes,
@@ -153,11 +159,11 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 		name, village string
 		approve       bool
 	}{
-		{article("c2.d3"), "agree", "Tôi đồng ý phân loại rác tại nguồn. Đề nghị thôn đặt thêm thùng rác ở đầu ngõ 5.", "Nguyễn Văn An", "VD-HB-DONG", true},
-		{article("c2.d4"), "disagree", "Quy định cưới không quá một ngày là khó với các gia đình có họ hàng ở xa. Nên cho phép hai ngày.", "", "VD-HB-TAY", true},
-		{article("c2.d5"), "other", "Nghĩa trang của xã còn xa, đề nghị làm đường vào trước khi khuyến khích an táng tại đó.", "Trần Thị Bình", "VD-HB-NAM", true},
-		{nil, "agree", "Dự thảo viết dễ hiểu, bà con trong xóm đều đồng tình.", "", "VD-HB-BAC", true},
-		{article("c2.d4"), "agree", "Đồng ý không dùng loa công suất lớn sau 22 giờ, trẻ nhỏ cần ngủ.", "", "VD-HB-DONG", false},
+		{article("c2.d3"), "agree", "Tôi đồng ý phân loại rác tại nguồn. Đề nghị thôn đặt thêm thùng rác ở đầu ngõ 5.", "Nguyễn Văn An", HuongUocUnit, true},
+		{article("c2.d4"), "disagree", "Quy định cưới không quá một ngày là khó với các gia đình có họ hàng ở xa. Nên cho phép hai ngày.", "", HuongUocUnit, true},
+		{article("c2.d5"), "other", "Nghĩa trang của xã còn xa, đề nghị làm đường vào trước khi khuyến khích an táng tại đó.", "Trần Thị Bình", HuongUocUnit, true},
+		{nil, "agree", "Dự thảo viết dễ hiểu, bà con trong xóm đều đồng tình.", "", "", true},
+		{article("c2.d4"), "agree", "Đồng ý không dùng loa công suất lớn sau 22 giờ, trẻ nhỏ cần ngủ.", "", HuongUocUnit, false},
 	}
 	for _, s := range samples {
 		r, err := a.SubmitOpinion(ctx, c.ID, app.NewOpinion{
