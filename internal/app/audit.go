@@ -53,8 +53,8 @@ func (a *App) auditAttempt(ctx context.Context, actor *domain.Actor, action stri
 	}
 }
 
-// AuditLog lists the staff actions in the units the actor oversees, newest first. Admins and
-// observers may read it.
+// AuditLog lists the staff actions in the units the actor oversees, newest first. Admins,
+// observers and the Front may read it.
 func (a *App) AuditLog(ctx context.Context, actor *domain.Actor, page int) ([]domain.AuditEntry, bool, error) {
 	units, err := a.scope(ctx, actor, domain.PermAudit)
 	if err != nil {

@@ -40,7 +40,7 @@ func (a *App) notifyResults(ctx context.Context, c *domain.Consultation) {
 }
 
 // coveredOfficials lists the officials with a role over the consultation's unit, a unit
-// below it (a village of the commune) or one above it (the district or province).
+// below it (a village of the commune) or one above it (the province).
 func (a *App) coveredOfficials(ctx context.Context, c *domain.Consultation) ([]domain.Actor, error) {
 	covered, err := a.store.UnitSubtree(ctx, []int64{c.UnitID})
 	if err != nil {

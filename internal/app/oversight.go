@@ -112,8 +112,8 @@ type Oversight struct {
 
 // Oversight lists the published consultations in the units the actor oversees (or in one
 // of them, by code), grouped by commune, with participation and the timeliness of their
-// results. Officials, moderators, observers and admins oversee the units they are assigned
-// and everything below.
+// results. Officials, moderators, observers, the Front and admins oversee the units they are
+// assigned and everything below.
 func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode string) (*Oversight, error) {
 	full, err := a.scope(ctx, actor, domain.PermOversee)
 	if err != nil {

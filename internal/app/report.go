@@ -117,7 +117,7 @@ type VillageCount struct {
 }
 
 // Report builds the consolidated report of a consultation for whoever oversees its unit
-// (officials, moderators, observers and admins above it), whatever its status. A commune code
+// (officials, moderators, observers, the Front and admins above it), whatever its status. A commune code
 // limits it to that commune's slice.
 func (a *App) Report(ctx context.Context, actor *domain.Actor, consultationID int64, commune string) (*Report, error) {
 	c, err := a.OverseenConsultation(ctx, actor, consultationID)

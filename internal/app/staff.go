@@ -164,7 +164,7 @@ func (a *App) Villages(ctx context.Context, unitID int64) ([]domain.Unit, error)
 }
 
 // homeUnit is the unit an actor's own actions (logins, tokens) are filed under, so the
-// observers of that unit see them in the audit log.
+// observers and the Front of that unit see them in the audit log.
 func homeUnit(a *domain.Actor) int64 {
 	if a == nil || len(a.Roles) == 0 {
 		return 0

@@ -167,7 +167,7 @@ func (s *Store) loadTarget(ctx context.Context, consultationID int64) (*OpinionT
 }
 
 // VillageUnder finds the village with this code if it lies under the unit unitID (a
-// commune, district or province), from memory when a fresh copy is there. ok is false for
+// commune, ward, special zone or province), from memory when a fresh copy is there. ok is false for
 // an unknown code, a unit that is not a village, and a village elsewhere.
 func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (villageID int64, ok bool, err error) {
 	load := s.cachedVillage
