@@ -38,7 +38,10 @@ type unitRow struct {
 }
 
 // ImportUnits reads the official unit list as CSV (code, name, kind, parent_code,
-// households; a header row first) and creates or updates every unit, all or nothing.
+// households; a header row first) and creates or updates every unit, all or nothing. Each
+// kind sits under the kind the two-tier tree gives it (domain.FitsUnder): a row under the
+// wrong kind of parent, or one whose new kind its children no longer fit, is refused by
+// line.
 // Through the web (actor not nil) each unit must lie under a unit the admin administers;
 // the command line (actor nil) may also create top-level units, to start a new installation.
 func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader) (*ImportResult, error) {
@@ -55,6 +58,9 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 	res := &ImportResult{}
 	err = a.store.InTx(ctx, func(ctx context.Context) error {
 		ids := map[string]int64{}
+		kinds := map[string]domain.UnitKind{}
+		// Units whose kind the file changes: their children must still fit under them.
+		var rekinded []unitRow
 		// Parents may come after their children in the file: place rows whose parent is
 		// known, and repeat until no row can be placed.
 		pending := rows
@@ -62,21 +68,30 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 			var next []unitRow
 			for _, row := range pending {
 				u := &domain.Unit{Code: row.code, Name: row.name, Kind: row.kind, Households: row.households, CreatedAt: a.Now()}
+				var parentKind domain.UnitKind
 				if row.parent != "" {
 					pid, ok := ids[row.parent]
+					parentKind = kinds[row.parent]
 					if !ok {
 						p, err := a.store.UnitByCode(ctx, row.parent)
 						if err != nil {
 							next = append(next, row)
 							continue
 						}
-						pid = p.ID
+						pid, parentKind = p.ID, p.Kind
 					}
 					u.ParentID = &pid
+				}
+				if !domain.FitsUnder(u.Kind, parentKind) {
+					problems = append(problems, lineMsg(row.line, "validation.csv_parent_kind."+string(u.Kind)))
+					continue
 				}
 				if actor != nil && !a.inScope(ctx, u, scope) {
 					problems = append(problems, lineMsg(row.line, "validation.csv_outside"))
 					continue
+				}
+				if old, err := a.store.UnitByCode(ctx, u.Code); err == nil && old.Kind != u.Kind {
+					rekinded = append(rekinded, row)
 				}
 				created, err := a.store.SaveUnit(ctx, u)
 				if err != nil {
@@ -88,6 +103,7 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 					res.Updated++
 				}
 				ids[u.Code] = u.ID
+				kinds[u.Code] = u.Kind
 				if actor != nil && !slices.Contains(scope, u.ID) {
 					scope = append(scope, u.ID)
 				}
@@ -99,6 +115,19 @@ func (a *App) ImportUnits(ctx context.Context, actor *domain.Actor, r io.Reader)
 				break
 			}
 			pending = next
+		}
+		for _, row := range rekinded {
+			id := ids[row.code]
+			children, err := a.store.ChildUnits(ctx, &id)
+			if err != nil {
+				return err
+			}
+			for _, ch := range children {
+				if !domain.FitsUnder(ch.Kind, row.kind) {
+					problems = append(problems, lineMsg(row.line, "validation.csv_children_kind"))
+					break
+				}
+			}
 		}
 		if len(problems) > 0 {
 			return &ImportError{Lines: problems}

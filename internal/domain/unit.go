@@ -27,3 +27,19 @@ type Unit struct {
 
 // TableName names the table for the store.
 func (Unit) TableName() string { return "units" }
+
+// FitsUnder reports whether a unit of a kind may sit under a parent of another kind ("" for
+// none) in the two-tier tree of the 2025 reform: provinces at the top; communes, wards and
+// special zones under a province; villages (thôn, tổ dân phố) under a commune, ward or
+// special zone.
+func FitsUnder(kind, parent UnitKind) bool {
+	switch kind {
+	case UnitProvince:
+		return parent == ""
+	case UnitCommune, UnitWard, UnitSpecialZone:
+		return parent == UnitProvince
+	case UnitVillage:
+		return parent == UnitCommune || parent == UnitWard || parent == UnitSpecialZone
+	}
+	return false
+}
