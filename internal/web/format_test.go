@@ -25,3 +25,25 @@ func TestVietnameseFormats(t *testing.T) {
 		t.Errorf("formatDate of no time = %q, want empty", got)
 	}
 }
+
+// TestDurations: the median time to a moderation decision reads "2 giờ 05 phút" on a
+// Vietnamese page, as an official would write it, and "2 h 05 min" in English.
+func TestDurations(t *testing.T) {
+	secs := func(n int64) *int64 { return &n }
+	for _, c := range []struct {
+		lang string
+		s    *int64
+		want string
+	}{
+		{"vi", secs(2*3600 + 5*60 + 40), "2 giờ 05 phút"},
+		{"vi", secs(47 * 60), "47 phút"},
+		{"vi", secs(26 * 3600), "26 giờ 00 phút"},
+		{"en", secs(2*3600 + 5*60), "2 h 05 min"},
+		{"en", secs(59), "0 min"},
+		{"vi", nil, ""},
+	} {
+		if got := humanDuration(c.lang, c.s); got != c.want {
+			t.Errorf("humanDuration(%s, %v) = %q, want %q", c.lang, c.s, got, c.want)
+		}
+	}
+}

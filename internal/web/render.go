@@ -210,15 +210,15 @@ func highlight(text string, matches []detect.Match) []segment {
 	return out
 }
 
-// humanDuration writes seconds as hours and minutes ("2 h 05 min"), which reads the same in
-// Vietnamese and English.
-func humanDuration(p *int64) string {
+// humanDuration writes seconds as hours and minutes in the page's language: "2 giờ 05 phút"
+// in Vietnamese, "2 h 05 min" in English.
+func humanDuration(lang string, p *int64) string {
 	if p == nil {
 		return ""
 	}
 	d := time.Duration(*p) * time.Second
 	if d < time.Hour {
-		return fmt.Sprintf("%d min", int(d.Minutes()))
+		return i18n.T(lang, "duration.minutes", int(d.Minutes()))
 	}
-	return fmt.Sprintf("%d h %02d min", int(d.Hours()), int(d.Minutes())%60)
+	return i18n.T(lang, "duration.hours", int(d.Hours()), int(d.Minutes())%60)
 }
