@@ -107,7 +107,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 			t.Fatalf("dossier: %d", res.Status)
 		}
 		body = official.Get(page).Body
-		mustContain(t, body, "Trễ 1 ngày làm việc", "Văn bản đề nghị công nhận của thôn: số 01/TTr-TM, ngày 05/05/2026",
+		mustContain(t, body, "Trễ 1 ngày làm việc", "Văn bản đề nghị công nhận của Trưởng thôn, Tổ trưởng tổ dân phố: số 01/TTr-TM, ngày 05/05/2026",
 			"Biên bản cuộc họp thông qua: chưa có")
 
 		// Recognising before the dossier is found complete: a clear refusal, nothing changes.
@@ -129,7 +129,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 		if res = submit(url.Values{"step": {"incomplete"}, "reasons": {"Thiếu biên bản cuộc họp thôn."}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("incomplete: %d", res.Status)
 		}
-		mustContain(t, official.Get(page).Body, "Tạm dừng: chờ thôn bổ sung hồ sơ")
+		mustContain(t, official.Get(page).Body, "Tạm dừng: chờ Trưởng thôn, Tổ trưởng tổ dân phố bổ sung hồ sơ")
 
 		// Fri 8 May the village completes it; Mon 18 May the decision is overdue by one day.
 		at("2026-05-08 10:00")
@@ -166,7 +166,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 		cons := public.Get(fmt.Sprintf("/c/%d", c.ID)).Body
 		box := between(t, cons, `id="charter-h"`, "</section>")
 		mustContain(t, box, "Đang có hiệu lực", "Quyết định số 15/QĐ-UBND ngày 18/05/2026",
-			"Thôn gửi hồ sơ đề nghị công nhận", "Ủy ban nhân dân xã đề nghị bổ sung hồ sơ", "Còn thiếu: Thiếu biên bản cuộc họp thôn.",
+			"Trưởng thôn, Tổ trưởng tổ dân phố gửi hồ sơ đề nghị công nhận", "Ủy ban nhân dân cấp xã đề nghị bổ sung hồ sơ", "Còn thiếu: Thiếu biên bản cuộc họp thôn.",
 			"Hồ sơ được xác nhận đầy đủ", "Quyết định công nhận")
 		mustNotContain(t, box, "Cán bộ official", "Ghi nhận bởi")
 		mustContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực", "Hương ước Thôn Một năm 2026")
@@ -194,7 +194,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 			t.Fatalf("suspend: %d", res.Status)
 		}
 		cons = public.Get(fmt.Sprintf("/c/%d", c.ID)).Body
-		mustContain(t, cons, "Tạm ngưng thực hiện theo Quyết định số 30/QĐ-UBND ngày 10/06/2026. Lý do: Điều 5 trái với quy định về cưới hỏi.")
+		mustContain(t, cons, "Tạm ngừng thực hiện theo Quyết định số 30/QĐ-UBND ngày 10/06/2026. Lý do: Điều 5 trái với quy định về cưới hỏi.")
 		mustNotContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực")
 		if res = submit(url.Values{"step": {"annul"}, "decision_number": {"31/QĐ-UBND"}, "decision_date": {"2026-06-10"},
 			"reasons": {"Không sửa được Điều 5."}}); res.Status != http.StatusSeeOther {

@@ -122,9 +122,9 @@ func TestSummaryCharts(t *testing.T) {
 		want := map[string][]string{
 			"chart-stance":   {"Lựa chọn | Số ý kiến", "Đồng ý | 3 (50%)", "Không đồng ý | 2 (33,3%)", "Ý kiến khác | 1 (16,7%)"},
 			"chart-articles": {"Điều | Số ý kiến", "Điều 5. Việc cưới | 3", "Điều 2. Vệ sinh môi trường | 2"},
-			"chart-channels": {"Hình thức | Số ý kiến", "Trực tuyến | 5 (83,3%)", "Tại hội nghị | 1 (16,7%)"},
+			"chart-channels": {"Hình thức | Số ý kiến", "Trực tuyến | 5 (83,3%)", "Cuộc họp của cộng đồng dân cư | 1 (16,7%)"},
 			"chart-days":     {"Ngày | Số ý kiến", day(0) + " | 2", day(2) + " | 4"},
-			"chart-participation": {"Thôn | Số ý kiến | Số hộ | Tỉ lệ",
+			"chart-participation": {"Thôn, tổ dân phố | Số ý kiến | Số hộ | Tỉ lệ",
 				"Thôn Hai | 1 | 80 | 1,3%", "Thôn Một | 4 | 120 | 3,3%", "Chung | 5 | 200 | 2,5%"},
 		}
 		for id, w := range want {

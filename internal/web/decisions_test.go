@@ -157,12 +157,12 @@ func TestDecisionsSlicesAndCommunePages(t *testing.T) {
 		resident := env.NewBrowser(t)
 		public := resident.Get(fmt.Sprintf("/c/%d", c.ID)).Body
 		mustContain(t, public, fmt.Sprintf(`href="/c/%d/report"`, c.ID), `id="chart-communes"`,
-			"Ý kiến theo xã, phường: Xã An Bình: 4 (57,1%); Xã Bắc Sơn: 2 (28,6%).")
+			"Ý kiến theo xã, phường, đặc khu: Xã An Bình: 4 (57,1%); Xã Bắc Sơn: 2 (28,6%).")
 		whole := resident.Get(fmt.Sprintf("/c/%d/report", c.ID))
 		if whole.Status != http.StatusOK {
 			t.Fatalf("public report: %d", whole.Status)
 		}
-		mustContain(t, whole.Body, "Ý kiến theo xã, phường",
+		mustContain(t, whole.Body, "Ý kiến theo xã, phường, đặc khu",
 			fmt.Sprintf(`<a href="/c/%d/report?unit=A">Xã An Bình</a></th><td class="num">4</td>`, c.ID),
 			fmt.Sprintf(`<a href="/c/%d/report?unit=B">Xã Bắc Sơn</a></th><td class="num">2</td>`, c.ID),
 			`Không ghi thôn, tổ dân phố</th><td class="num">1</td>`,

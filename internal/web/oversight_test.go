@@ -55,7 +55,7 @@ func checkLines(t *testing.T, where string, got, want []string) {
 // there: title and unit | stage | period | opinions | participation / households | end |
 // deadline | results | timeliness.
 const (
-	rowProvince    = "Quy hoạch sử dụng đất của tỉnh / Của Tỉnh Thử, gồm 2 xã, phường | Đang lấy ý kiến | 10/11/2026 – 20/12/2026 | 0 | 0% / 260 hộ | — | — | — | Chưa kết thúc lấy ý kiến"
+	rowProvince    = "Quy hoạch sử dụng đất của tỉnh / Của Tỉnh Thử, gồm 2 xã, phường, đặc khu | Đang lấy ý kiến | 10/11/2026 – 20/12/2026 | 0 | 0% / 260 hộ | — | — | — | Chưa kết thúc lấy ý kiến"
 	rowOverdueA    = "Dự thảo hương ước Thôn Hai | Đã hết hạn góp ý | 13/10/2026 – 12/11/2026 | 1 | 0,5% / 200 hộ | 12/11/2026 / Đóng ngày 16/11/2026 | 19/11/2026 | Chưa công bố | Quá hạn 4 ngày làm việc, chưa công bố kết quả"
 	rowOnTimeA     = "Kế hoạch chỉnh trang chợ xã | Đã công bố kết quả | 01/10/2026 – 30/10/2026 | 3 | 1,5% / 200 hộ | 30/10/2026 | 06/11/2026 | 04/11/2026 / sau 3 ngày làm việc | Đúng hạn"
 	rowNeverClosed = "Kế hoạch trồng rừng phòng hộ | Đã hết hạn góp ý | 01/10/2026 – 21/10/2026 | 0 | 0% / 60 hộ | 21/10/2026 / Hết thời hạn nhưng chưa được đóng | 28/10/2026 | Chưa công bố | Quá hạn 20 ngày làm việc, chưa công bố kết quả"

@@ -44,9 +44,43 @@ type printData struct {
 	Open  bool // the period is running or about to: otherwise the sheet says it takes no opinions
 	Link  shortLink
 	QR    template.HTML // inline SVG, drawn by package qr from the link alone
+	// Places names where residents hand in paper, in the words of the unit's kind.
+	Places places
 	// The household form only.
 	Villages []domain.Unit
 	Parts    []formPart
+}
+
+// places are the words a printed sheet uses for the offices of its unit: the People's
+// Committee that holds the draft, the head of the community who takes the forms back and
+// the community whose hall keeps a copy. A ward's communities are tổ dân phố, a commune's
+// thôn; a special zone, or a unit above communes, may have both.
+type places struct {
+	Seat      string // "Ủy ban nhân dân Phường An Hòa", or the law's "Ủy ban nhân dân cấp xã"
+	Head      string // "Trưởng thôn", "Tổ trưởng tổ dân phố", or both
+	Community string // "thôn", "tổ dân phố", both, or the village's own name
+}
+
+func (s *Server) placesOf(c echo.Context, cons *domain.Consultation) (places, error) {
+	lang := httpx.Lang(c)
+	commune, err := s.app.CommuneLevel(c.Request().Context(), cons.UnitID)
+	if err != nil {
+		return places{}, err
+	}
+	kind := "any"
+	p := places{Seat: i18n.T(lang, "print.seat.generic")}
+	if commune != nil {
+		p.Seat = i18n.T(lang, "print.seat.unit", commune.Name)
+		if commune.Kind == domain.UnitCommune || commune.Kind == domain.UnitWard {
+			kind = string(commune.Kind)
+		}
+	}
+	p.Head = i18n.T(lang, "place.head."+kind)
+	p.Community = i18n.T(lang, "place.community."+kind)
+	if u := cons.Unit; u != nil && u.Kind == domain.UnitVillage {
+		p.Community = u.Name
+	}
+	return p, nil
 }
 
 // formPart is a chapter heading, or a part of the draft that takes opinions, with its
@@ -86,6 +120,9 @@ func (s *Server) printView(c echo.Context, titleKey string) (View, *printData, e
 		return View{}, nil, err
 	}
 	d.QR = template.HTML(svg) // generated markup: module paths and an XML-escaped label
+	if d.Places, err = s.placesOf(c, cons); err != nil {
+		return View{}, nil, err
+	}
 	v := s.view(c, titleKey, d)
 	v.Title = httpx.T(c, titleKey) + " · " + cons.Title
 	return v, d, nil

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/export"
 	"github.com/gopy-vn/gopy/internal/httpx"
 )
@@ -72,6 +73,20 @@ func (s *Server) loadReport(c echo.Context, public bool) (*app.Report, error) {
 
 type unitData struct {
 	P *app.UnitPage
+	// KindKey names the unit's kind: a village in a ward is a tổ dân phố, in a commune a thôn.
+	KindKey string
+}
+
+// unitKindKey is the message key of a unit's kind, the parent's kind telling a thôn from a
+// tổ dân phố.
+func unitKindKey(u *domain.Unit, above []domain.Unit) string {
+	key := "unitkind." + string(u.Kind)
+	if u.Kind == domain.UnitVillage && len(above) > 0 {
+		if k := above[len(above)-1].Kind; k == domain.UnitCommune || k == domain.UnitWard {
+			key += "." + string(k)
+		}
+	}
+	return key
 }
 
 // unitPage is a unit's public page: its consultations and those above and below it, each
@@ -81,7 +96,7 @@ func (s *Server) unitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.view(c, "", unitData{P: p})
+	v := s.view(c, "", unitData{P: p, KindKey: unitKindKey(p.Unit, p.Above)})
 	v.Title = p.Unit.Name
 	return s.views.render(c, http.StatusOK, "unit", v)
 }

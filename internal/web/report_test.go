@@ -111,7 +111,7 @@ func buildReportCase(t *testing.T, env *testutil.Env) *reportCase {
 			{"", generalHeading, "1", "0", "1", maskedPhone, "1", "", "Trực tuyến", "", "", "", ""},
 			{"", generalHeading, "1", "0", "1", "'" + dashBody, "1", "", "Trực tuyến", "", "", "", ""},
 			{"c2.d2", "Điều 2. Vệ sinh môi trường", "0", "0", "1", "'" + hyperlinkBody, "1", "", "Trực tuyến", "Tiếp thu", aloneAnswer, "", ""},
-			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Tại hội nghị", "Giải trình", groupAnswer, "Sửa đổi, bổ sung", decisionReason},
+			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Cuộc họp của cộng đồng dân cư", "Giải trình", groupAnswer, "Sửa đổi, bổ sung", decisionReason},
 			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", oneDay, "1", "Thôn Một", "Trực tuyến", "", "", "Sửa đổi, bổ sung", decisionReason},
 		},
 	}
@@ -196,7 +196,7 @@ func TestConsolidatedReport(t *testing.T) {
 				t.Fatalf("%d groups on the page, want 5", len(rows))
 			}
 			i := slices.IndexFunc(rows, func(r string) bool { return strings.Contains(r, rc.group) })
-			mustContain(t, rows[i], `data-label="Số ý kiến">2</td>`, wedding2Days, relatives, "Thôn Một, Thôn Hai", "Tại hội nghị", "Giải trình")
+			mustContain(t, rows[i], `data-label="Số ý kiến">2</td>`, wedding2Days, relatives, "Thôn Một, Thôn Hai", "Cuộc họp của cộng đồng dân cư", "Giải trình")
 			mustContain(t, page, rc.alone, "Chưa trả lời", "Còn 3 ý kiến chưa được trả lời.")
 			mustNotContain(t, page, rc.secrets...)
 			mustNotContain(t, page, bodyWithPhone)
@@ -288,7 +288,7 @@ func TestConsolidatedReport(t *testing.T) {
 				}
 				flat := fmt.Sprint(overview)
 				for _, want := range []string{rc.c.Title, "Xã An Bình", "[Đồng ý 2]", "[Không đồng ý 2]", "[Ý kiến khác 2]", "[Tổng số 6]",
-					"[Chưa được trả lời 3]", "[Trực tuyến 5]", "[Tại hội nghị 1]"} {
+					"[Chưa được trả lời 3]", "[Trực tuyến 5]", "[Cuộc họp của cộng đồng dân cư 1]"} {
 					if !strings.Contains(flat, want) {
 						t.Errorf("overview sheet lacks %q: %s", want, flat)
 					}
