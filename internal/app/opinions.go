@@ -13,8 +13,8 @@ import (
 	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/i18n"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/textnorm"
-	"github.com/gopy-vn/gopy/internal/trackcode"
 )
 
 // NewOpinion is what a resident (or an official entering a paper opinion) submits.
@@ -124,7 +124,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		BodyPublic: public, Flags: flagsOf(found),
 		Channel: domain.Channel(in.Channel), VillageID: villageID, Reference: in.Reference,
 		AuthorName: in.AuthorName, ShowName: in.ShowName && in.AuthorName != "", Contact: in.Contact,
-		Status: domain.OpinionPending, TrackingCode: trackcode.New(), SubmittedAt: now,
+		Status: domain.OpinionPending, TrackingCode: shortcode.NewTracking(), SubmittedAt: now,
 	}
 	var consents []domain.Consent
 	if o.ShowName {
@@ -201,7 +201,7 @@ type TrackedOpinion struct {
 
 // Track looks up an opinion by the tracking code as the commenter typed it.
 func (a *App) Track(ctx context.Context, typed string) (*TrackedOpinion, error) {
-	code, ok := trackcode.Parse(typed)
+	code, ok := shortcode.ParseTracking(typed)
 	if !ok {
 		return nil, domain.InvalidField("code", "validation.tracking_code")
 	}

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/trackcode"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 )
 
 // WithdrawOpinion lets the author take back an opinion, with its tracking code, while the
@@ -47,7 +47,7 @@ func (a *App) EraseMyData(ctx context.Context, typed string) (*domain.Opinion, e
 }
 
 func (a *App) byCode(ctx context.Context, typed string) (*domain.Opinion, *domain.Consultation, error) {
-	code, ok := trackcode.Parse(typed)
+	code, ok := shortcode.ParseTracking(typed)
 	if !ok {
 		return nil, nil, domain.InvalidField("code", "validation.tracking_code")
 	}

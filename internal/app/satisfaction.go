@@ -10,8 +10,8 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/textnorm"
-	"github.com/gopy-vn/gopy/internal/trackcode"
 )
 
 // NewRating is what a resident sends with the satisfaction form (Law 10/2022 art. 35): how
@@ -53,7 +53,7 @@ func (a *App) Rate(ctx context.Context, consultationID int64, in NewRating) (*Ra
 	}
 	var opinionID *int64
 	if in.Code != "" && len(in.Code) <= domain.MaxIdempotency {
-		code, ok := trackcode.Parse(in.Code)
+		code, ok := shortcode.ParseTracking(in.Code)
 		var o *domain.Opinion
 		if ok {
 			o, _ = a.store.OpinionByCode(ctx, code)

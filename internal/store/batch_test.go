@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
-	"github.com/gopy-vn/gopy/internal/trackcode"
 )
 
 // TestBurstIsWrittenInBatches queues a burst of opinions while the writers are held, so
@@ -37,7 +37,7 @@ func TestBurstIsWrittenInBatches(t *testing.T) {
 					ops[i] = &domain.Opinion{
 						ConsultationID: c.ID, Stance: domain.StanceAgree, Channel: domain.ChannelOnline,
 						Body: fmt.Sprintf("Ý kiến số %d về dự thảo.", i), Status: domain.OpinionPending,
-						TrackingCode: trackcode.New(), SubmittedAt: time.Now().UTC(), IdempotencyKey: &key,
+						TrackingCode: shortcode.NewTracking(), SubmittedAt: time.Now().UTC(), IdempotencyKey: &key,
 					}
 					ops[i].BodyPublic = ops[i].Body
 					if i%3 == 0 {

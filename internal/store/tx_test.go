@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
-	"github.com/gopy-vn/gopy/internal/trackcode"
 )
 
 // TestTransactionTravelsInTheContext: the store methods called with the context InTx gives
@@ -46,7 +46,7 @@ func TestTransactionTravelsInTheContext(t *testing.T) {
 			}
 			o := &domain.Opinion{ConsultationID: c.ID, Stance: domain.StanceAgree, Channel: domain.ChannelPhone,
 				Body: "Ý kiến qua điện thoại.", BodyPublic: "Ý kiến qua điện thoại.", Status: domain.OpinionPending,
-				AuthorName: "Bà Lan", ShowName: true, TrackingCode: trackcode.New(), SubmittedAt: time.Now().UTC(), IdempotencyKey: &key}
+				AuthorName: "Bà Lan", ShowName: true, TrackingCode: shortcode.NewTracking(), SubmittedAt: time.Now().UTC(), IdempotencyKey: &key}
 			consents := []domain.Consent{{Purpose: domain.ConsentShowName, Text: "Đồng ý", Lang: "vi", GivenAt: time.Now().UTC()}}
 			stored, created, err := st.InsertOpinion(ctx, o, consents)
 			if err != nil || !created {

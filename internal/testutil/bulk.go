@@ -14,8 +14,8 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/store"
-	"github.com/gopy-vn/gopy/internal/trackcode"
 )
 
 // Bulk data for benchmarks: one consultation with as many approved opinions as a large
@@ -323,7 +323,7 @@ func insertOpinions(ctx context.Context, st *store.Store, consultationID int64, 
 			sql.WriteByte(')')
 			// The texts carry no personal data, so the public text is the text itself.
 			args = append(args, consultationID, o.section, string(o.stance), o.body, o.body, string(o.channel), o.village,
-				string(o.status), string(o.reason), trackcode.New(), o.submitted, o.decided, o.decided,
+				string(o.status), string(o.reason), shortcode.NewTracking(), o.submitted, o.decided, o.decided,
 				o.seconds, o.enteredBy)
 		}
 		if _, err := tx.ExecContext(ctx, sql.String(), args...); err != nil {

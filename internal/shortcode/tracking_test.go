@@ -1,31 +1,31 @@
-package trackcode
+package shortcode
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestNewFormat(t *testing.T) {
+func TestNewTrackingFormat(t *testing.T) {
 	for range 1000 {
-		c := New()
+		c := NewTracking()
 		if len(c) != 11 || c[5] != '-' {
-			t.Fatalf("New() = %q, want XXXXX-XXXXX", c)
+			t.Fatalf("NewTracking() = %q, want XXXXX-XXXXX", c)
 		}
 		for i, r := range c {
 			if i != 5 && !strings.ContainsRune("0123456789ABCDEFGHJKMNPQRSTVWXYZ", r) { // Crockford base32
-				t.Fatalf("New() = %q contains %q", c, r)
+				t.Fatalf("NewTracking() = %q contains %q", c, r)
 			}
 		}
-		if got, ok := Parse(c); !ok || got != c {
-			t.Fatalf("Parse(New()=%q) = %q, %v", c, got, ok)
+		if got, ok := ParseTracking(c); !ok || got != c {
+			t.Fatalf("ParseTracking(NewTracking()=%q) = %q, %v", c, got, ok)
 		}
 	}
 }
 
-func TestNewUnique(t *testing.T) {
+func TestNewTrackingUnique(t *testing.T) {
 	seen := make(map[string]bool, 10000)
 	for range 10000 {
-		c := New()
+		c := NewTracking()
 		if seen[c] {
 			t.Fatalf("duplicate code %q", c)
 		}
@@ -33,7 +33,7 @@ func TestNewUnique(t *testing.T) {
 	}
 }
 
-func TestParse(t *testing.T) {
+func TestParseTracking(t *testing.T) {
 	tests := []struct {
 		in, want string
 		ok       bool
@@ -68,19 +68,19 @@ func TestParse(t *testing.T) {
 		{strings.Repeat(" ", 60) + "7K3M9QXP2D", "", false}, // over 64 bytes
 	}
 	for _, tt := range tests {
-		got, ok := Parse(tt.in)
+		got, ok := ParseTracking(tt.in)
 		if got != tt.want || ok != tt.ok {
-			t.Errorf("Parse(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			t.Errorf("ParseTracking(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
 }
 
-func TestParseLengthLimit(t *testing.T) {
+func TestParseTrackingLengthLimit(t *testing.T) {
 	padded := strings.Repeat(" ", 54) + "7K3M9QXP2D" // exactly 64 bytes
-	if got, ok := Parse(padded); !ok || got != "7K3M9-QXP2D" {
-		t.Errorf("Parse(64-byte input) = %q, %v", got, ok)
+	if got, ok := ParseTracking(padded); !ok || got != "7K3M9-QXP2D" {
+		t.Errorf("ParseTracking(64-byte input) = %q, %v", got, ok)
 	}
-	if _, ok := Parse(padded + " "); ok {
-		t.Error("Parse accepted 65-byte input")
+	if _, ok := ParseTracking(padded + " "); ok {
+		t.Error("ParseTracking accepted 65-byte input")
 	}
 }

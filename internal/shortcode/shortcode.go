@@ -1,8 +1,9 @@
-// Package crockford makes and reads the short codes residents copy by hand, read over the
-// phone and photograph: tracking codes and voting codes. They use Crockford's base32: no I,
-// L, O (confused with 1 and 0) and no U (avoids accidental words), printed in groups of five,
-// and reading is lenient about case, separators and those look-alike letters.
-package crockford
+// Package shortcode makes and reads the short codes residents copy by hand, read over the
+// phone and photograph: the tracking code of an opinion (tracking.go) and the voting code of
+// a household (vote.go). Both use Crockford's base32: no I, L, O (confused with 1 and 0) and
+// no U (avoids accidental words), printed in groups of five, and reading is lenient about
+// case, separators and those look-alike letters.
+package shortcode
 
 import (
 	"crypto/rand"
@@ -41,16 +42,16 @@ var decode = func() (t [256]int8) {
 	return t
 }()
 
-// Code is a kind of code: how many symbols it has (5 random bits each), and how long a typed
+// kind is a kind of code: how many symbols it has (5 random bits each), and how long a typed
 // input may be before it is refused unread, which bounds the work done on hostile input.
-type Code struct {
-	Symbols  int
-	MaxInput int
+type kind struct {
+	symbols  int
+	maxInput int
 }
 
-// New returns a fresh random code in its printed form ("7K3M9-QXP2D").
-func (k Code) New() string {
-	b := make([]byte, k.Symbols)
+// random returns a fresh random code in its printed form ("7K3M9-QXP2D").
+func (k kind) random() string {
+	b := make([]byte, k.symbols)
 	// crypto/rand.Read never fails since Go 1.24; 256 is a multiple of 32, so masking keeps
 	// every symbol uniform.
 	rand.Read(b)
@@ -60,24 +61,24 @@ func (k Code) New() string {
 	return format(b)
 }
 
-// Parse accepts a code as a person might type or dictate it and returns its canonical
+// parse accepts a code as a person might type or dictate it and returns its canonical
 // printed form, so lookups compare equal strings.
-func (k Code) Parse(s string) (string, bool) {
-	if len(s) > k.MaxInput {
+func (k kind) parse(s string) (string, bool) {
+	if len(s) > k.maxInput {
 		return "", false
 	}
-	b := make([]byte, 0, k.Symbols)
+	b := make([]byte, 0, k.symbols)
 	for i := 0; i < len(s); i++ {
 		v := decode[s[i]]
 		switch {
 		case v == -1:
 			continue
-		case v < 0 || len(b) == k.Symbols:
+		case v < 0 || len(b) == k.symbols:
 			return "", false
 		}
 		b = append(b, alphabet[v])
 	}
-	if len(b) != k.Symbols {
+	if len(b) != k.symbols {
 		return "", false
 	}
 	return format(b), true

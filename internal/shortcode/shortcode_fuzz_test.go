@@ -1,4 +1,4 @@
-package crockford
+package shortcode
 
 import (
 	"strings"
@@ -42,18 +42,18 @@ func FuzzCodeParse(f *testing.F) {
 		f.Add(seed.in, seed.symbols)
 	}
 	f.Fuzz(func(t *testing.T, in string, symbols uint8) {
-		k := Code{Symbols: int(symbols%40) + 1}
-		k.MaxInput = 4*k.Symbols + 10
-		got, ok := k.Parse(in)
+		k := kind{symbols: int(symbols%40) + 1}
+		k.maxInput = 4*k.symbols + 10
+		got, ok := k.parse(in)
 		if !ok {
 			if got != "" {
 				t.Fatalf("Parse(%q) = %q, false: want an empty code", in, got)
 			}
 		} else {
-			if len(in) > k.MaxInput {
-				t.Fatalf("Parse accepted %d bytes, over the limit of %d", len(in), k.MaxInput)
+			if len(in) > k.maxInput {
+				t.Fatalf("Parse accepted %d bytes, over the limit of %d", len(in), k.maxInput)
 			}
-			if want := k.Symbols + (k.Symbols-1)/group; len(got) != want {
+			if want := k.symbols + (k.symbols-1)/group; len(got) != want {
 				t.Fatalf("Parse(%q) = %q: %d bytes, want %d", in, got, len(got), want)
 			}
 			for i := 0; i < len(got); i++ {
@@ -65,17 +65,17 @@ func FuzzCodeParse(f *testing.F) {
 					t.Fatalf("Parse(%q) = %q: %q is not a symbol", in, got, got[i])
 				}
 			}
-			if again, ok := k.Parse(got); !ok || again != got {
+			if again, ok := k.parse(got); !ok || again != got {
 				t.Fatalf("Parse(%q) = %q, but Parse(%q) = %q, %v", in, got, got, again, ok)
 			}
-			if again, ok := k.Parse(strings.ToLower(strings.ReplaceAll(got, "-", " "))); !ok || again != got {
+			if again, ok := k.parse(strings.ToLower(strings.ReplaceAll(got, "-", " "))); !ok || again != got {
 				t.Fatalf("the lower-case, spaced form of %q reads as %q, %v", got, again, ok)
 			}
 		}
 		// Within the length limit, the table-driven parser and the per-character rules agree.
-		if len(in) <= k.MaxInput {
+		if len(in) <= k.maxInput {
 			symbols, valid := readAsTyped(in)
-			want := valid && len(symbols) == k.Symbols
+			want := valid && len(symbols) == k.symbols
 			if ok != want {
 				t.Fatalf("Parse(%q) accepted = %v, the typing rules say %v", in, ok, want)
 			}
@@ -84,9 +84,9 @@ func FuzzCodeParse(f *testing.F) {
 			}
 		}
 		// A fresh code of this kind always reads back as itself.
-		fresh := k.New()
-		if again, ok := k.Parse(fresh); !ok || again != fresh {
-			t.Fatalf("New() = %q parses as %q, %v", fresh, again, ok)
+		fresh := k.random()
+		if again, ok := k.parse(fresh); !ok || again != fresh {
+			t.Fatalf("random() = %q parses as %q, %v", fresh, again, ok)
 		}
 	})
 }
