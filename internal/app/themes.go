@@ -95,50 +95,29 @@ func isASCII(s string) bool {
 	return true
 }
 
-// clauses splits a text at punctuation and line breaks into runs of syllables. Hyphens,
-// slashes and apostrophes separate syllables but do not end a clause ("61/2023").
+// clauses splits a text into clauses of syllables (textnorm.Clauses). A word that folding
+// splits (a compatibility character such as "½") gives its parts as folded.
 func clauses(text string) [][]syllable {
 	text = norm.NFC.String(strings.ToLower(text))
 	var out [][]syllable
-	var cur []syllable
-	word := func(start, end int) {
-		if start < 0 || start >= end {
-			return
-		}
-		w := text[start:end]
-		parts := strings.Fields(textnorm.Fold(w))
-		if len(parts) == 1 {
-			cur = append(cur, syllable{folded: parts[0], written: w})
-			return
-		}
-		// Folding split it (a compatibility character such as "½"): the parts as folded.
-		for _, p := range parts {
-			cur = append(cur, syllable{folded: p, written: p})
-		}
-	}
-	start := -1
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r) {
-			if start < 0 {
-				start = i
+	for _, words := range textnorm.Clauses(text, textnorm.Words(text)) {
+		var cl []syllable
+		for _, w := range words {
+			written := text[w.Start:w.End]
+			if !strings.Contains(w.Fold, " ") {
+				if w.Fold != "" {
+					cl = append(cl, syllable{folded: w.Fold, written: written})
+				}
+				continue
 			}
-			continue
-		}
-		word(start, i)
-		start = -1
-		if r == '\n' || (unicode.IsPunct(r) && !strings.ContainsRune("-‐‑–'’/&", r)) {
-			if len(cur) > 0 {
-				out = append(out, cur)
-				cur = nil
+			for _, p := range strings.Fields(w.Fold) {
+				cl = append(cl, syllable{folded: p, written: p})
 			}
 		}
-	}
-	word(start, len(text))
-	if len(cur) > 0 {
-		out = append(out, cur)
-	}
-	for _, cl := range out {
-		markStops(cl)
+		if len(cl) > 0 {
+			markStops(cl)
+			out = append(out, cl)
+		}
 	}
 	return out
 }

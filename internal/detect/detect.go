@@ -24,8 +24,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
@@ -61,7 +59,7 @@ const (
 
 // Scan finds personal data, profanity and links in a text, in order of Start and non-overlapping, so a page can highlight them in one pass.
 func Scan(text string) []Match {
-	toks := tokenize(text)
+	toks := textnorm.Words(text)
 	return scan(text, toks, findPersonalData(text, toks))
 }
 
@@ -69,12 +67,14 @@ func Scan(text string) []Match {
 // public text and what to flag for the moderator.
 func Inspect(text string) (masked string, found []Match) {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	toks := tokenize(text)
+	toks := textnorm.Words(text)
 	pd := findPersonalData(text, toks)
 	return mask(text, pd), scan(text, toks, pd)
 }
 
-func scan(text string, toks []token, pd []Match) []Match {
+// scan flags a text whose words (textnorm.Words) are toks: profanity is matched on whole
+// words, and the citizen-ID rule looks at the words before a number.
+func scan(text string, toks []textnorm.Word, pd []Match) []Match {
 	links := clipLinks(findLinks(text), pd)
 	var out []Match
 	out = append(out, pd...)
@@ -106,7 +106,7 @@ func scan(text string, toks []token, pd []Match) []Match {
 // right before a number.
 func Mask(text string) string {
 	text = strings.ToValidUTF8(text, "\uFFFD")
-	return mask(text, findPersonalData(text, tokenize(text)))
+	return mask(text, findPersonalData(text, textnorm.Words(text)))
 }
 
 func mask(text string, pd []Match) string {
@@ -152,158 +152,6 @@ func overlapsAny(m Match, others []Match) bool {
 	return false
 }
 
-// token is a word of the text: a maximal run of letters, digits and
-// combining marks. Profanity is matched on whole tokens, and the citizen-ID
-// rule looks at the tokens before a number.
-type token struct {
-	start, end int
-	// exact is the token in lower case and NFC, for words whose meaning
-	// depends on their tone marks ("cặc" vs "các").
-	exact string
-	// fold is the diacritic-free key (textnorm.Fold of the token).
-	fold string
-	// toneless is true when the token was typed without any Vietnamese
-	// mark (only ASCII and đ). Only such tokens are matched on their folded
-	// form: "deo" may be a vulgar "đéo" typed without marks, but "đeo" was
-	// written with care and means "to wear".
-	toneless bool
-}
-
-// tokenize splits text into tokens. The lower-case and folded forms of all
-// tokens are written into two buffers that become two strings at the end,
-// so a 5,000-character comment costs a handful of allocations, not two per
-// word.
-func tokenize(text string) []token {
-	toks := make([]token, 0, len(text)/5+1)
-	// Spans of the exact and fold forms in their buffers; ea < 0: the raw
-	// text is already both; same: the fold is the exact form.
-	type forms struct {
-		ea, eb, fa, fb int
-		same           bool
-	}
-	spans := make([]forms, 0, cap(toks))
-	var exact, fold []byte
-	for i := 0; i < len(text); {
-		r, w := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
-			i += w
-			continue
-		}
-		start := i
-		ascii, lower, toneless := true, true, true
-		for i < len(text) {
-			r, w = utf8.DecodeRuneInString(text[i:])
-			if !isWordRune(r) {
-				break
-			}
-			if r >= utf8.RuneSelf {
-				ascii = false
-				if r != 'đ' && r != 'Đ' {
-					toneless = false
-				}
-			} else if 'A' <= r && r <= 'Z' {
-				lower = false
-			}
-			i += w
-		}
-		raw := text[start:i]
-		toks = append(toks, token{start: start, end: i, toneless: toneless})
-		if ascii && lower {
-			spans = append(spans, forms{ea: -1})
-			continue
-		}
-		f := forms{ea: len(exact)}
-		for _, r := range raw {
-			exact = utf8.AppendRune(exact, unicode.ToLower(r))
-		}
-		if !norm.NFC.IsNormal(exact[f.ea:]) {
-			exact = append(exact[:f.ea], norm.NFC.Bytes(exact[f.ea:])...)
-		}
-		f.eb = len(exact)
-		if ascii {
-			f.same = true
-			spans = append(spans, f)
-			continue
-		}
-		f.fa = len(fold)
-		fold = appendFold(fold, exact[f.ea:f.eb], raw)
-		f.fb = len(fold)
-		spans = append(spans, f)
-	}
-	exactStr, foldStr := string(exact), string(fold)
-	for k := range toks {
-		f := spans[k]
-		t := &toks[k]
-		switch {
-		case f.ea < 0:
-			t.exact = text[t.start:t.end]
-			t.fold = t.exact
-		case f.same:
-			t.exact = exactStr[f.ea:f.eb]
-			t.fold = t.exact
-		default:
-			t.exact = exactStr[f.ea:f.eb]
-			t.fold = foldStr[f.fa:f.fb]
-		}
-	}
-	return toks
-}
-
-// baseLetter maps each precomposed Latin letter that decomposes to an ASCII
-// letter plus marks ("ệ" → 'e', "Ư" → 'u') to that letter in lower case.
-// Built from NFD at start-up, it lets appendFold fold Vietnamese words
-// without normalising every token, the main cost of Scan.
-var baseLetter = func() map[rune]byte {
-	m := map[rune]byte{}
-	for _, block := range [][2]rune{{0xC0, 0x24F}, {0x1E00, 0x1EFF}} {
-		for r := block[0]; r <= block[1]; r++ {
-			d := norm.NFD.String(string(r))
-			if len(d) < 2 || d[0] >= utf8.RuneSelf || !unicode.IsLetter(rune(d[0])) {
-				continue
-			}
-			rest := d[1:]
-			if strings.IndexFunc(rest, func(r rune) bool { return !unicode.Is(unicode.M, r) }) >= 0 {
-				continue
-			}
-			m[r] = byte(unicode.ToLower(rune(d[0])))
-		}
-	}
-	return m
-}()
-
-// appendFold appends textnorm.Fold(raw) for a token whose NFC lower-case
-// form is exact: through baseLetter when every rune is ASCII, a known
-// letter, đ or a mark, and through textnorm.Fold itself otherwise, so the
-// result is always what the rest of the project calls folding.
-func appendFold(dst, exact []byte, raw string) []byte {
-	n := len(dst)
-	for len(exact) > 0 {
-		r, w := utf8.DecodeRune(exact)
-		exact = exact[w:]
-		switch {
-		case r < utf8.RuneSelf:
-			dst = append(dst, byte(r))
-		case r == 'đ':
-			dst = append(dst, 'd')
-		case unicode.Is(unicode.Mn, r):
-		default:
-			c, ok := baseLetter[r]
-			if !ok {
-				return append(dst[:n], textnorm.Fold(raw)...)
-			}
-			dst = append(dst, c)
-		}
-	}
-	return dst
-}
-
-func isWordRune(r rune) bool {
-	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-	}
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.M, r)
-}
-
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // wordBefore reports whether the rune ending at byte i is part of a word, so
@@ -313,7 +161,7 @@ func wordBefore(text string, i int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeLastRuneInString(text[:i])
-	return isWordRune(r)
+	return textnorm.IsWordRune(r)
 }
 
 // wordAt reports whether the rune starting at byte i is part of a word.
@@ -322,7 +170,7 @@ func wordAt(text string, i int) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(text[i:])
-	return isWordRune(r)
+	return textnorm.IsWordRune(r)
 }
 
 // Links.

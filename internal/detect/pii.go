@@ -3,6 +3,8 @@ package detect
 import (
 	"sort"
 	"strings"
+
+	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
 // Personal data: e-mail addresses, Vietnamese phone numbers, citizen IDs.
@@ -42,7 +44,7 @@ import (
 // phone, so "0912345678@gmail.com" is one e-mail match.
 
 // findPersonalData returns e-mails, phones and IDs, sorted and non-overlapping.
-func findPersonalData(text string, toks []token) []Match {
+func findPersonalData(text string, toks []textnorm.Word) []Match {
 	emails := findEmails(text)
 	nums := findNumbers(text, toks, emails)
 	if len(nums) == 0 {
@@ -140,7 +142,7 @@ func (g group) lead() int {
 	return g.s
 }
 
-func findNumbers(text string, toks []token, emails []Match) []Match {
+func findNumbers(text string, toks []textnorm.Word, emails []Match) []Match {
 	var out []Match
 	var run []group
 	flush := func() {
@@ -232,7 +234,7 @@ func joinKind(between string, afterParen bool) (sep, bool) {
 
 // numbersInRun picks, left to right, the longest valid candidate at each
 // group where one may start.
-func numbersInRun(text string, toks []token, run []group) []Match {
+func numbersInRun(text string, toks []textnorm.Word, run []group) []Match {
 	var out []Match
 	var digits []byte
 	for i := 0; i < len(run); {
@@ -282,7 +284,7 @@ func canStart(text string, run []group, i int) bool {
 
 // classify returns the Detail of a valid candidate made of groups gs whose
 // concatenated digits are d, or "".
-func classify(text string, toks []token, gs []group, d string) string {
+func classify(text string, toks []textnorm.Word, gs []group, d string) string {
 	n := len(d)
 	if n != 9 && n < 10 {
 		return ""
@@ -377,13 +379,13 @@ var idFiller = map[string]bool{
 // idContext reports whether an ID keyword precedes byte offset before,
 // separated only by filler words. With old set only the old-card keywords
 // (CMND, chứng minh, CMT) count.
-func idContext(toks []token, before int, old bool) bool {
-	k := sort.Search(len(toks), func(i int) bool { return toks[i].end > before }) - 1
+func idContext(toks []textnorm.Word, before int, old bool) bool {
+	k := sort.Search(len(toks), func(i int) bool { return toks[i].End > before }) - 1
 	for steps := 0; k >= 0 && steps < 8; k, steps = k-1, steps+1 {
-		f := toks[k].fold
+		f := toks[k].Fold
 		prev := ""
 		if k > 0 {
-			prev = toks[k-1].fold
+			prev = toks[k-1].Fold
 		}
 		isKW, isOld := false, false
 		switch {

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/gopy-vn/gopy/internal/textnorm"
 )
 
 // Profanity.
@@ -171,9 +173,9 @@ func init() {
 	}
 }
 
-// foldWord folds one word of the list the way tokenize folds the text.
+// foldWord folds one word of the list the way textnorm.Words folds the text.
 func foldWord(w string) string {
-	return tokenize(w)[0].fold
+	return textnorm.Words(w)[0].Fold
 }
 
 // collapse removes repeated runes ("đmmm" → "đm"), the key under which
@@ -224,18 +226,18 @@ func stretchEq(s, w string) bool {
 	return len(s) == 0
 }
 
-func (e *profEntry) matchWord(t *token, k int) bool {
-	if stretchEq(t.exact, e.words[k]) {
+func (e *profEntry) matchWord(t *textnorm.Word, k int) bool {
+	if stretchEq(t.Exact, e.words[k]) {
 		return true
 	}
-	return e.fold && t.toneless && stretchEq(t.fold, e.folds[k])
+	return e.fold && t.Toneless && stretchEq(t.Fold, e.folds[k])
 }
 
-func (e *profEntry) excludedAt(text string, toks []token, i int) bool {
-	if len(e.notAfter) == 0 || i == 0 || !phraseGap(text[toks[i-1].end:toks[i].start]) {
+func (e *profEntry) excludedAt(text string, toks []textnorm.Word, i int) bool {
+	if len(e.notAfter) == 0 || i == 0 || !phraseGap(text[toks[i-1].End:toks[i].Start]) {
 		return false
 	}
-	return slices.Contains(e.notAfter, toks[i-1].fold)
+	return slices.Contains(e.notAfter, toks[i-1].Fold)
 }
 
 // initialsGoOn reports whether letters joined by dots continue into a word
@@ -250,7 +252,7 @@ func phraseGap(s string) bool {
 	return len(s) <= 4 && !strings.ContainsAny(s, "\n\r")
 }
 
-func findProfanity(text string, toks []token) []Match {
+func findProfanity(text string, toks []textnorm.Word) []Match {
 	var out []Match
 	for i := 0; i < len(toks); {
 		n, canon := profanityAt(text, toks, i)
@@ -258,7 +260,7 @@ func findProfanity(text string, toks []token) []Match {
 			i++
 			continue
 		}
-		out = append(out, Match{Kind: Profanity, Start: toks[i].start, End: toks[i+n-1].end, Detail: canon})
+		out = append(out, Match{Kind: Profanity, Start: toks[i].Start, End: toks[i+n-1].End, Detail: canon})
 		i += n
 	}
 	return out
@@ -266,9 +268,9 @@ func findProfanity(text string, toks []token) []Match {
 
 // profanityAt returns how many tokens from i form the longest entry, and the
 // entry's canonical word.
-func profanityAt(text string, toks []token, i int) (int, string) {
+func profanityAt(text string, toks []textnorm.Word, i int) (int, string) {
 	best, canon := 0, ""
-	key := collapse(toks[i].fold)
+	key := collapse(toks[i].Fold)
 	for _, k := range profIndex[key] {
 		e := &profEntries[k]
 		n := len(e.words)
@@ -278,29 +280,29 @@ func profanityAt(text string, toks []token, i int) (int, string) {
 		ok := true
 		for w := 0; w < n && ok; w++ {
 			t := &toks[i+w]
-			ok = e.matchWord(t, w) && (w == 0 || phraseGap(text[toks[i+w-1].end:t.start]))
+			ok = e.matchWord(t, w) && (w == 0 || phraseGap(text[toks[i+w-1].End:t.Start]))
 		}
 		if ok {
 			best, canon = n, e.canon
 		}
 	}
 	// Acronyms spelled letter by letter: "đ.m", "v c l", "đ-mmm".
-	if !toks[i].toneless || utf8.RuneCountInString(key) != 1 {
+	if !toks[i].Toneless || utf8.RuneCountInString(key) != 1 {
 		return best, canon
 	}
-	joined := toks[i].fold
+	joined := toks[i].Fold
 	for j := i + 1; j < len(toks) && j-i < 5; j++ {
 		t := &toks[j]
-		between := text[toks[j-1].end:t.start]
-		if len(between) != 1 || !strings.Contains(".-_* ", between) || !t.toneless {
+		between := text[toks[j-1].End:t.Start]
+		if len(between) != 1 || !strings.Contains(".-_* ", between) || !t.Toneless {
 			break
 		}
-		if utf8.RuneCountInString(collapse(t.fold)) != 1 {
+		if utf8.RuneCountInString(collapse(t.Fold)) != 1 {
 			break
 		}
-		joined += t.fold
+		joined += t.Fold
 		n := j - i + 1
-		if n <= best || initialsGoOn(text, t.end) {
+		if n <= best || initialsGoOn(text, t.End) {
 			continue
 		}
 		for _, k := range acronymIndex[collapse(joined)] {
