@@ -110,7 +110,7 @@ func toOverseenJSON(o *app.OverseenConsultation) overseenJSON {
 		d := o.Deadline.In(domain.Zone).Format(time.DateOnly)
 		j.ResultsDeadline = &d
 	}
-	if p, ok := o.Participation(); ok {
+	if p, ok := o.OpinionsPerHundredHouseholds(); ok {
 		j.ParticipationPercent = &p
 	}
 	return j

@@ -65,11 +65,11 @@ func (o *OverseenConsultation) Late() bool {
 	return o.Timeliness == TimelinessOverdue || o.Timeliness == TimelinessPublishedLate
 }
 
-// Participation is approved opinions per hundred households of the villages covered,
-// rounded to a tenth; false when no village has its households recorded. A household may
-// send several opinions and some opinions come from no household, so it is a rate of
-// engagement, not a share of households.
-func (o *OverseenConsultation) Participation() (float64, bool) {
+// OpinionsPerHundredHouseholds is the participation rate: approved opinions per hundred
+// households of the villages covered, rounded to a tenth; false when no village has its
+// households recorded. A household may send several opinions and some opinions come from
+// no household, so it is a rate of engagement, not a share of households.
+func (o *OverseenConsultation) OpinionsPerHundredHouseholds() (float64, bool) {
 	if o.Households <= 0 {
 		return 0, false
 	}

@@ -16,7 +16,7 @@ import (
 // oversightLine writes one consultation of the view in a line a human can check against
 // the hand-counted figures of testutil.OversightSet.
 func oversightLine(o app.OverseenConsultation) string {
-	p, _ := o.Participation()
+	p, _ := o.OpinionsPerHundredHouseholds()
 	s := fmt.Sprintf("%s|%s|%d/%d=%.1f|%s", o.Title, o.Timeliness, o.Opinions, o.Households, p, dayOf(o.EndedAt))
 	s += "|due " + dayOf(o.Deadline)
 	if o.WorkingDays != nil {

@@ -176,10 +176,11 @@ type AnnualTotals struct {
 	Ratings           domain.RatingFigures
 }
 
-// Participation is the year's approved opinions per hundred households, in tenths: the
-// consultations' opinions over the consultations' households, so a large consultation
-// weighs more than a small one. False without households.
-func (t AnnualTotals) Participation() (int, bool) {
+// OpinionsPerThousandHouseholds is the year's participation rate, in the tenths of
+// opinions per hundred households that the report prints ("1,5"): the consultations'
+// opinions over the consultations' households, so a large consultation weighs more than a
+// small one. False without households.
+func (t AnnualTotals) OpinionsPerThousandHouseholds() (int, bool) {
 	if t.Households <= 0 {
 		return 0, false
 	}

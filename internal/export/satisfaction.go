@@ -85,7 +85,7 @@ func annualLines(r *app.AnnualReport, lang string, fn func(cells []annualCell, t
 	}
 	for _, row := range r.Rows {
 		where := row.Unit.Name
-		p, ok := row.Participation()
+		p, ok := row.OpinionsPerHundredHouseholds()
 		days := annualCell{}
 		if row.WorkingDays != nil {
 			days = intCell(*row.WorkingDays)
@@ -106,7 +106,7 @@ func annualLines(r *app.AnnualReport, lang string, fn func(cells []annualCell, t
 		}
 	}
 	tot := r.Totals
-	p, ok := tot.Participation()
+	p, ok := tot.OpinionsPerThousandHouseholds()
 	cells := []annualCell{
 		textCell(t("annual.total", r.Year, tot.Consultations)), {}, {}, {},
 		intCell(tot.Opinions), intCell(tot.Households), tenthsCell(p, ok), tenthsCell(tot.WorkingDaysTenths, tot.Published > 0),

@@ -264,7 +264,7 @@ func (s *Server) satisfactionReport(c echo.Context) error {
 		if r.Unit.ID != d.R.Unit.ID {
 			v.Where = r.Unit.Name
 		}
-		if p, ok := r.Participation(); ok {
+		if p, ok := r.OpinionsPerHundredHouseholds(); ok {
 			v.Participation = export.Tenths(lang, int(math.Round(p*10)))
 		}
 		if r.WorkingDays != nil {
@@ -278,7 +278,7 @@ func (s *Server) satisfactionReport(c echo.Context) error {
 	t := d.R.Totals
 	d.Totals = annualRowView{Opinions: t.Opinions, Households: t.Households, Participation: "—", Days: "—",
 		Ratings: t.Ratings.Count, Average: "—", By: t.Ratings.By}
-	if p, ok := t.Participation(); ok {
+	if p, ok := t.OpinionsPerThousandHouseholds(); ok {
 		d.Totals.Participation = export.Tenths(lang, p)
 	}
 	if t.Published > 0 {
