@@ -196,22 +196,29 @@ const bom = "\uFEFF"
 // WriteCSV writes the report as CSV (RFC 4180, UTF-8 with a byte-order mark), a header and
 // one row per group, every text cell neutralised against formulas.
 func WriteCSV(w io.Writer, r *app.Report, lang string) error {
+	return writeCSV(w, header(lang), func(cw *csv.Writer) error {
+		return rows(r, lang, func(rw row) error {
+			return cw.Write(neutraliseAll([]string{
+				rw.Path, rw.Section, strconv.Itoa(rw.Agree), strconv.Itoa(rw.Disagree), strconv.Itoa(rw.Other),
+				rw.Opinions, strconv.Itoa(rw.Count), rw.Villages, rw.Channels, rw.AnswerKind, rw.AnswerText,
+				rw.Decision, rw.Reason,
+			}))
+		})
+	})
+}
+
+// writeCSV writes a CSV file as the exports write them, the byte-order mark, CRLF line ends
+// and a neutralised header, with the rows fill writes.
+func writeCSV(w io.Writer, head []string, fill func(*csv.Writer) error) error {
 	if _, err := io.WriteString(w, bom); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
-	if err := cw.Write(neutraliseAll(header(lang))); err != nil {
+	if err := cw.Write(neutraliseAll(head)); err != nil {
 		return err
 	}
-	err := rows(r, lang, func(rw row) error {
-		return cw.Write(neutraliseAll([]string{
-			rw.Path, rw.Section, strconv.Itoa(rw.Agree), strconv.Itoa(rw.Disagree), strconv.Itoa(rw.Other),
-			rw.Opinions, strconv.Itoa(rw.Count), rw.Villages, rw.Channels, rw.AnswerKind, rw.AnswerText,
-			rw.Decision, rw.Reason,
-		}))
-	})
-	if err != nil {
+	if err := fill(cw); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -234,64 +241,89 @@ var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60, 14, 48}
 // size, so a large report does not hold every cell's XML in memory; only the compressed
 // workbook is buffered. started is called once the workbook is complete, just before its
 // bytes are written, so any error before then can still become an error response.
-func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) (err error) {
+func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) error {
+	return writeWorkbook(w, r.Title, lang, started, func(f *excelize.File, st styles) error {
+		groups := sheetName(i18n.T(lang, "report.sheet.groups"))
+		sw, err := startSheet(f, groups, columnWidths, header(lang), st.bold)
+		if err != nil {
+			return err
+		}
+		n := 1
+		err = rows(r, lang, func(rw row) error {
+			n++
+			text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(s))} }
+			num := func(v int) excelize.Cell { return excelize.Cell{StyleID: st.top, Value: v} }
+			return sw.SetRow("A"+strconv.Itoa(n), []any{
+				text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
+				text(rw.Opinions), num(rw.Count), text(rw.Villages), text(rw.Channels), text(rw.AnswerKind), text(rw.AnswerText),
+				text(rw.Decision), text(rw.Reason),
+			})
+		})
+		if err != nil {
+			return err
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+		return writeOverview(f, r, lang, st)
+	})
+}
+
+// styles are the cell styles every workbook of the exports uses.
+type styles struct {
+	bold int // a header: bold, shaded and ruled below, wrapped
+	wrap int // text, wrapped, from the top of the cell
+	top  int // a number, at the top of the cell beside wrapped text
+}
+
+// styleDef is a style to add to a workbook, and where to keep its id.
+type styleDef struct {
+	id    *int
+	style *excelize.Style
+}
+
+// addStyles adds styles to a workbook, in order.
+func addStyles(f *excelize.File, defs ...styleDef) error {
+	for _, d := range defs {
+		var err error
+		if *d.id, err = f.NewStyle(d.style); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeWorkbook makes a workbook with its properties and styles, lets fill add its sheets
+// (the first is the workbook's own "Sheet1", see startSheet), and writes it.
+//
+// The zipped file is built before the first byte goes out, and started is called only
+// then, so any failure until then can still become an error response rather than a
+// truncated download.
+func writeWorkbook(w io.Writer, title, lang string, started func(), fill func(*excelize.File, styles) error) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	_ = f.SetDocProps(&excelize.DocProperties{Title: r.Title, Creator: i18n.T(lang, "app.name"), Language: lang})
-	bold, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
+	_ = f.SetDocProps(&excelize.DocProperties{Title: title, Creator: i18n.T(lang, "app.name"), Language: lang})
+	var st styles
+	err = addStyles(f,
+		styleDef{&st.bold, &excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}},
+			Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
+		}},
+		styleDef{&st.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		styleDef{&st.top, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}}},
+	)
 	if err != nil {
 		return err
 	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
+	if err := fill(f, st); err != nil {
 		return err
 	}
-	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-
-	groups := sheetName(i18n.T(lang, "report.sheet.groups"))
-	sw, err := startSheet(f, groups, columnWidths, header(lang), bold)
-	if err != nil {
-		return err
-	}
-	n := 1
-	err = rows(r, lang, func(rw row) error {
-		n++
-		text := func(s string) excelize.Cell { return excelize.Cell{StyleID: wrap, Value: fitCell(Neutralise(s))} }
-		num := func(v int) excelize.Cell { return excelize.Cell{StyleID: top, Value: v} }
-		return sw.SetRow("A"+strconv.Itoa(n), []any{
-			text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
-			text(rw.Opinions), num(rw.Count), text(rw.Villages), text(rw.Channels), text(rw.AnswerKind), text(rw.AnswerText),
-			text(rw.Decision), text(rw.Reason),
-		})
-	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if err := writeOverview(f, r, lang, bold, wrap, top); err != nil {
-		return err
-	}
-	return sendWorkbook(f, w, started)
-}
-
-// sendWorkbook writes a finished workbook. The zipped file is built before the first byte
-// goes out, and started is called only then, so a failure here is still an error response
-// rather than a truncated download.
-func sendWorkbook(f *excelize.File, w io.Writer, started func()) error {
 	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return err
@@ -313,19 +345,9 @@ func sliceName(r *app.Report, lang string) string {
 
 // writeOverview adds the sheet that says what the report is about: the consultation, its
 // period and status, and the totals by stance and by channel.
-func writeOverview(f *excelize.File, r *app.Report, lang string, bold, wrap, top int) error {
-	name := sheetName(i18n.T(lang, "report.sheet.overview"))
-	if _, err := f.NewSheet(name); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(name)
+func writeOverview(f *excelize.File, r *app.Report, lang string, st styles) error {
+	sw, err := addSheet(f, sheetName(i18n.T(lang, "report.sheet.overview")), []float64{34, 60})
 	if err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(1, 1, 34); err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(2, 2, 60); err != nil {
 		return err
 	}
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
@@ -351,16 +373,16 @@ func writeOverview(f *excelize.File, r *app.Report, lang string, bold, wrap, top
 		lines = append(lines, [2]any{t("channel." + string(ch.Channel)), ch.N})
 	}
 	for i, l := range lines {
-		style := wrap
+		style := st.wrap
 		if i == 6 || i == 13 {
-			style = bold
+			style = st.bold
 		}
 		row := make([]any, 2)
 		for j, v := range l {
 			if s, ok := v.(string); ok {
 				row[j] = excelize.Cell{StyleID: style, Value: fitCell(Neutralise(s))}
 			} else {
-				row[j] = excelize.Cell{StyleID: top, Value: v}
+				row[j] = excelize.Cell{StyleID: st.top, Value: v}
 			}
 		}
 		if err := sw.SetRow("A"+strconv.Itoa(i+1), row); err != nil {
@@ -415,14 +437,9 @@ func startSheet(f *excelize.File, name string, widths []float64, head []string, 
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return nil, err
 	}
-	sw, err := f.NewStreamWriter(name)
+	sw, err := streamSheet(f, name, widths)
 	if err != nil {
 		return nil, err
-	}
-	for i, wd := range widths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return nil, err
-		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return nil, err
@@ -433,6 +450,28 @@ func startSheet(f *excelize.File, name string, widths []float64, head []string, 
 	}
 	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
 		return nil, err
+	}
+	return sw, nil
+}
+
+// addSheet adds a streamed sheet after the first, with its column widths in characters.
+func addSheet(f *excelize.File, name string, widths []float64) (*excelize.StreamWriter, error) {
+	if _, err := f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	return streamSheet(f, name, widths)
+}
+
+// streamSheet starts writing a sheet of the workbook row by row, with its column widths.
+func streamSheet(f *excelize.File, name string, widths []float64) (*excelize.StreamWriter, error) {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
+	}
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return nil, err
+		}
 	}
 	return sw, nil
 }

@@ -129,33 +129,22 @@ func annualHeader(lang string) []string {
 // writes them ("4,2" in Vietnamese), which is how a spreadsheet set to that language reads
 // them; every text cell is neutralised against formulas.
 func WriteAnnualCSV(w io.Writer, r *app.AnnualReport, lang string) error {
-	if _, err := io.WriteString(w, bom); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(neutraliseAll(annualHeader(lang))); err != nil {
-		return err
-	}
-	err := annualLines(r, lang, func(cells []annualCell, _ bool) error {
-		out := make([]string, len(cells))
-		for i, c := range cells {
-			switch {
-			case c.tenths:
-				out[i] = Tenths(lang, c.n)
-			case c.num:
-				out[i] = strconv.Itoa(c.n)
-			default:
-				out[i] = Neutralise(c.text)
+	return writeCSV(w, annualHeader(lang), func(cw *csv.Writer) error {
+		return annualLines(r, lang, func(cells []annualCell, _ bool) error {
+			out := make([]string, len(cells))
+			for i, c := range cells {
+				switch {
+				case c.tenths:
+					out[i] = Tenths(lang, c.n)
+				case c.num:
+					out[i] = strconv.Itoa(c.n)
+				default:
+					out[i] = Neutralise(c.text)
+				}
 			}
-		}
-		return cw.Write(out)
+			return cw.Write(out)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // annualWidths are the XLSX column widths, in characters.
@@ -165,105 +154,69 @@ var annualWidths = []float64{40, 18, 24, 16, 10, 10, 14, 14, 10, 10, 8, 8, 8, 8,
 // with the totals in its last row (decimals as numbers shown with one decimal), and a sheet
 // of the comments, one per row. started is called once the workbook is complete, just
 // before its bytes are written.
-func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func()) (err error) {
-	f := excelize.NewFile()
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func()) error {
+	title := i18n.T(lang, "annual.file_title", r.Unit.Name, r.Year)
+	return writeWorkbook(w, title, lang, started, func(f *excelize.File, st styles) error {
+		// The totals in bold, and figures in tenths as numbers shown with one decimal.
+		oneDecimal := "0.0"
+		var dec, boldDec, boldNum int
+		err := addStyles(f,
+			styleDef{&dec, &excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}, CustomNumFmt: &oneDecimal}},
+			styleDef{&boldDec, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}, CustomNumFmt: &oneDecimal}},
+			styleDef{&boldNum, &excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		)
+		if err != nil {
+			return err
 		}
-	}()
-	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	_ = f.SetDocProps(&excelize.DocProperties{Title: t("annual.file_title", r.Unit.Name, r.Year), Creator: t("app.name"), Language: lang})
-	bold, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EDEDED"}},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	})
-	if err != nil {
-		return err
-	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	top, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	oneDecimal := "0.0"
-	dec, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top"}, CustomNumFmt: &oneDecimal})
-	if err != nil {
-		return err
-	}
-	boldDec, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}, CustomNumFmt: &oneDecimal})
-	if err != nil {
-		return err
-	}
-	boldNum, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}})
-	if err != nil {
-		return err
-	}
 
-	sheet := sheetName(t("annual.sheet.consultations"))
-	sw, err := startSheet(f, sheet, annualWidths, annualHeader(lang), bold)
-	if err != nil {
-		return err
-	}
-	n := 1
-	err = annualLines(r, lang, func(line []annualCell, total bool) error {
-		n++
-		row := make([]any, len(line))
-		for i, c := range line {
-			switch {
-			case c.tenths && total:
-				row[i] = excelize.Cell{StyleID: boldDec, Value: float64(c.n) / 10}
-			case c.tenths:
-				row[i] = excelize.Cell{StyleID: dec, Value: float64(c.n) / 10}
-			case c.num && total:
-				row[i] = excelize.Cell{StyleID: boldNum, Value: c.n}
-			case c.num:
-				row[i] = excelize.Cell{StyleID: top, Value: c.n}
-			case total && c.text != "":
-				row[i] = excelize.Cell{StyleID: bold, Value: fitCell(Neutralise(c.text))}
-			default:
-				row[i] = excelize.Cell{StyleID: wrap, Value: fitCell(Neutralise(c.text))}
-			}
+		sheet := sheetName(i18n.T(lang, "annual.sheet.consultations"))
+		sw, err := startSheet(f, sheet, annualWidths, annualHeader(lang), st.bold)
+		if err != nil {
+			return err
 		}
-		return sw.SetRow("A"+strconv.Itoa(n), row)
+		n := 1
+		err = annualLines(r, lang, func(line []annualCell, total bool) error {
+			n++
+			row := make([]any, len(line))
+			for i, c := range line {
+				switch {
+				case c.tenths && total:
+					row[i] = excelize.Cell{StyleID: boldDec, Value: float64(c.n) / 10}
+				case c.tenths:
+					row[i] = excelize.Cell{StyleID: dec, Value: float64(c.n) / 10}
+				case c.num && total:
+					row[i] = excelize.Cell{StyleID: boldNum, Value: c.n}
+				case c.num:
+					row[i] = excelize.Cell{StyleID: st.top, Value: c.n}
+				case total && c.text != "":
+					row[i] = excelize.Cell{StyleID: st.bold, Value: fitCell(Neutralise(c.text))}
+				default:
+					row[i] = excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(c.text))}
+				}
+			}
+			return sw.SetRow("A"+strconv.Itoa(n), row)
+		})
+		if err != nil {
+			return err
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+		return writeAnnualComments(f, r, lang, st)
 	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	if err := writeAnnualComments(f, r, lang, bold, wrap, top); err != nil {
-		return err
-	}
-	return sendWorkbook(f, w, started)
 }
 
 // writeAnnualComments adds the sheet of comments: the consultation, the score and the
 // public text of each comment, oldest first within each consultation.
-func writeAnnualComments(f *excelize.File, r *app.AnnualReport, lang string, bold, wrap, top int) error {
-	name := sheetName(i18n.T(lang, "annual.sheet.comments"))
-	if _, err := f.NewSheet(name); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(name)
+func writeAnnualComments(f *excelize.File, r *app.AnnualReport, lang string, st styles) error {
+	sw, err := addSheet(f, sheetName(i18n.T(lang, "annual.sheet.comments")), []float64{40, 10, 80})
 	if err != nil {
 		return err
 	}
-	for i, wd := range []float64{40, 10, 80} {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
-			return err
-		}
-	}
 	head := []any{
-		excelize.Cell{StyleID: bold, Value: i18n.T(lang, "annual.col.consultation")},
-		excelize.Cell{StyleID: bold, Value: i18n.T(lang, "annual.col.score")},
-		excelize.Cell{StyleID: bold, Value: i18n.T(lang, "annual.col.comment")},
+		excelize.Cell{StyleID: st.bold, Value: i18n.T(lang, "annual.col.consultation")},
+		excelize.Cell{StyleID: st.bold, Value: i18n.T(lang, "annual.col.score")},
+		excelize.Cell{StyleID: st.bold, Value: i18n.T(lang, "annual.col.comment")},
 	}
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
@@ -273,9 +226,9 @@ func writeAnnualComments(f *excelize.File, r *app.AnnualReport, lang string, bol
 		for _, c := range row.Comments {
 			n++
 			err := sw.SetRow("A"+strconv.Itoa(n), []any{
-				excelize.Cell{StyleID: wrap, Value: fitCell(Neutralise(row.Title))},
-				excelize.Cell{StyleID: top, Value: c.Rating},
-				excelize.Cell{StyleID: wrap, Value: fitCell(Neutralise(c.CommentPublic))},
+				excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(row.Title))},
+				excelize.Cell{StyleID: st.top, Value: c.Rating},
+				excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(c.CommentPublic))},
 			})
 			if err != nil {
 				return err
