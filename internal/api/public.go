@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -180,17 +179,9 @@ func (a *API) listOpinions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var f domain.SectionFilter
-	switch s := c.QueryParam("section_id"); s {
-	case "":
-	case "none":
-		f.General = true
-	default:
-		sid, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			return domain.InvalidField("section_id", "validation.section_unknown")
-		}
-		f.SectionID = &sid
+	f, ok := httpx.SectionFilter(c.QueryParam("section_id"))
+	if !ok {
+		return domain.InvalidField("section_id", "validation.section_unknown")
 	}
 	list, more, err := a.App.ApprovedOpinions(c.Request().Context(), id, f, page)
 	if err != nil {

@@ -1,5 +1,6 @@
 // Package httpx holds what the HTML pages and the JSON API share about a request: the
-// signed-in actor, the language, and how application errors map to HTTP.
+// signed-in actor, the language, how application errors map to HTTP, and how a list of
+// opinions is narrowed to a section (section.go).
 package httpx
 
 import (

@@ -172,12 +172,13 @@ func (s *Server) listOpinions(c echo.Context) error {
 	}
 	d := opinionsData{C: cons, Page: queryInt(c, "page", 1), Reasons: domain.RejectReasons}
 	d.CanHide = httpx.Actor(c).HasAny(domain.PermModerate)
-	var f domain.SectionFilter
-	switch sec := c.QueryParam("section"); sec {
-	case "":
-	case "none":
-		f.General, d.General = true, true
-	default:
+	sec := c.QueryParam("section")
+	f, ok := httpx.SectionFilter(sec)
+	if !ok {
+		return domain.ErrNotFound
+	}
+	d.General = f.General
+	if f.SectionID != nil {
 		d.Section = findSection(cons, sec)
 		if d.Section == nil {
 			// A part of an earlier version: its opinions stay readable (version_pages.go).
