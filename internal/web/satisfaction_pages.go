@@ -257,36 +257,33 @@ func (s *Server) satisfactionReport(c echo.Context) error {
 		return s.formError(c, err, "satisfaction", "annual.title", d)
 	}
 	lang := httpx.Lang(c)
+	// tenths writes a figure given in tenths, or a dash where it does not apply.
+	tenths := func(n int, ok bool) string {
+		if !ok {
+			return "—"
+		}
+		return export.Tenths(lang, n)
+	}
 	for _, r := range d.R.Rows {
+		p, ok := r.OpinionsPerHundredHouseholds()
 		v := annualRowView{ID: r.ID, Title: r.Title, Period: formatDate(r.OpensAt) + " – " + formatDate(r.LastDay),
-			Phase: r.Phase, Opinions: r.Opinions, Households: r.Households, Participation: "—", Days: "—",
-			Ratings: r.Ratings.Count, Average: "—", By: r.Ratings.By, Comments: r.Comments}
+			Phase: r.Phase, Opinions: r.Opinions, Households: r.Households,
+			Participation: tenths(int(math.Round(p*10)), ok), Days: "—",
+			Ratings: r.Ratings.Count, Average: tenths(r.Ratings.AverageTenths(), r.Ratings.Count > 0),
+			By: r.Ratings.By, Comments: r.Comments}
 		if r.Unit.ID != d.R.Unit.ID {
 			v.Where = r.Unit.Name
-		}
-		if p, ok := r.OpinionsPerHundredHouseholds(); ok {
-			v.Participation = export.Tenths(lang, int(math.Round(p*10)))
 		}
 		if r.WorkingDays != nil {
 			v.Days = strconv.Itoa(*r.WorkingDays)
 		}
-		if r.Ratings.Count > 0 {
-			v.Average = export.Tenths(lang, r.Ratings.AverageTenths())
-		}
 		d.Rows = append(d.Rows, v)
 	}
 	t := d.R.Totals
-	d.Totals = annualRowView{Opinions: t.Opinions, Households: t.Households, Participation: "—", Days: "—",
-		Ratings: t.Ratings.Count, Average: "—", By: t.Ratings.By}
-	if p, ok := t.OpinionsPerThousandHouseholds(); ok {
-		d.Totals.Participation = export.Tenths(lang, p)
-	}
-	if t.Published > 0 {
-		d.Totals.Days = export.Tenths(lang, t.WorkingDaysTenths)
-	}
-	if t.Ratings.Count > 0 {
-		d.Totals.Average = export.Tenths(lang, t.Ratings.AverageTenths())
-	}
+	p, ok := t.OpinionsPerThousandHouseholds()
+	d.Totals = annualRowView{Opinions: t.Opinions, Households: t.Households,
+		Participation: tenths(p, ok), Days: tenths(t.WorkingDaysTenths, t.Published > 0),
+		Ratings: t.Ratings.Count, Average: tenths(t.Ratings.AverageTenths(), t.Ratings.Count > 0), By: t.Ratings.By}
 	q := url.Values{"unit": {d.R.Unit.Code}, "year": {strconv.Itoa(d.R.Year)}}.Encode()
 	d.CSV, d.XLSX = "/staff/satisfaction.csv?"+q, "/staff/satisfaction.xlsx?"+q
 	v := s.view(c, "annual.title", d)
