@@ -11,9 +11,8 @@ import (
 // The public page and the API summary of a consultation show counts over all its opinions:
 // by stance, article, village, channel and day, the moderation figures, the newest opinions
 // of each article, and the fingerprint that keys its themes. The database computes each from
-// an index, in time that grows with the number of opinions: a few milliseconds for a
-// commune's consultation, half a second each for one of a million (docs/benchmarks.md), which
-// would make every view of a provincial draft take seconds.
+// an index, in time that grows with the number of opinions (docs/benchmarks.md): fast for a
+// commune's consultation, but for a provincial draft enough to make every view slow.
 //
 // So, for a consultation of more than aggregateCacheFrom approved opinions, the public views
 // take these figures from memory, and a view that finds them older than aggregateTTL starts

@@ -297,8 +297,9 @@ func MatchesTheme(text, phrase string) bool {
 // Themes finds the themes of a consultation's approved opinions, in their public text
 // (personal data masked). The caller has loaded the consultation, with its visibility rules.
 //
-// Finding them reads and tokenises the text of every approved opinion: seconds for 100,000
-// opinions (docs/benchmarks.md), too slow for every view of the consultation page. So the
+// Finding them reads and tokenises the text of every approved opinion, in time that grows
+// with their number (docs/benchmarks.md): too slow for every view of a large consultation's
+// page. So the
 // result is cached per consultation with a fingerprint of the approved set it came from
 // (store.ApprovedSet: how many opinions, the sum and the largest of their ids), read on each
 // call by one aggregate over an index, and computed again when the fingerprint differs.
@@ -325,7 +326,7 @@ func MatchesTheme(text, phrase string) bool {
 //
 // Earlier themes are thus served only while a recomputation runs: once the opinions change,
 // the first view starts one, and the views after it ends get the themes it found, so what
-// residents see lags the approved opinions by one recomputation (seconds at 100,000). A
+// residents see lags the approved opinions by one recomputation. A
 // recomputation that fails (the database unreachable, or slower than themeRecomputeTimeout)
 // is logged and leaves the earlier themes in place, and the next view starts another. So a
 // failing database keeps the last themes found on the page rather than failing it over a
@@ -416,18 +417,19 @@ func (a *App) recomputeThemes(ctx context.Context, e *themeEntry, key themeKey, 
 
 const (
 	// themeSyncLimit is the most approved opinions whose themes the first view of a
-	// consultation computes itself (about a second on a small server). Past it, that view
-	// starts the computation in the background and the page shows no themes until it ends,
-	// rather than keep the resident waiting: 100 s at 1,000,000 opinions, past the server's
-	// write timeout (docs/benchmarks.md).
+	// consultation computes itself. Past it, that view starts the computation in the
+	// background and the page shows no themes until it ends, rather than keep the resident
+	// waiting: for the largest consultations, longer than the server's write timeout
+	// (docs/benchmarks.md).
 	themeSyncLimit = 20_000
 	// themeCacheTTL bounds how long themes can outlive a change the fingerprint misses.
 	themeCacheTTL = time.Minute
 	// themeCacheSize bounds the cache: past it, the least recently viewed consultation's
 	// themes are dropped. A province has a few hundred consultations open at most.
 	themeCacheSize = 256
-	// themeRecomputeTimeout bounds a background recomputation's reading of the opinions,
-	// a second or so for 100,000 of them.
+	// themeRecomputeTimeout bounds a background recomputation's reading of the opinions. It
+	// is far above what reading takes and only stops a hung database from keeping the entry
+	// recomputing for ever.
 	themeRecomputeTimeout = time.Minute
 )
 

@@ -124,7 +124,6 @@ type CharterRecord struct {
 	UpdatedAt        time.Time    `gorm:"column:updated_at"`
 }
 
-// TableName names the table for the store.
 func (CharterRecord) TableName() string { return "charter_records" }
 
 // Missing lists what the dossier lacks of the three documents Decree 61 asks for: "request",
@@ -165,7 +164,6 @@ type CharterStepRecord struct {
 	ActorName string `gorm:"->;column:actor_name"` // read only, filled by joins; staff pages only
 }
 
-// TableName names the table for the store.
 func (CharterStepRecord) TableName() string { return "charter_steps" }
 
 // DeadlineKind names one of the three deadlines of a charter.

@@ -109,7 +109,6 @@ type Consultation struct {
 	Sections []Section `gorm:"-"`
 }
 
-// TableName names the table for the store.
 func (Consultation) TableName() string { return "consultations" }
 
 // Phase is what a visitor can do with a consultation at a moment in time.
@@ -206,7 +205,6 @@ type Section struct {
 	Body           string `gorm:"column:body"`
 }
 
-// TableName names the table for the store.
 func (Section) TableName() string { return "sections" }
 
 // Commentable reports whether residents comment on this section itself; chapters only group articles.
@@ -237,7 +235,6 @@ type Version struct {
 	CreatedAt      time.Time `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (Version) TableName() string { return "consultation_versions" }
 
 // ConsultationEvent records one status change of a consultation.
@@ -251,5 +248,4 @@ type ConsultationEvent struct {
 	CreatedAt      time.Time `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (ConsultationEvent) TableName() string { return "consultation_events" }

@@ -15,7 +15,6 @@ type ArticleDecision struct {
 	DecidedAt      time.Time      `gorm:"column:decided_at" json:"decided_at"`
 }
 
-// TableName names the table for the store.
 func (ArticleDecision) TableName() string { return "article_decisions" }
 
 // DecisionOnText is the fate of an article of the draft.
@@ -74,7 +73,6 @@ type Notification struct {
 	ConsultationTitle string `gorm:"->;column:consultation_title" json:"consultation_title,omitempty"` // read only, filled by joins
 }
 
-// TableName names the table for the store.
 func (Notification) TableName() string { return "staff_notifications" }
 
 // NoticeResults is the kind of notification sent when a consultation's results are published.

@@ -1,5 +1,9 @@
 // Package domain holds Góp Ý's types and rules: units, staff, consultations, opinions and
 // moderation. It knows nothing of HTTP or SQL; the store and the web layers depend on it.
+//
+// The types kept in a table say only where: gorm column tags and a TableName method that
+// spells out the table of migrations/, so that renaming a type never points GORM at a table
+// that does not exist. The store alone reads and writes them.
 package domain
 
 import (

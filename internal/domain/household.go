@@ -198,7 +198,6 @@ type VillageDecision struct {
 	RecordedAt     time.Time `gorm:"column:recorded_at"`
 }
 
-// TableName names the table for the store.
 func (VillageDecision) TableName() string { return "village_decisions" }
 
 // OverallAdopted is the outcome of a decide matter from its villages' decisions: adopted
@@ -237,7 +236,6 @@ type VillageBallot struct {
 	UpdatedAt        time.Time  `gorm:"column:updated_at"`
 }
 
-// TableName names the table for the store.
 func (VillageBallot) TableName() string { return "village_ballots" }
 
 // Votes is the number of households that have voted.
@@ -279,7 +277,6 @@ type BallotCode struct {
 	VotedAt  *time.Time `gorm:"column:voted_at"`
 }
 
-// TableName names the table for the store.
 func (BallotCode) TableName() string { return "village_ballot_codes" }
 
 // DeadlineResults is the deadline for the results of a consultation: published within 5

@@ -124,7 +124,6 @@ type Opinion struct {
 	Section  *Section  `gorm:"-"`
 }
 
-// TableName names the table for the store.
 func (Opinion) TableName() string { return "opinions" }
 
 // PublicName is the name shown to the public: only with the author's consent.
@@ -155,7 +154,6 @@ type Consent struct {
 	WithdrawnAt *time.Time     `gorm:"column:withdrawn_at"`
 }
 
-// TableName names the table for the store.
 func (Consent) TableName() string { return "consents" }
 
 // ModerationEvent records one moderation decision. The table is append-only.
@@ -172,7 +170,6 @@ type ModerationEvent struct {
 	ActorName string `gorm:"->;column:actor_name"` // read only, filled by joins
 }
 
-// TableName names the table for the store.
 func (ModerationEvent) TableName() string { return "moderation_events" }
 
 // ModerationLogEntry is a moderation decision with the consultation it belongs to.
@@ -244,7 +241,6 @@ type Appeal struct {
 	Outcome   string     `gorm:"column:outcome"` // "", "upheld" or "overturned"
 }
 
-// TableName names the table for the store.
 func (Appeal) TableName() string { return "appeals" }
 
 // MaxAppeal bounds an appeal's text: a short reason, not a second opinion.
@@ -284,7 +280,6 @@ type Response struct {
 	CreatedAt      time.Time    `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (Response) TableName() string { return "responses" }
 
 // MaxResponse bounds an answer's text.

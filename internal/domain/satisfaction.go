@@ -42,7 +42,6 @@ type Attachment struct {
 	CreatedAt   time.Time `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (Attachment) TableName() string { return "opinion_attachments" }
 
 // Rating is one person's satisfaction with how a consultation was run (Law 10/2022 art. 35).
@@ -57,7 +56,6 @@ type Rating struct {
 	UpdatedAt      time.Time `gorm:"column:updated_at"`
 }
 
-// TableName names the table for the store.
 func (Rating) TableName() string { return "satisfaction_ratings" }
 
 // RatingFigures sums a set of ratings: how many, their total, and how many gave each score

@@ -48,7 +48,6 @@ type Staff struct {
 	SessionEpoch int64 `gorm:"column:session_epoch"`
 }
 
-// TableName names the table for the store.
 func (Staff) TableName() string { return "staff" }
 
 // APIToken is a bearer token as staff pages show it: never the secret itself.
@@ -61,7 +60,6 @@ type APIToken struct {
 	RevokedAt  *time.Time `gorm:"column:revoked_at"`
 }
 
-// TableName names the table for the store.
 func (APIToken) TableName() string { return "api_tokens" }
 
 // RoleAssignment gives a staff member a role over a unit and every unit below it.
@@ -72,7 +70,6 @@ type RoleAssignment struct {
 	UnitID  int64 `gorm:"column:unit_id"`
 }
 
-// TableName names the table for the store.
 func (RoleAssignment) TableName() string { return "staff_roles" }
 
 // Actor is the signed-in staff member on whose behalf a request acts.
@@ -171,5 +168,4 @@ type AuditEntry struct {
 	UnitName  string `gorm:"->;column:unit_name"`  // read only, filled by joins
 }
 
-// TableName names the table for the store.
 func (AuditEntry) TableName() string { return "audit_log" }

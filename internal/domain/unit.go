@@ -25,7 +25,6 @@ type Unit struct {
 	CreatedAt  time.Time `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (Unit) TableName() string { return "units" }
 
 // FitsUnder reports whether a unit of a kind may sit under a parent of another kind ("" for

@@ -11,7 +11,6 @@ type SectionLink struct {
 	ConsultationID    int64 `gorm:"column:consultation_id"`
 }
 
-// TableName names the table for the store.
 func (SectionLink) TableName() string { return "section_links" }
 
 // DraftVersion is one published text of a draft with the drafting team's note on what
@@ -26,7 +25,6 @@ type DraftVersion struct {
 	CreatedAt      time.Time `gorm:"column:created_at"`
 }
 
-// TableName names the table for the store.
 func (DraftVersion) TableName() string { return "consultation_versions" }
 
 // VersionedSection is a section with the number of the version it belongs to.

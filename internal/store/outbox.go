@@ -26,7 +26,6 @@ type OutboxMessage struct {
 	LastError     string     `gorm:"column:last_error"`
 }
 
-// TableName names the table for the store.
 func (OutboxMessage) TableName() string { return "outbox" }
 
 // OutboxMaxAttempts is how many times a message is tried. After that it is no longer due,

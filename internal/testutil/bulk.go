@@ -290,8 +290,8 @@ var bulkColumns = []string{
 	"decision_seconds", "entered_by",
 }
 
-// insertOpinions inserts rows with multi-row INSERTs of bulkBatch rows in one transaction:
-// a few seconds for 100,000 rows on either database. It writes through database/sql because
+// insertOpinions inserts rows with multi-row INSERTs of bulkBatch rows in one transaction,
+// so loading a large consultation stays quick. It writes through database/sql because
 // the store keeps its GORM handle to itself; the values are those GORM would bind.
 func insertOpinions(ctx context.Context, st *store.Store, consultationID int64, rows []bulkOpinion) error {
 	const bulkBatch = 1000 // 15,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535
