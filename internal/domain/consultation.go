@@ -94,6 +94,11 @@ type Consultation struct {
 	ClosesAt    time.Time        `gorm:"column:closes_at"`
 	PublishedAt *time.Time       `gorm:"column:published_at"`
 	ClosedAt    *time.Time       `gorm:"column:closed_at"`
+	// CloseReason is why an official closed the period before its last day was over.
+	CloseReason string `gorm:"column:close_reason"`
+	// WithdrawnAt and WithdrawReason record the withdrawal of the draft, shown on its page.
+	WithdrawnAt    *time.Time `gorm:"column:withdrawn_at"`
+	WithdrawReason string     `gorm:"column:withdraw_reason"`
 	// ResultsPublishedAt starts the retention clock for commenters' contacts.
 	ResultsPublishedAt *time.Time `gorm:"column:results_published_at"`
 	CreatedBy          *int64     `gorm:"column:created_by"`
@@ -153,13 +158,14 @@ func (c *Consultation) PhaseAt(now time.Time) Phase {
 }
 
 // MinPeriodDays is the shortest period the law allows for posting a draft: 30 days for a
-// hương ước or quy ước (Decree 61/2023 art. 9), 20 days for a consult matter (Law 10/2022
-// art. 28(2)). Other decide matters have no legal minimum here; one day is the floor.
+// hương ước or quy ước (Decree 61/2023 art. 9(1)), 20 days for a consult matter (Law 10/2022
+// art. 28(2)). Other decide matters have no legal minimum here; one day is the floor. It
+// binds both ends: publishing (the period planned) and closing (the period given).
 func MinPeriodDays(kind ConsultationKind, matter Matter) int {
-	switch {
-	case kind == KindHuongUoc || kind == KindQuyUoc:
+	switch LawBasis(kind, matter) {
+	case "charter":
 		return 30
-	case matter == MatterConsult:
+	case "consult":
 		return 20
 	}
 	return 1
