@@ -61,6 +61,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/consultations", a.createConsultation, requireStaff)
 	g.POST("/consultations/:id/publish", a.publish, requireStaff)
 	g.POST("/consultations/:id/close", a.close, requireStaff)
+	g.POST("/consultations/:id/withdraw", a.withdraw, requireStaff)
 	g.POST("/consultations/:id/versions", a.publishVersion, requireStaff)
 	g.POST("/consultations/:id/recognition", a.recordCharterStep, requireStaff)
 	g.POST("/consultations/:id/opinions/offline", a.enterOffline, requireStaff)

@@ -488,9 +488,7 @@ func TestListConsultations(t *testing.T) {
 		openB := consultation(t, env, env.OfficialB, "B", "plan", "Kế hoạch làm đường Bản Nà", false)
 		draftA := consultation(t, env, env.OfficialA, "A", "huong_uoc", "Dự thảo hương ước chưa công bố", true)
 		closedA := consultation(t, env, env.OfficialA, "A", "quy_uoc", "Quy ước bảo vệ rừng", false)
-		if _, err := env.App.Close(context.Background(), env.OfficialA, closedA.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, closedA)
 		c := anon(t, env)
 
 		t.Run("published only, one page", func(t *testing.T) {
@@ -790,9 +788,7 @@ func TestSubmitBadInput(t *testing.T) {
 		}
 		elsewhere := consultation(t, env, env.OfficialB, "B", "huong_uoc", "Hương ước Bản Nà", false)
 		closed := consultation(t, env, env.OfficialA, "A", "huong_uoc", "Đã đóng", false)
-		if _, err := env.App.Close(context.Background(), env.OfficialA, closed.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, closed)
 		draft := consultation(t, env, env.OfficialA, "A", "huong_uoc", "Chưa công bố", true)
 
 		with := func(extra map[string]any) map[string]any {
@@ -1243,6 +1239,12 @@ func TestStaffConsultations(t *testing.T) {
 			}
 			submit(t, env, draft.ID, opinion("agree", "Đã mở thì gửi được."))
 
+			// Closing before the legal minimum is refused (periods_test.go has the boundaries);
+			// once the period has run out it needs no reason.
+			wantError(t, c.post(action(draft.ID, "close"), nil), http.StatusConflict, "conflict", "", "")
+			realNow := env.App.Now
+			env.App.Now = func() time.Time { return realNow().AddDate(0, 0, 32) }
+			defer func() { env.App.Now = realNow }()
 			if got := decodeAs[consultationJSON](t, c.post(action(draft.ID, "close"), nil), http.StatusOK); got.Status != "closed" {
 				t.Errorf("closed status %q, want closed", got.Status)
 			}
@@ -1371,9 +1373,7 @@ func TestOfflineOpinions(t *testing.T) {
 
 		t.Run("after closing, paper opinions are still entered", func(t *testing.T) {
 			closed := consultation(t, env, env.OfficialA, "A", "huong_uoc", "Đã đóng", false)
-			if _, err := env.App.Close(context.Background(), env.OfficialA, closed.ID); err != nil {
-				t.Fatal(err)
-			}
+			env.CloseAtEnd(t, env.OfficialA, closed)
 			closedPath := fmt.Sprintf("%s/consultations/%d/opinions/offline", api, closed.ID)
 			decodeAs[receiptJSON](t, as(t, env, env.OfficialA).post(closedPath, paper("box")), http.StatusCreated)
 			wantError(t, anon(t, env).post(opinionsPath(closed.ID), paper("")), http.StatusConflict, "conflict", "", "")

@@ -43,19 +43,26 @@ type unitRef struct {
 }
 
 type consultationJSON struct {
-	ID       int64         `json:"id"`
-	Title    string        `json:"title"`
-	Kind     string        `json:"kind"`
-	Matter   string        `json:"matter"`
-	Item     int           `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
-	Unit     unitRef       `json:"unit"`
-	Status   string        `json:"status"`
-	Phase    string        `json:"phase"`
-	OpensAt  time.Time     `json:"opens_at"`
-	ClosesAt time.Time     `json:"closes_at"`
-	Summary  string        `json:"summary"`
-	Version  int           `json:"version"`
-	Sections []sectionJSON `json:"sections,omitempty"`
+	ID       int64     `json:"id"`
+	Title    string    `json:"title"`
+	Kind     string    `json:"kind"`
+	Matter   string    `json:"matter"`
+	Item     int       `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
+	Unit     unitRef   `json:"unit"`
+	Status   string    `json:"status"`
+	Phase    string    `json:"phase"`
+	OpensAt  time.Time `json:"opens_at"`
+	ClosesAt time.Time `json:"closes_at"`
+	// ClosedAt is the real end when an official closed it; CloseReason is set when that
+	// cut the period short (ClosedEarly), and pages show that end, not closes_at.
+	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
+	ClosedEarly    bool          `json:"closed_early"`
+	CloseReason    string        `json:"close_reason,omitempty"`
+	WithdrawnAt    *time.Time    `json:"withdrawn_at,omitempty"`
+	WithdrawReason string        `json:"withdraw_reason,omitempty"`
+	Summary        string        `json:"summary"`
+	Version        int           `json:"version"`
+	Sections       []sectionJSON `json:"sections,omitempty"`
 }
 
 type sectionJSON struct {
@@ -72,6 +79,8 @@ func toConsultationJSON(c *domain.Consultation, now time.Time, withSections bool
 		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Item: int(c.Item), Status: string(c.Status),
 		Phase: string(c.PhaseAt(now)), OpensAt: c.OpensAt.In(domain.Zone), ClosesAt: c.ClosesAt.In(domain.Zone),
 		Summary: c.Summary, Version: c.Version,
+		ClosedAt: inZone(c.ClosedAt), ClosedEarly: c.ClosedEarly(), CloseReason: c.CloseReason,
+		WithdrawnAt: inZone(c.WithdrawnAt), WithdrawReason: c.WithdrawReason,
 	}
 	if c.Unit != nil {
 		j.Unit = unitRef{Code: c.Unit.Code, Name: c.Unit.Name}

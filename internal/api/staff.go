@@ -84,14 +84,27 @@ func (a *API) createConsultation(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toConsultationJSON(cons, a.App.Now(), true))
 }
 
+// publish opens the draft for opinions; it takes no body.
 func (a *API) publish(c echo.Context) error {
 	return a.transition(c, a.App.Publish)
 }
 
+// close ends the period; {reason} is needed when it ends before its last day is over.
 func (a *API) close(c echo.Context) error {
-	return a.transition(c, a.App.Close)
+	return a.transitionWithReason(c, a.App.Close)
 }
 
+// withdraw takes the draft back; {reason} is always needed.
+func (a *API) withdraw(c echo.Context) error {
+	return a.transitionWithReason(c, a.App.Withdraw)
+}
+
+// reasonJSON is the optional body of a status change.
+type reasonJSON struct {
+	Reason string `json:"reason"`
+}
+
+// transition makes a status change that takes no body.
 func (a *API) transition(c echo.Context, do func(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error)) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -102,6 +115,20 @@ func (a *API) transition(c echo.Context, do func(ctx context.Context, actor *dom
 		return err
 	}
 	return c.JSON(http.StatusOK, toConsultationJSON(cons, a.App.Now(), false))
+}
+
+// transitionWithReason reads an optional {reason} (an empty body is no reason) and makes the
+// change with it.
+func (a *API) transitionWithReason(c echo.Context, do func(ctx context.Context, actor *domain.Actor, id int64, reason string) (*domain.Consultation, error)) error {
+	var in reasonJSON
+	if c.Request().ContentLength != 0 {
+		if err := decode(c, &in); err != nil {
+			return err
+		}
+	}
+	return a.transition(c, func(ctx context.Context, act *domain.Actor, id int64) (*domain.Consultation, error) {
+		return do(ctx, act, id, in.Reason)
+	})
 }
 
 func (a *API) enterOffline(c echo.Context) error {

@@ -91,7 +91,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 		} else if days, min := probe.PeriodDays(a.Now()), domain.MinPeriodDays(kind, matter); days < min {
 			// Refused now rather than at publication: a draft that can never be published
 			// would leave the official stuck.
-			err = mergeInvalid(err, "closes_at", "validation.period_too_short."+lawBasis(probe), min, days)
+			err = mergeInvalid(err, "closes_at", "validation.period_too_short."+domain.LawBasis(kind, matter), min, days)
 		}
 	}
 	var unit *domain.Unit
@@ -155,14 +155,15 @@ func itemFor(kind domain.ConsultationKind, matter domain.Matter, given domain.It
 	return given, ""
 }
 
-// Consultation loads a consultation for the public: drafts and withdrawn ones are not found,
-// unless the actor may manage or oversee it.
+// Consultation loads a consultation for the public: drafts, and drafts withdrawn before they
+// were ever published, are not found unless the actor may oversee them. A draft withdrawn
+// after publication stays, so its page can say that it was withdrawn and why.
 func (a *App) Consultation(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
 	c, err := a.store.ConsultationByID(ctx, id)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if c.Status == domain.StatusDraft {
+	if c.Status == domain.StatusDraft || (c.Status == domain.StatusWithdrawn && c.PublishedAt == nil) {
 		if actor == nil || a.authorize(ctx, actor, domain.PermOversee, c.UnitID) != nil {
 			return nil, domain.ErrNotFound
 		}
@@ -223,16 +224,9 @@ func (a *App) Publish(ctx context.Context, actor *domain.Actor, id int64) (*doma
 
 // publishAt publishes a draft at the time now.
 func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now time.Time) (*domain.Consultation, error) {
-	c, err := a.manageable(ctx, actor, id, domain.StatusOpen)
+	c, err := a.manageable(ctx, actor, id, domain.StatusOpen, now, "")
 	if err != nil {
 		return nil, err
-	}
-	if !c.ClosesAt.After(now) {
-		return nil, domain.InvalidField("closes_at", "validation.closes_in_past")
-	}
-	minDays := domain.MinPeriodDays(c.Kind, c.Matter)
-	if days := c.PeriodDays(now); days < minDays {
-		return nil, domain.InvalidField("closes_at", "validation.period_too_short."+string(lawBasis(c)), minDays, days)
 	}
 	err = a.inTx(ctx, func(ctx context.Context) error {
 		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", store.StatusStamps{PublishedAt: &now})
@@ -247,30 +241,27 @@ func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now 
 	return a.store.ConsultationByID(ctx, id)
 }
 
-// lawBasis names the rule behind a minimum period, for the message that explains a refusal.
-func lawBasis(c *domain.Consultation) string {
-	if c.Kind == domain.KindHuongUoc || c.Kind == domain.KindQuyUoc {
-		return "charter"
-	}
-	if c.Matter == domain.MatterConsult {
-		return "consult"
-	}
-	return "other"
-}
-
-// Close ends the period of an open consultation.
-func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
-	c, err := a.manageable(ctx, actor, id, domain.StatusClosed)
+// Close ends the period of an open consultation. Before the legal minimum has run it is
+// refused; before the last day is over it needs a reason (domain.CheckTransition). The
+// moment of closing is what pages, reports and oversight then show as the end.
+func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64, reason string) (*domain.Consultation, error) {
+	reason = textnorm.CleanText(reason)
+	now := a.Now()
+	c, err := a.manageable(ctx, actor, id, domain.StatusClosed, now, reason)
 	if err != nil {
 		return nil, err
 	}
-	now := a.Now()
+	if !now.Before(c.ClosesAt) {
+		// The period ran its course: nothing was cut short, so no reason is kept.
+		reason = ""
+	}
 	err = a.inTx(ctx, func(ctx context.Context) error {
-		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, "", store.StatusStamps{ClosedAt: &now})
+		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusClosed, &actor.StaffID, reason,
+			store.StatusStamps{ClosedAt: &now, CloseReason: reason})
 		if err != nil {
 			return err
 		}
-		return a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, "")
+		return a.audit(ctx, actor, "consultation.close", "consultation", c.ID, c.UnitID, reason)
 	})
 	if err != nil {
 		return nil, err
@@ -278,19 +269,89 @@ func (a *App) Close(ctx context.Context, actor *domain.Actor, id int64) (*domain
 	return a.store.ConsultationByID(ctx, id)
 }
 
-// manageable loads a consultation the actor may manage and checks the transition to `to`.
-func (a *App) manageable(ctx context.Context, actor *domain.Actor, id int64, to domain.Status) (*domain.Consultation, error) {
-	c, err := a.store.ConsultationByID(ctx, id)
+// Withdraw takes a draft back, with a reason, from draft, open or closed, before its results
+// are published. A draft that was published stays on its public page, marked withdrawn with
+// the reason; it leaves the public lists and takes no more opinions.
+func (a *App) Withdraw(ctx context.Context, actor *domain.Actor, id int64, reason string) (*domain.Consultation, error) {
+	reason = textnorm.CleanText(reason)
+	now := a.Now()
+	c, err := a.manageable(ctx, actor, id, domain.StatusWithdrawn, now, reason)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
 		return nil, err
 	}
-	if !domain.CanTransition(c.Status, to) {
-		return nil, domain.Errorf(domain.CodeConflict, "error.transition."+string(to))
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusWithdrawn, &actor.StaffID, reason,
+			store.StatusStamps{WithdrawnAt: &now, WithdrawReason: reason})
+		if err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.withdraw", "consultation", c.ID, c.UnitID, reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.store.ConsultationByID(ctx, id)
+}
+
+// manageable loads a consultation the actor may manage and checks its move to `to` at now
+// (domain.CheckTransition, the one place status changes are checked).
+func (a *App) manageable(ctx context.Context, actor *domain.Actor, id int64, to domain.Status, now time.Time, reason string) (*domain.Consultation, error) {
+	c, err := a.consultationFor(ctx, actor, domain.PermManageConsultation, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := c.CheckTransition(to, now, reason); err != nil {
+		return nil, err
 	}
 	return c, nil
+}
+
+// StatusChange is a change of status an official is about to make, as the page asking them
+// to confirm it explains it: what it does now and how it stands against the law's period.
+type StatusChange struct {
+	C  *domain.Consultation
+	To domain.Status
+	At time.Time
+	// From is, for publishing, when the period will start counting: the later of its
+	// opening and now.
+	From time.Time
+	// Refused is why the change cannot be made now, whatever reason is given; nil when it can.
+	Refused error
+	// NeedsReason is set when the change needs a reason (domain.ReasonRequired).
+	NeedsReason bool
+	MinDays     int
+	// Days is, for publishing, the days the period will have; for closing, the whole days it
+	// has run so far.
+	Days int
+	// DaysCut is how many days of the promised period closing now takes away, today
+	// included; 0 when the period is over.
+	DaysCut int
+	// EarliestClose is the first moment the period may be closed.
+	EarliestClose time.Time
+}
+
+// PrepareStatusChange describes a change of status before the official confirms it.
+func (a *App) PrepareStatusChange(ctx context.Context, actor *domain.Actor, id int64, to domain.Status) (*StatusChange, error) {
+	c, err := a.consultationFor(ctx, actor, domain.PermManageConsultation, id, "")
+	if err != nil {
+		return nil, err
+	}
+	now := a.Now()
+	sc := &StatusChange{C: c, To: to, At: now, Refused: c.TransitionAllowed(to, now), NeedsReason: c.ReasonRequired(to, now),
+		MinDays: domain.MinPeriodDays(c.Kind, c.Matter), EarliestClose: c.EarliestClose()}
+	switch to {
+	case domain.StatusOpen:
+		sc.Days, sc.From = c.PeriodDays(now), c.OpensAt
+		if now.After(sc.From) {
+			sc.From = now
+		}
+	case domain.StatusClosed:
+		sc.Days = c.DaysRunAt(now)
+		if today := domain.StartOfDay(now); today.Before(c.ClosesAt) {
+			sc.DaysCut = int((c.ClosesAt.Sub(today) + 24*time.Hour - 1) / (24 * time.Hour))
+		}
+	}
+	return sc, nil
 }
 
 // OverseenConsultation loads a consultation for the staff pages: only staff who oversee its

@@ -41,9 +41,7 @@ func takeToResults(t *testing.T, f *testutil.Fixture, title string, opinions ...
 		}
 		list = append(list, r.Opinion)
 	}
-	if _, err := f.App.Close(ctx, f.OfficialA, c.ID); err != nil {
-		t.Fatalf("close: %v", err)
-	}
+	f.CloseAtEnd(t, f.OfficialA, c)
 	for _, o := range list {
 		if _, err := f.App.Answer(ctx, f.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{o.ID}, Kind: "noted",
 			Text: "Xin ghi nhận ý kiến, thôn sẽ xem xét khi sửa hương ước."}); err != nil {

@@ -74,7 +74,7 @@ func (a *App) AnswerSheet(ctx context.Context, actor *domain.Actor, consultation
 // while a part of the draft that received opinions has no decision, and while a decision
 // against the majority of those opinions states no reason (Law 10/2022 art. 28(4)).
 func (a *App) PublishResults(ctx context.Context, actor *domain.Actor, consultationID int64) (*domain.Consultation, error) {
-	c, err := a.manageable(ctx, actor, consultationID, domain.StatusResultsPublished)
+	c, err := a.manageable(ctx, actor, consultationID, domain.StatusResultsPublished, a.Now(), "")
 	if err != nil {
 		return nil, err
 	}

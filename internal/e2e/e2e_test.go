@@ -224,7 +224,16 @@ func TestOfficialCreatesAndPublishes(t *testing.T) {
 		}
 		tb.checkPhone("staff-consultation")
 
-		res = tb.follow(chromedp.Click(byText("button", "Công bố, bắt đầu lấy ý kiến")), "publish")
+		// Publishing asks for a confirmation on a page of its own: the consequences, then a
+		// checkbox the official ticks before the button does anything.
+		res = tb.follow(chromedp.Click(byText("a", "Công bố, bắt đầu lấy ý kiến")), "open the publication page")
+		tb.wantStatus(res, 200, "publication page")
+		if !regexp.MustCompile(`^/staff/consultations/\d+/publish$`).MatchString(tb.path(res)) {
+			t.Fatalf("the publish link led to %s", tb.path(res))
+		}
+		tb.checkPhone("confirm-publish")
+		tb.do(chromedp.Click(chromedp.CSS("#f-confirm")))
+		res = tb.follow(chromedp.Click(byText("button", "Công bố dự thảo")), "publish")
 		tb.wantStatus(res, 200, "after publishing")
 		if got := textOf(tb, chromedp.CSS("span.badge")); got != "Đang lấy ý kiến" {
 			t.Errorf("after publishing the status is %q, want Đang lấy ý kiến", got)
@@ -236,6 +245,17 @@ func TestOfficialCreatesAndPublishes(t *testing.T) {
 			t.Errorf("the publish button is still offered after publishing")
 		}
 		tb.checkPhone("staff-consultation-open")
+		// Closing the day it was published: the page explains the legal minimum and offers
+		// no form.
+		res = tb.follow(chromedp.Click(byText("a", "Kết thúc lấy ý kiến")), "open the close page")
+		tb.wantStatus(res, 200, "close page")
+		if msg := textOf(tb, chromedp.CSS(".notice")); !strings.Contains(msg, "Nghị định 61/2023/NĐ-CP, Điều 9, khoản 1") {
+			t.Errorf("closing on the day of publication: %q does not name the rule", msg)
+		}
+		if n := tb.count(`input[name="confirm"]`); n != 0 {
+			t.Errorf("the close page offers its form before the legal minimum has run")
+		}
+		tb.checkPhone("confirm-close-refused")
 
 		// Dates the wrong way round: refused in Vietnamese, the input kept, every message
 		// once and pointing at a field of the form.
@@ -270,7 +290,7 @@ func TestOfficialCreatesAndPublishes(t *testing.T) {
 			t.Errorf("a %s-to-%s (10-day) hương ước was saved (status %d, now at %s) instead of refused on the form "+
 				"with the 30-day minimum; the draft cannot be edited, so it can never be published",
 				dayString(0), dayString(9), res.Status, tb.path(res))
-			res = tb.follow(chromedp.Click(byText("button", "Công bố, bắt đầu lấy ý kiến")), "publish the 10-day draft")
+			res = tb.follow(chromedp.Click(byText("a", "Công bố, bắt đầu lấy ý kiến")), "publish the 10-day draft")
 			msg := textOf(tb, chromedp.CSS(".error-summary"))
 			t.Logf("publishing it instead answers %d with %q", res.Status, msg)
 			if !strings.Contains(msg, "30 ngày") {

@@ -165,9 +165,7 @@ func resultsPublished(t *testing.T, env *testutil.Env) (*domain.Consultation, st
 	if _, err := env.App.Moderate(ctx, env.ModeratorA, r.Opinion.ID, app.Decision{Decision: "approve"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	env.CloseAtEnd(t, env.OfficialA, c)
 	if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{r.Opinion.ID}, Kind: "noted", Text: "Xin ghi nhận."}); err != nil {
 		t.Fatal(err)
 	}

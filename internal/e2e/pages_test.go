@@ -84,9 +84,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID))
 
 		// Closed: answers and decisions are made on their pages.
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		staffPages(fmt.Sprintf("/staff/consultations/%d", c.ID), fmt.Sprintf("/staff/consultations/%d/answers", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/decisions", c.ID), fmt.Sprintf("/staff/consultations/%d/villages", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/recognition", c.ID))

@@ -111,12 +111,16 @@ func escapeLike(s string) string {
 }
 
 // StatusStamps are the moments a status change records on the consultation besides its
-// status; a nil field leaves its column as it is.
+// status, and the reasons the pages show with them; a nil or empty field leaves its column
+// as it is.
 type StatusStamps struct {
 	PublishedAt        *time.Time // opened for opinions
 	ClosedAt           *time.Time // closed by an official
 	DecidedAt          *time.Time // the day the households decided a decide matter
 	ResultsPublishedAt *time.Time // starts the retention clock of commenters' contacts
+	WithdrawnAt        *time.Time // the draft withdrawn
+	CloseReason        string     // why the period was closed before its last day was over
+	WithdrawReason     string     // why the draft was withdrawn
 }
 
 // ChangeStatus moves a consultation from one status to another and logs the change, in one
@@ -128,9 +132,15 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Stat
 	for column, at := range map[string]*time.Time{
 		"published_at": stamps.PublishedAt, "closed_at": stamps.ClosedAt,
 		"decided_at": stamps.DecidedAt, "results_published_at": stamps.ResultsPublishedAt,
+		"withdrawn_at": stamps.WithdrawnAt,
 	} {
 		if at != nil {
 			set[column] = *at
+		}
+	}
+	for column, text := range map[string]string{"close_reason": stamps.CloseReason, "withdraw_reason": stamps.WithdrawReason} {
+		if text != "" {
+			set[column] = text
 		}
 	}
 	return s.InTx(ctx, func(ctx context.Context) error {

@@ -57,9 +57,7 @@ func TestOpinionChecksFollowChanges(t *testing.T) {
 		}
 
 		// Closed early by an official: refused at once.
-		if _, err := f.App.Close(ctx, f.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		f.CloseAtEnd(t, f.OfficialA, c)
 		if err := submit(article, "A1"); !hasCode(err, domain.CodeConflict) {
 			t.Fatalf("opinion after closing: %v, want a conflict", err)
 		}

@@ -152,3 +152,43 @@ func AddStaff(t testing.TB, f *Fixture, email, role, unit string) *domain.Actor 
 	}
 	return a
 }
+
+// CloseAtEnd closes c as its official does once its period has run out: at the midnight
+// after its last day, when the law asks for no reason (closing earlier is refused until
+// the legal minimum has run, and needs a reason after it). The App's clock is moved there
+// for the close only, so closed_at lies in the future of the test's own clock.
+func (f *Fixture) CloseAtEnd(t testing.TB, who *domain.Actor, c *domain.Consultation) *domain.Consultation {
+	t.Helper()
+	now := f.App.Now
+	f.App.Now = func() time.Time { return c.ClosesAt.UTC() }
+	defer func() { f.App.Now = now }()
+	closed, err := f.App.Close(context.Background(), who, c.ID, "")
+	if err != nil {
+		t.Fatalf("close %q: %v", c.Title, err)
+	}
+	return closed
+}
+
+// OpenedDaysAgo creates and publishes a hương ước of commune A as if published `ago` days
+// before now (its first day that day), with its last day `left` days after today. Past 30
+// days its legal minimum has run, so it may be closed now: with a reason while left >= 0.
+// The App's clock is moved back for the creation and publication only.
+func (f *Fixture) OpenedDaysAgo(t testing.TB, ago, left int) *domain.Consultation {
+	t.Helper()
+	ctx := context.Background()
+	now := f.App.Now
+	then := now().AddDate(0, 0, -ago)
+	f.App.Now = func() time.Time { return then }
+	defer func() { f.App.Now = now }()
+	opens, closes := domain.PeriodFromDates(then, now().AddDate(0, 0, left))
+	c, err := f.App.CreateConsultation(ctx, f.OfficialA, app.NewConsultation{
+		Title: "Dự thảo hương ước đã niêm yết", Kind: "huong_uoc", UnitCode: "A", Text: Draft, OpensAt: opens, ClosesAt: closes,
+	})
+	if err != nil {
+		t.Fatalf("create consultation: %v", err)
+	}
+	if c, err = f.App.Publish(ctx, f.OfficialA, c.ID); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	return c
+}

@@ -12,13 +12,15 @@ import (
 // OversightSet is the history SeedOversight plays on the fixture, with the figures the
 // oversight view must show on OversightToday. Counted by hand on the default calendar:
 //
-//	OnTimeA   commune A, "plan", 1–30 Oct 2026, closed Fri 30 Oct 16:00; 3 approved opinions
+//	OnTimeA   commune A, "plan", 1–30 Oct 2026, closed early on Fri 30 Oct 16:00 (with
+//	          CloseReason, the last hours of the last day); 3 approved opinions
 //	          (one more pending, one rejected); results Wed 4 Nov: 3 working days, deadline
 //	          Fri 6 Nov. Participation 3/200 households = 1.5 %.
 //	OverdueA  commune A, hương ước, 13 Oct–12 Nov 2026, closed late on Mon 16 Nov (the
 //	          deadline still counts from the last day, Thu 12 Nov): deadline Thu 19 Nov;
 //	          no results on Wed 25 Nov: 4 working days overdue. 1 opinion: 0.5 %.
-//	LateB     commune B, "plan", 2–22 Apr 2026, closed Wed 22 Apr 17:00; deadline Mon 4 May
+//	LateB     commune B, "plan", 2–22 Apr 2026, closed early on Wed 22 Apr 17:00 (with
+//	          CloseReason); deadline Mon 4 May
 //	          (27 Apr for the Hùng Kings, 30 Apr and 1 May off); results Thu 7 May: 8
 //	          working days, 3 late. 2 opinions on 60 households: 3.3 %.
 //	NeverClosedB commune B, "plan", 1–21 Oct 2026, never closed: counted from its last
@@ -31,6 +33,10 @@ import (
 type OversightSet struct {
 	OnTimeA, OverdueA, LateB, NeverClosedB, Province, Draft *domain.Consultation
 }
+
+// CloseReason is the reason given for the two consultations SeedOversight closes in the
+// afternoon of their last day, before the period ran out.
+const CloseReason = "Hết giờ làm việc của bộ phận tiếp nhận ngày cuối."
 
 // OversightToday is the moment SeedOversight leaves the App's clock at: Wednesday
 // 25 November 2026, 10:00 in Vietnam.
@@ -100,7 +106,7 @@ func SeedOversight(t testing.TB, f *Fixture) *OversightSet {
 		opinion(s.LateB, "Nên mở rộng đoạn qua trường học.", approve, f.Admin),
 	}
 	at("2026-04-22 17:00")
-	must(f.App.Close(ctx, f.OfficialB, s.LateB.ID))
+	must(f.App.Close(ctx, f.OfficialB, s.LateB.ID, CloseReason))
 	answer(f.OfficialB, s.LateB, late)
 	at("2026-05-07 10:00")
 	s.LateB = must(f.App.PublishResults(ctx, f.OfficialB, s.LateB.ID))
@@ -121,7 +127,7 @@ func SeedOversight(t testing.TB, f *Fixture) *OversightSet {
 	at("2026-10-20 09:00")
 	opinion(s.OverdueA, "Tôi đồng ý với dự thảo hương ước.", approve, f.ModeratorA)
 	at("2026-10-30 16:00")
-	must(f.App.Close(ctx, f.OfficialA, s.OnTimeA.ID))
+	must(f.App.Close(ctx, f.OfficialA, s.OnTimeA.ID, CloseReason))
 	answer(f.OfficialA, s.OnTimeA, onTime)
 	at("2026-11-04 10:00")
 	s.OnTimeA = must(f.App.PublishResults(ctx, f.OfficialA, s.OnTimeA.ID))
@@ -130,7 +136,7 @@ func SeedOversight(t testing.TB, f *Fixture) *OversightSet {
 	s.Province = create(f.Admin, "Quy hoạch sử dụng đất của tỉnh", "plan", "P", "2026-11-10", "2026-12-20", true)
 	s.Draft = create(f.OfficialA, "Bản nháp chưa công bố", "plan", "A", "2026-12-01", "2026-12-31", false)
 	at("2026-11-16 09:00")
-	s.OverdueA = must(f.App.Close(ctx, f.OfficialA, s.OverdueA.ID))
+	s.OverdueA = must(f.App.Close(ctx, f.OfficialA, s.OverdueA.ID, ""))
 
 	clock = OversightToday
 	return s

@@ -111,11 +111,29 @@ func staffPageRoutes() []authzRoute {
 		// A draft: the official of another commune is not told it exists.
 		{method: "GET", path: "/staff/consultations/:id", want: expect(toLogin, s200, s404, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) }},
+		// Publishing, closing and withdrawing: a confirmation page each (status_pages.go),
+		// then the confirmed form. Closing needs a consultation whose legal minimum has run.
+		{method: "GET", path: "/staff/consultations/:id/publish", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) }},
 		{method: "POST", path: "/staff/consultations/:id/publish", want: expect(toLogin, s303, s403, s403, s403, s303),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"confirm": {"yes"}} },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.draft(t).ID) != domain.StatusDraft }},
+		{method: "GET", path: "/staff/consultations/:id/close", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.ripe(t).ID) }},
 		{method: "POST", path: "/staff/consultations/:id/close", want: expect(toLogin, s303, s403, s403, s403, s303),
-			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.ripe(t).ID) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"confirm": {"yes"}, "reason": {"Đã đủ ý kiến."}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.ripe(t).ID) != domain.StatusOpen }},
+		{method: "GET", path: "/staff/consultations/:id/withdraw", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/withdraw", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"confirm": {"yes"}, "reason": {"Soạn lại."}}
+			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.open(t).ID) != domain.StatusOpen }},
 		// The next version of a draft: written by the consultation's officials (version_pages.go).
 		{method: "GET", path: "/staff/consultations/:id/versions/new", want: expect(toLogin, s200, s403, s403, s403, s200),
@@ -324,7 +342,12 @@ func staffAPIRoutes() []authzRoute {
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.draft(t).ID) != domain.StatusDraft }},
 		{method: "POST", path: "/api/v1/consultations/:id/close", want: expect(s401, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.ripe(t).ID) },
+			json:    func(*testing.T, *authzWorld) string { return `{"reason":"Đã đủ ý kiến."}` },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.ripe(t).ID) != domain.StatusOpen }},
+		{method: "POST", path: "/api/v1/consultations/:id/withdraw", want: expect(s401, s200, s403, s403, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
+			json:    func(*testing.T, *authzWorld) string { return `{"reason":"Soạn lại."}` },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.status(t, w.open(t).ID) != domain.StatusOpen }},
 		{method: "POST", path: "/api/v1/consultations/:id/versions", want: expect(s401, s201, s403, s403, s403, s201),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.open(t).ID) },
@@ -612,6 +635,7 @@ type authzWorld struct {
 	n   int
 
 	draftC, openC *domain.Consultation
+	ripeC         *domain.Consultation // open, published 31 days ago: it may be closed, with a reason
 	closedC       *domain.Consultation // closed, with one approved opinion waiting for an answer
 	emptyC        *domain.Consultation // closed with no opinion, so its results can be published
 	approvedID    int64
@@ -655,6 +679,16 @@ func (w *authzWorld) open(t *testing.T) *domain.Consultation {
 		}
 	}
 	return w.openC
+}
+
+// ripe is an open hương ước of commune A published 31 days ago, its last day 5 days ahead:
+// its 30-day minimum has run, so it may be closed early with a reason.
+func (w *authzWorld) ripe(t *testing.T) *domain.Consultation {
+	t.Helper()
+	if w.ripeC == nil {
+		w.ripeC = w.env.OpenedDaysAgo(t, 31, 5)
+	}
+	return w.ripeC
 }
 
 // pending is an opinion waiting for moderation on an open consultation of commune A.
@@ -854,9 +888,7 @@ func (w *authzWorld) closed(t *testing.T) *domain.Consultation {
 		t.Fatal(err)
 	}
 	w.approvedID = r.Opinion.ID
-	if w.closedC, err = w.env.App.Close(ctx, w.env.OfficialA, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	w.closedC = w.env.CloseAtEnd(t, w.env.OfficialA, c)
 	return w.closedC
 }
 
@@ -907,10 +939,7 @@ func (w *authzWorld) emptyClosed(t *testing.T) *domain.Consultation {
 		if _, err := w.env.App.Publish(ctx, w.env.OfficialA, c.ID); err != nil {
 			t.Fatalf("publish: %v", err)
 		}
-		var err error
-		if w.emptyC, err = w.env.App.Close(ctx, w.env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		w.emptyC = w.env.CloseAtEnd(t, w.env.OfficialA, c)
 	}
 	return w.emptyC
 }

@@ -51,9 +51,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 			t.Fatal(err)
 		}
 		at("2026-04-10 09:00")
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		official := env.NewBrowser(t)
 		official.Login(env.OfficialA.Email)
 		page := fmt.Sprintf("/staff/consultations/%d/recognition", c.ID)
@@ -251,9 +249,7 @@ func TestVillageSubmitsCommuneDecides(t *testing.T) {
 		if _, err := env.App.Publish(ctx, village, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		if c, err = env.App.Close(ctx, village, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		c = env.CloseAtEnd(t, village, c)
 		adoptCharter(t, env, st, c, time.Now())
 		today := time.Now().In(domain.Zone).Format(time.DateOnly)
 		if _, err := env.App.RecordCharterStep(ctx, env.OfficialB, c.ID, app.CharterInput{Step: "submit", AdoptedOn: today}); !domain.IsCode(err, domain.CodeForbidden) {

@@ -89,9 +89,7 @@ func TestDecisionsSlicesAndCommunePages(t *testing.T) {
 			}
 			ids = append(ids, r.Opinion.ID)
 		}
-		if _, err := env.App.Close(ctx, officialP, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, officialP, c)
 		if _, err := env.App.Answer(ctx, officialP, c.ID, app.NewResponse{OpinionIDs: ids, Kind: "noted", Text: "Ban soạn thảo ghi nhận các ý kiến."}); err != nil {
 			t.Fatal(err)
 		}
@@ -314,9 +312,7 @@ func TestDecisionReasonFollowsTheCounts(t *testing.T) {
 			}
 			ids = append(ids, r.Opinion.ID)
 		}
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: ids, Kind: "noted", Text: "Đã ghi nhận."}); err != nil {
 			t.Fatal(err)
 		}

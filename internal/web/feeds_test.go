@@ -88,9 +88,7 @@ func TestAtomFeeds(t *testing.T) {
 		done := publish(create(env.OfficialA, "A", "Quy ước đã có kết quả"))
 		tick()
 		var err error
-		if _, err = env.App.Close(ctx, env.OfficialA, done.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, done)
 		tick()
 		if done, err = env.App.PublishResults(ctx, env.OfficialA, done.ID); err != nil {
 			t.Fatal(err)

@@ -142,8 +142,6 @@ func closedMatter(t *testing.T, env *testutil.Env, title, kind, matter string, i
 	if meanwhile != nil {
 		meanwhile(c)
 	}
-	if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-		t.Fatalf("close: %v", err)
-	}
+	env.CloseAtEnd(t, env.OfficialA, c)
 	return c
 }

@@ -149,9 +149,7 @@ func closedDecideMatter(t *testing.T, env *testutil.Env, title, kind string, ite
 	if _, err := env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
 		t.Fatalf("publish: %v", err)
 	}
-	if c, err = env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-		t.Fatalf("close: %v", err)
-	}
+	c = env.CloseAtEnd(t, env.OfficialA, c)
 	return c
 }
 
@@ -730,9 +728,7 @@ func TestDeadlinesOnTheStaffPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		env.App.Now = func() time.Time { return at("2026-12-03 16:00").UTC() } // Thursday
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		observer := env.NewBrowser(t)
 		observer.Login(env.ObserverA.Email)
 		page := fmt.Sprintf("/staff/consultations/%d", c.ID)

@@ -218,9 +218,7 @@ func TestPrintablesOfADraftAreNotPublic(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustNotContain(t, anonymous.Get(fmt.Sprintf("/c/%d/notice", c.ID)).Body, "hiện không nhận ý kiến")
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		mustContain(t, anonymous.Get(fmt.Sprintf("/c/%d/notice", c.ID)).Body, "dự thảo này hiện không nhận ý kiến (Đã hết hạn góp ý)")
 	})
 }

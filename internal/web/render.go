@@ -57,6 +57,12 @@ func newRenderer(views fs.FS, assets *assets) (*renderer, error) {
 			}
 			return *p
 		},
+		"timeOf": func(p *time.Time) time.Time {
+			if p == nil {
+				return time.Time{}
+			}
+			return *p
+		},
 		"seq": func(n int) []int {
 			s := make([]int, n)
 			for i := range s {

@@ -90,9 +90,7 @@ func buildReportCase(t *testing.T, env *testutil.Env) *reportCase {
 	// Not approved: not in the report.
 	add(app.NewOpinion{SectionID: &art5.ID, Stance: "agree", Body: pendingBody}, false, false)
 
-	if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	env.CloseAtEnd(t, env.OfficialA, c)
 	if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{o1, o2}, Kind: "explained", Text: groupAnswer}); err != nil {
 		t.Fatal(err)
 	}

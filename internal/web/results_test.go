@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -44,9 +45,13 @@ func TestAnswersAndResults(t *testing.T) {
 		if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: []int64{1}, Kind: "noted", Text: "Sớm quá"}); !domain.IsCode(err, domain.CodeConflict) {
 			t.Fatalf("answer while open: %v", err)
 		}
-		if res := official.Submit(page, page+"/close", url.Values{}); res.Status != http.StatusSeeOther {
+		// Closed once the period has run out, the official confirming it on its page.
+		realNow := env.App.Now
+		env.App.Now = func() time.Time { return c.ClosesAt }
+		if res := official.Submit(page+"/close", page+"/close", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("close: %d", res.Status)
 		}
+		env.App.Now = realNow
 		sheet := page + "/answers"
 		mustContain(t, official.Get(sheet).Body, "Còn 3 trong 3 ý kiến chưa được trả lời")
 		res := official.Submit(sheet, sheet, url.Values{"ids": {ids[0], ids[1]}, "kind": {"explained"},

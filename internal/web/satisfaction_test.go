@@ -46,9 +46,7 @@ func resultsWithCodes(t *testing.T, env *testutil.Env, title string) (*domain.Co
 		}
 		ids, codes = append(ids, r.Opinion.ID), append(codes, r.Opinion.TrackingCode)
 	}
-	if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-		t.Fatal(err)
-	}
+	env.CloseAtEnd(t, env.OfficialA, c)
 	if _, err := env.App.Answer(ctx, env.OfficialA, c.ID, app.NewResponse{OpinionIDs: ids, Kind: "noted", Text: "Xin ghi nhận."}); err != nil {
 		t.Fatal(err)
 	}

@@ -174,9 +174,12 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 			official := env.NewBrowser(t)
 			official.Login(env.OfficialA.Email) // the login form, with its token
 			page := fmt.Sprintf("/staff/consultations/%d", c.ID)
-			if res := official.Submit(page, page+"/close", url.Values{}); res.Status != http.StatusSeeOther {
+			realNow := env.App.Now
+			env.App.Now = func() time.Time { return c.ClosesAt } // the period has run out
+			if res := official.Submit(page+"/close", page+"/close", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 				t.Fatalf("same-origin close: status %d", res.Status)
 			}
+			env.App.Now = realNow
 			if s := consultationStatus(t, st, c.ID); s != domain.StatusClosed {
 				t.Fatalf("after the official's close: %s", s)
 			}

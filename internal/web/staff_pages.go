@@ -193,8 +193,14 @@ type staffConsultationData struct {
 	C         *domain.Consultation
 	Phase     domain.Phase
 	MinPeriod int
-	Days      int
-	Events    []domain.ConsultationEvent
+	Law       string // the rule behind MinPeriod
+	// Days is the period planned, counted from publication (from now for a draft); Given is
+	// the days people really had, less when the period was closed early.
+	Days          int
+	Given         int
+	EarliestClose time.Time
+	MinimumRun    bool // the legal minimum has run: it may be closed now
+	Events        []domain.ConsultationEvent
 	// Deadlines are the law's deadlines after the consultation, shown to officials and observers.
 	Deadlines []domain.Deadline
 	// CanManage and CanModerate show the buttons of officials and moderators to them only:
@@ -209,7 +215,13 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 		return View{}, err
 	}
 	now := s.app.Now()
-	d := staffConsultationData{C: cons, Phase: cons.PhaseAt(now), MinPeriod: domain.MinPeriodDays(cons.Kind, cons.Matter), Days: cons.PeriodDays(now)}
+	d := staffConsultationData{C: cons, Phase: cons.PhaseAt(now), MinPeriod: domain.MinPeriodDays(cons.Kind, cons.Matter),
+		Law: httpx.T(c, "law."+domain.LawBasis(cons.Kind, cons.Matter)), Days: cons.PeriodDays(now), Given: cons.DaysGiven(),
+		EarliestClose: cons.EarliestClose()}
+	d.MinimumRun = !now.Before(d.EarliestClose)
+	if cons.PublishedAt != nil {
+		d.Days = cons.PeriodDays(*cons.PublishedAt)
+	}
 	actor := httpx.Actor(c)
 	d.CanManage = s.app.Permits(ctx, actor, domain.PermManageConsultation, cons.ID)
 	d.CanModerate = s.app.Permits(ctx, actor, domain.PermModerate, cons.ID)
@@ -250,14 +262,6 @@ func flashText(c echo.Context, stored string) string {
 		}
 	}
 	return httpx.T(c, key, args...)
-}
-
-func (s *Server) publishConsultation(c echo.Context) error {
-	return s.transition(c, s.app.Publish, "flash.published")
-}
-
-func (s *Server) closeConsultation(c echo.Context) error {
-	return s.transition(c, s.app.Close, "flash.closed")
 }
 
 func (s *Server) transition(c echo.Context, do func(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error), flash string) error {

@@ -336,9 +336,7 @@ func TestNewVersionKeepsOpinionsAndShowsChanges(t *testing.T) {
 		// across the two steps, the articles linked all the way through are unchanged; "Lễ
 		// hội", removed in version 2, comes back as a new article, its opinions staying on
 		// version 1 rather than being guessed onto it.
-		if _, err := env.App.Close(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		r = official.JSON("POST", fmt.Sprintf("/api/v1/consultations/%d/versions", c.ID), fmt.Sprintf(`{"text":%q}`, charterV1), nil)
 		if r.Status != http.StatusCreated || !regexp.MustCompile(`"changes":\{"added":1,"removed":3,`).MatchString(r.Body) {
 			t.Fatalf("API version 3: %d %.400s", r.Status, r.Body)

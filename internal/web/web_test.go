@@ -47,7 +47,7 @@ func TestConsultationLoopThroughPages(t *testing.T) {
 			t.Fatalf("draft visible to the public: status %d", got)
 		}
 
-		res = official.Submit(staffPage, staffPage+"/publish", url.Values{})
+		res = official.Submit(staffPage+"/publish", staffPage+"/publish", url.Values{"confirm": {"yes"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("publish: status %d\n%s", res.Status, res.Body)
 		}
@@ -170,9 +170,7 @@ func TestClosedConsultationRefusesOpinions(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
-		if _, err := env.App.Close(context.Background(), env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
+		env.CloseAtEnd(t, env.OfficialA, c)
 		resident := env.NewBrowser(t)
 		path := fmt.Sprintf("/c/%d/comment", c.ID)
 		form := resident.Get(path)
@@ -276,7 +274,7 @@ func TestPublishRefusesShortPeriod(t *testing.T) {
 		env.App.Now = func() time.Time { return realNow().AddDate(0, 0, 5) }
 		defer func() { env.App.Now = realNow }()
 		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
-		res = b.Submit(page, page+"/publish", url.Values{})
+		res = b.Submit(page+"/publish", page+"/publish", url.Values{"confirm": {"yes"}})
 		if res.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("late publication: status %d, want 422", res.Status)
 		}
