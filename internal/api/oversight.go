@@ -16,6 +16,10 @@ type oversightJSON struct {
 	Today    string                 `json:"today"` // the local day the figures are counted on
 	Communes []oversightCommuneJSON `json:"communes"`
 	Overdue  []overseenJSON         `json:"overdue"`
+	// ClosedEarly lists every consultation closed before its last day; Withdrawn every
+	// withdrawn draft, with its reason.
+	ClosedEarly []overseenJSON     `json:"closed_early"`
+	Withdrawn   []consultationJSON `json:"withdrawn"`
 }
 
 type oversightUnitJSON struct {
@@ -53,6 +57,11 @@ type overseenJSON struct {
 	OpensAt              time.Time         `json:"opens_at"`
 	LastDay              string            `json:"last_day"`
 	ClosedAt             *time.Time        `json:"closed_at"`
+	ClosedEarly          bool              `json:"closed_early"`
+	CloseReason          string            `json:"close_reason,omitempty"`
+	DaysGiven            int               `json:"days_given"`
+	DaysPlanned          int               `json:"days_planned"`
+	MinDays              int               `json:"min_days"`
 	EndedAt              *time.Time        `json:"ended_at"`
 	ResultsDeadline      *string           `json:"results_deadline"`
 	ResultsPublishedAt   *time.Time        `json:"results_published_at"`
@@ -72,7 +81,8 @@ func (a *API) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{}}
+	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{},
+		ClosedEarly: []overseenJSON{}, Withdrawn: []consultationJSON{}}
 	if o.Unit != nil {
 		u := oversightUnit(*o.Unit)
 		out.Unit = &u
@@ -90,6 +100,13 @@ func (a *API) oversight(c echo.Context) error {
 	for i := range o.Overdue {
 		out.Overdue = append(out.Overdue, toOverseenJSON(&o.Overdue[i]))
 	}
+	for i := range o.ClosedEarly {
+		out.ClosedEarly = append(out.ClosedEarly, toOverseenJSON(&o.ClosedEarly[i]))
+	}
+	now := a.App.Now()
+	for i := range o.Withdrawn {
+		out.Withdrawn = append(out.Withdrawn, toConsultationJSON(&o.Withdrawn[i], now, false))
+	}
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -105,6 +122,7 @@ func toOverseenJSON(o *app.OverseenConsultation) overseenJSON {
 		ResultsPublishedAt: inZone(o.ResultsPublishedAt), WorkingDaysToResults: o.WorkingDays,
 		Timeliness: string(o.Timeliness), WorkingDaysLate: o.DaysLate, WorkingDaysLeft: o.DaysLeft,
 		Opinions: o.Opinions, Households: o.Households,
+		ClosedEarly: o.ClosedEarly, CloseReason: o.CloseReason, DaysGiven: o.DaysGiven, DaysPlanned: o.DaysPlanned, MinDays: o.MinDays,
 	}
 	if o.Deadline != nil {
 		d := o.Deadline.In(domain.Zone).Format(time.DateOnly)

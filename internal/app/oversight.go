@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/store"
 )
 
@@ -46,6 +47,14 @@ type OverseenConsultation struct {
 	// whose period ran out without anyone closing it. Nil while it is still open.
 	ClosedAt *time.Time
 	EndedAt  *time.Time
+	// ClosedEarly is set when an official closed it before its last day was over, with
+	// CloseReason; DaysGiven is then the whole days people really had, against DaysPlanned
+	// and the legal MinDays (domain.Consultation.DaysGiven).
+	ClosedEarly bool
+	CloseReason string
+	DaysGiven   int
+	DaysPlanned int
+	MinDays     int
 	// Deadline is the last day for publishing the results: the 5th working day after the
 	// day it ended.
 	Deadline           *time.Time
@@ -58,6 +67,16 @@ type OverseenConsultation struct {
 	DaysLeft    int // working days left before the deadline, for awaiting (0: due today)
 	Opinions    int // approved opinions
 	Households  int // of the villages it covers
+}
+
+// Period is the consultation period as it really ran, for tables: "01/10/2026 – 30/10/2026",
+// or the day it was closed when an official cut it short.
+func (o *OverseenConsultation) Period(lang string) string {
+	from := o.OpensAt.In(domain.Zone).Format("02/01/2006")
+	if o.ClosedEarly && o.ClosedAt != nil {
+		return from + " – " + i18n.T(lang, "period.closed_early_on", o.ClosedAt.In(domain.Zone).Format("02/01/2006"))
+	}
+	return from + " – " + o.LastDay.In(domain.Zone).Format("02/01/2006")
 }
 
 // Late reports whether the consultation missed the deadline for its results.
@@ -108,6 +127,10 @@ type Oversight struct {
 	// Charters lists the hương ước and quy ước past a deadline of their recognition
 	// (charter.go).
 	Charters []CharterDeadlineRow
+	// ClosedEarly lists every consultation whose period an official cut short, and
+	// Withdrawn every withdrawn draft, most recent first.
+	ClosedEarly []OverseenConsultation
+	Withdrawn   []domain.Consultation
 }
 
 // Oversight lists the published consultations in the units the actor oversees (or in one
@@ -212,6 +235,15 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 		if o.Late() {
 			out.Overdue = append(out.Overdue, o)
 		}
+		if o.ClosedEarly {
+			out.ClosedEarly = append(out.ClosedEarly, o)
+		}
+	}
+	slices.SortStableFunc(out.ClosedEarly, func(x, y OverseenConsultation) int {
+		return cmp.Or(y.ClosedAt.Compare(*x.ClosedAt), cmp.Compare(x.ID, y.ID))
+	})
+	if out.Withdrawn, err = a.store.WithdrawnConsultations(ctx, units); err != nil {
+		return nil, wrap(err)
 	}
 	for _, id := range order {
 		out.Communes = append(out.Communes, *groups[id])
@@ -249,12 +281,18 @@ func (t *OversightTotals) add(o *OverseenConsultation) {
 // days, the law's unit: results published on the Saturday after a Friday deadline are not
 // late, and a consultation is overdue only from the first working day past its deadline.
 func overseen(r store.OversightRow, now time.Time, cal domain.Calendar) OverseenConsultation {
-	c := domain.Consultation{Status: r.Status, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt}
+	c := domain.Consultation{Status: r.Status, Kind: r.Kind, Matter: r.Matter, OpensAt: r.OpensAt, ClosesAt: r.ClosesAt,
+		PublishedAt: r.PublishedAt, ClosedAt: r.ClosedAt}
 	o := OverseenConsultation{
 		ID: r.ID, Title: r.Title, Kind: r.Kind, Status: r.Status, Phase: c.PhaseAt(now),
 		Unit:    domain.Unit{ID: r.UnitID, Code: r.UnitCode, Name: r.UnitName, Kind: r.UnitKind},
 		OpensAt: r.OpensAt, LastDay: c.LastDay(), ClosedAt: r.ClosedAt, ResultsPublishedAt: r.ResultsPublishedAt,
 		Opinions: r.Opinions, Households: r.Households,
+		ClosedEarly: c.ClosedEarly(), CloseReason: r.CloseReason, DaysGiven: c.DaysGiven(),
+		DaysPlanned: c.PeriodDays(c.OpensAt), MinDays: domain.MinPeriodDays(r.Kind, r.Matter),
+	}
+	if r.PublishedAt != nil {
+		o.DaysPlanned = c.PeriodDays(*r.PublishedAt)
 	}
 	var end time.Time
 	switch {

@@ -27,6 +27,10 @@ type Report struct {
 	ClosedAt           *time.Time
 	ResultsPublishedAt *time.Time
 	GeneratedAt        time.Time
+	// ClosedEarly is set when an official ended the period before LastDay was over, at
+	// ClosedAt, for CloseReason: the report then gives that end, not the planned one.
+	ClosedEarly bool
+	CloseReason string
 
 	// Totals counts the approved opinions by stance; ByChannel by how they reached the
 	// commune, every channel listed in report order, zeros included.
@@ -81,6 +85,18 @@ type ReportSection struct {
 	// Groups are the opinions grouped by the answer they share, in the order of their first
 	// opinion; an unanswered opinion is a group of its own.
 	Groups []ReportGroup
+}
+
+// Period is the consultation period as it really ran, the same in the page, the CSV and
+// the XLSX: "01/12/2026 – 05/01/2027", or, cut short, the moment it was closed and the last
+// day that had been announced.
+func (r *Report) Period(lang string) string {
+	opens := r.OpensAt.In(domain.Zone).Format("02/01/2006")
+	if r.ClosedEarly && r.ClosedAt != nil {
+		return i18n.T(lang, "report.period_closed_early", opens, r.ClosedAt.In(domain.Zone).Format("15:04 02/01/2006"),
+			r.LastDay.In(domain.Zone).Format("02/01/2006"))
+	}
+	return opens + " – " + r.LastDay.In(domain.Zone).Format("02/01/2006")
 }
 
 // Label names the section for a reader: a clause under its article, the preamble and the
@@ -148,7 +164,7 @@ func (a *App) buildReport(ctx context.Context, c *domain.Consultation, commune s
 	r := &Report{
 		ConsultationID: c.ID, Title: c.Title, Kind: c.Kind, Matter: c.Matter, Status: c.Status,
 		OpensAt: c.OpensAt, LastDay: c.LastDay(), ClosedAt: c.ClosedAt, ResultsPublishedAt: c.ResultsPublishedAt,
-		GeneratedAt: a.Now(),
+		GeneratedAt: a.Now(), ClosedEarly: c.ClosedEarly(), CloseReason: c.CloseReason,
 	}
 	if c.Unit != nil {
 		r.UnitName = c.Unit.Name

@@ -18,8 +18,9 @@ type DayCount struct {
 const maxChartDays = 366
 
 // OpinionsPerDay counts the approved opinions of a consultation per local day (UTC+7) over
-// its period so far: from its first day to today or its last day, whichever comes first,
-// widened to any day that has opinions (officials may enter paper ones after the close).
+// its period so far: from its first day to today or its last day (the day it was closed, if
+// early), whichever comes first, widened to any day that has opinions (officials may enter
+// paper ones after the close).
 // Days without opinions are in the series with zero.
 func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]DayCount, error) {
 	// The database counts per local day: one row a day, not one per opinion.
@@ -33,6 +34,12 @@ func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]Day
 	first, last := domain.StartOfDay(c.OpensAt), domain.StartOfDay(a.Now())
 	if end := domain.StartOfDay(c.LastDay()); end.Before(last) {
 		last = end
+	}
+	if c.ClosedEarly() {
+		// The period ended the day it was closed, not on the day announced.
+		if end := domain.StartOfDay(*c.ClosedAt); end.Before(last) {
+			last = end
+		}
 	}
 	for _, t := range totals {
 		d := t.Day

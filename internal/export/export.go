@@ -131,7 +131,7 @@ var headerKeys = []string{
 	"report.col.path", "report.col.section", "report.col.section_agree", "report.col.section_disagree",
 	"report.col.section_other", "report.col.opinions", "report.col.count", "report.col.villages",
 	"report.col.channels", "report.col.answer_kind", "report.col.answer_text",
-	"report.col.decision", "report.col.decision_reason",
+	"report.col.decision", "report.col.decision_reason", "report.col.period",
 }
 
 func header(lang string) []string {
@@ -196,12 +196,15 @@ const bom = "\uFEFF"
 // WriteCSV writes the report as CSV (RFC 4180, UTF-8 with a byte-order mark), a header and
 // one row per group, every text cell neutralised against formulas.
 func WriteCSV(w io.Writer, r *app.Report, lang string) error {
+	// The period as it really ran, on every row: a CSV has no other place for it, and a row
+	// read alone still says when its opinions could be sent.
+	period := r.Period(lang)
 	return writeCSV(w, header(lang), func(cw *csv.Writer) error {
 		return rows(r, lang, func(rw row) error {
 			return cw.Write(neutraliseAll([]string{
 				rw.Path, rw.Section, strconv.Itoa(rw.Agree), strconv.Itoa(rw.Disagree), strconv.Itoa(rw.Other),
 				rw.Opinions, strconv.Itoa(rw.Count), rw.Villages, rw.Channels, rw.AnswerKind, rw.AnswerText,
-				rw.Decision, rw.Reason,
+				rw.Decision, rw.Reason, period,
 			}))
 		})
 	})
@@ -233,7 +236,7 @@ func neutraliseAll(cells []string) []string {
 }
 
 // columnWidths are the XLSX column widths, in characters.
-var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60, 14, 48}
+var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60, 14, 48, 30}
 
 // WriteXLSX writes the report as an XLSX workbook: a sheet of groups (the CSV's columns,
 // bold header, frozen) and a sheet with the consultation and its totals. Rows go through
@@ -248,7 +251,7 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) error {
 		if err != nil {
 			return err
 		}
-		n := 1
+		n, period := 1, r.Period(lang)
 		err = rows(r, lang, func(rw row) error {
 			n++
 			text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(s))} }
@@ -256,7 +259,7 @@ func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) error {
 			return sw.SetRow("A"+strconv.Itoa(n), []any{
 				text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
 				text(rw.Opinions), num(rw.Count), text(rw.Villages), text(rw.Channels), text(rw.AnswerKind), text(rw.AnswerText),
-				text(rw.Decision), text(rw.Reason),
+				text(rw.Decision), text(rw.Reason), text(period),
 			})
 		})
 		if err != nil {
@@ -351,12 +354,16 @@ func writeOverview(f *excelize.File, r *app.Report, lang string, st styles) erro
 		return err
 	}
 	t := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
-	period := formatDate(r.OpensAt) + " – " + formatDate(r.LastDay)
 	lines := [][2]any{
 		{t("report.consultation"), r.Title},
 		{t("report.unit"), r.UnitName},
 		{t("report.slice"), sliceName(r, lang)},
-		{t("report.period"), period},
+		{t("report.period"), r.Period(lang)},
+	}
+	if r.ClosedEarly {
+		lines = append(lines, [2]any{t("report.close_reason"), r.CloseReason})
+	}
+	lines = append(lines, [][2]any{
 		{t("report.status"), t("status." + string(r.Status))},
 		{t("report.generated"), r.GeneratedAt.In(domain.Zone).Format("15:04 02/01/2006")},
 		{"", ""},
@@ -368,13 +375,13 @@ func writeOverview(f *excelize.File, r *app.Report, lang string, st styles) erro
 		{t("report.unanswered_label"), r.Unanswered},
 		{"", ""},
 		{t("report.col.channel"), t("report.col.count")},
-	}
+	}...)
 	for _, ch := range r.ByChannel {
 		lines = append(lines, [2]any{t("channel." + string(ch.Channel)), ch.N})
 	}
 	for i, l := range lines {
 		style := st.wrap
-		if i == 6 || i == 13 {
+		if l[0] == t("report.col.stance") || l[0] == t("report.col.channel") {
 			style = st.bold
 		}
 		row := make([]any, 2)

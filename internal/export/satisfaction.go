@@ -95,7 +95,7 @@ func annualLines(r *app.AnnualReport, lang string, fn func(cells []annualCell, t
 			comments[i] = t("annual.comment", c.Rating, c.CommentPublic)
 		}
 		cells := []annualCell{
-			textCell(row.Title), textCell(where), textCell(formatDate(row.OpensAt) + " – " + formatDate(row.LastDay)),
+			textCell(row.Title), textCell(where), textCell(row.Period(lang)),
 			textCell(t("phase." + string(row.Phase))),
 			intCell(row.Opinions), intCell(row.Households), tenthsCell(int(math.Round(p*10)), ok), days,
 		}

@@ -13,6 +13,7 @@ type OversightRow struct {
 	ID                 int64
 	Title              string
 	Kind               domain.ConsultationKind
+	Matter             domain.Matter
 	Status             domain.Status
 	UnitID             int64
 	UnitCode           string
@@ -22,6 +23,7 @@ type OversightRow struct {
 	ClosesAt           time.Time
 	PublishedAt        *time.Time
 	ClosedAt           *time.Time
+	CloseReason        string
 	ResultsPublishedAt *time.Time
 	Opinions           int // approved opinions
 	Households         int // of every village under the consultation's unit (or the village itself)
@@ -61,8 +63,8 @@ func (s *Store) OversightRows(ctx context.Context, unitIDs []int64) ([]Oversight
 			WHERE status = ? AND consultation_id IN (SELECT id FROM cons)
 			GROUP BY consultation_id
 		)
-		SELECT c.id, c.title, c.kind, c.status, c.unit_id, u.code AS unit_code, u.name AS unit_name,
-			u.kind AS unit_kind, c.opens_at, c.closes_at, c.published_at, c.closed_at, c.results_published_at,
+		SELECT c.id, c.title, c.kind, c.matter, c.status, c.unit_id, u.code AS unit_code, u.name AS unit_name,
+			u.kind AS unit_kind, c.opens_at, c.closes_at, c.published_at, c.closed_at, c.close_reason, c.results_published_at,
 			COALESCE(ops.n, 0) AS opinions, COALESCE(hh.households, 0) AS households
 		FROM consultations c
 		JOIN cons ON cons.id = c.id
@@ -72,6 +74,32 @@ func (s *Store) OversightRows(ctx context.Context, unitIDs []int64) ([]Oversight
 		ORDER BY c.closes_at DESC, c.id DESC`,
 		unitIDs, oversightStatuses, domain.UnitVillage, domain.OpinionApproved).Scan(&rows).Error
 	return rows, err
+}
+
+// WithdrawnConsultations lists the withdrawn consultations of the given units with their
+// units, most recently withdrawn first: oversight shows each with its reason.
+func (s *Store) WithdrawnConsultations(ctx context.Context, unitIDs []int64) ([]domain.Consultation, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	var list []domain.Consultation
+	err := s.conn(ctx).Where("unit_id IN ? AND status = ?", unitIDs, domain.StatusWithdrawn).
+		Order("withdrawn_at DESC, id DESC").Find(&list).Error
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(list))
+	for _, c := range list {
+		ids = append(ids, c.UnitID)
+	}
+	units, err := s.UnitsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Unit = units[list[i].UnitID]
+	}
+	return list, nil
 }
 
 // communeLevel are the kinds of unit that form the lower level of local government since

@@ -200,15 +200,15 @@ func TestDecisionsSlicesAndCommunePages(t *testing.T) {
 		if len(rows) != 3 { // the header, Điều 1 and Điều 5 (one group each)
 			t.Fatalf("slice B rows: %d\n%v", len(rows), rows)
 		}
-		if h := rows[0]; h[len(h)-2] != "Quyết định" || h[len(h)-1] != "Lý do quyết định" {
+		if h := rows[0]; h[len(h)-3] != "Quyết định" || h[len(h)-2] != "Lý do quyết định" || h[len(h)-1] != "Thời gian lấy ý kiến" {
 			t.Fatalf("header: %v", h)
 		}
 		var found bool
 		for _, r := range rows[1:] {
 			if strings.Contains(r[5], "Một ngày là hợp lý") {
 				found = true
-				if r[len(r)-2] != "Giữ nguyên" || r[len(r)-1] != reason {
-					t.Errorf("decision cells: %v", r[len(r)-2:])
+				if r[len(r)-3] != "Giữ nguyên" || r[len(r)-2] != reason {
+					t.Errorf("decision cells: %v", r[len(r)-3:])
 				}
 			}
 		}

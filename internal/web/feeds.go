@@ -137,9 +137,17 @@ func feedEntry(lang, base, host string, c domain.Consultation, results bool) bui
 	// A tag URI (RFC 4151) stays the entry's id if the page's address changes shape.
 	id := fmt.Sprintf("tag:%s,%s:consultation/%d", host, c.CreatedAt.In(domain.Zone).Format("2006-01-02"), c.ID)
 	period := i18n.T(lang, "feed.period", formatDate(c.OpensAt), formatDate(c.LastDay()))
+	updated := when
+	if c.ClosedEarly() {
+		// The real end, not the one announced; the entry is updated so readers see the change.
+		period = i18n.T(lang, "feed.period_closed_early", formatDate(c.OpensAt), formatDateTime(*c.ClosedAt),
+			formatDate(c.LastDay()), c.CloseReason)
+		updated = *c.ClosedAt
+	}
 	summary := []string{joinNonEmpty(" · ", unitName, i18n.T(lang, "kind."+string(c.Kind))) + ". " + period}
 	if results && c.ResultsPublishedAt != nil {
 		when = *c.ResultsPublishedAt
+		updated = when
 		title = i18n.T(lang, "feed.results.entry", c.Title)
 		id = fmt.Sprintf("tag:%s,%s:results/%d", host, c.CreatedAt.In(domain.Zone).Format("2006-01-02"), c.ID)
 		summary = append([]string{i18n.T(lang, "feed.results.summary", formatDate(when))}, summary...)
@@ -147,9 +155,9 @@ func feedEntry(lang, base, host string, c domain.Consultation, results bool) bui
 	if c.Summary != "" {
 		summary = append(summary, c.Summary)
 	}
-	return builtEntry{updated: when, entry: atomEntry{
+	return builtEntry{updated: updated, entry: atomEntry{
 		ID: id, Title: atomText{Type: "text", Text: title},
-		Updated: rfc3339(when), Published: rfc3339(when),
+		Updated: rfc3339(updated), Published: rfc3339(when),
 		Links:    []atomLink{{Rel: "alternate", Type: "text/html", Href: fmt.Sprintf("%s/c/%d", base, c.ID)}},
 		Author:   atomPerson{Name: cmp.Or(unitName, i18n.T(lang, "app.name"))},
 		Category: atomCategory{Term: string(c.Kind), Label: i18n.T(lang, "kind."+string(c.Kind))},

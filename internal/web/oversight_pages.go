@@ -21,6 +21,9 @@ type oversightData struct {
 	Communes []oversightCommune
 	Overdue  []oversightRow
 	Charters []app.CharterDeadlineRow // charter_pages.go
+	// ClosedEarly are the periods cut short; Withdrawn the withdrawn drafts.
+	ClosedEarly []oversightRow
+	Withdrawn   []domain.Consultation
 }
 
 type oversightCommune struct {
@@ -51,6 +54,14 @@ type oversightRow struct {
 	Took     string // "sau 3 ngày làm việc"
 	Standing string // on time, overdue by…, published late by…
 	Late     bool
+	// Early is set when an official closed the period before its last day was over, at
+	// ClosedAt; Given says how many days people had against the plan and the law's
+	// minimum, BelowMin whether that was less than the minimum; Reason is the official's.
+	Early    bool
+	ClosedAt time.Time
+	Given    string
+	BelowMin bool
+	Reason   string
 }
 
 // oversight shows the consultations of the units the staff member oversees; ?unit= narrows
@@ -61,7 +72,7 @@ func (s *Server) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters}
+	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Withdrawn: o.Withdrawn}
 	if o.Unit != nil {
 		d.Selected = o.Unit.Code
 	}
@@ -77,6 +88,9 @@ func (s *Server) oversight(c echo.Context) error {
 	}
 	for i := range o.Overdue {
 		d.Overdue = append(d.Overdue, oversightRowOf(c, &o.Overdue[i], 0))
+	}
+	for i := range o.ClosedEarly {
+		d.ClosedEarly = append(d.ClosedEarly, oversightRowOf(c, &o.ClosedEarly[i], 0))
 	}
 	v := s.view(c, "oversight.title", d)
 	if o.Unit != nil {
@@ -104,6 +118,10 @@ func oversightRowOf(c echo.Context, o *app.OverseenConsultation, commune int64) 
 	if o.EndedAt != nil {
 		r.EndedOn, r.Deadline = *o.EndedAt, *o.Deadline
 		switch {
+		case o.ClosedEarly:
+			r.Early, r.ClosedAt, r.Reason, r.BelowMin = true, *o.ClosedAt, o.CloseReason, o.DaysGiven < o.MinDays
+			r.EndNote = httpx.T(c, "oversight.closed_early", formatDateTime(*o.ClosedAt), formatDate(o.LastDay))
+			r.Given = httpx.T(c, "oversight.days_given", o.DaysGiven, o.DaysPlanned, o.MinDays)
 		case o.ClosedAt == nil:
 			r.EndNote = httpx.T(c, "oversight.never_closed")
 		case formatDate(*o.ClosedAt) != formatDate(*o.EndedAt):

@@ -57,9 +57,9 @@ func checkLines(t *testing.T, where string, got, want []string) {
 const (
 	rowProvince    = "Quy hoạch sử dụng đất của tỉnh / Của Tỉnh Thử, gồm 2 xã, phường, đặc khu | Đang lấy ý kiến | 10/11/2026 – 20/12/2026 | 0 | 0% / 260 hộ | — | — | — | Chưa kết thúc lấy ý kiến"
 	rowOverdueA    = "Dự thảo hương ước Thôn Hai | Đã hết hạn góp ý | 13/10/2026 – 12/11/2026 | 1 | 0,5% / 200 hộ | 12/11/2026 / Đóng ngày 16/11/2026 | 19/11/2026 | Chưa công bố | Quá hạn 4 ngày làm việc, chưa công bố kết quả"
-	rowOnTimeA     = "Kế hoạch chỉnh trang chợ xã | Đã công bố kết quả | 01/10/2026 – 30/10/2026 | 3 | 1,5% / 200 hộ | 30/10/2026 | 06/11/2026 | 04/11/2026 / sau 3 ngày làm việc | Đúng hạn"
+	rowOnTimeA     = "Kế hoạch chỉnh trang chợ xã | Đã công bố kết quả / Kết thúc sớm | 01/10/2026 – 30/10/2026 / 29/30 ngày đã công bố; tối thiểu 20 ngày | 3 | 1,5% / 200 hộ | 30/10/2026 / Kết thúc sớm lúc 16:00 30/10/2026 (đã công bố đến hết ngày 30/10/2026) | 06/11/2026 | 04/11/2026 / sau 3 ngày làm việc | Đúng hạn"
 	rowNeverClosed = "Kế hoạch trồng rừng phòng hộ | Đã hết hạn góp ý | 01/10/2026 – 21/10/2026 | 0 | 0% / 60 hộ | 21/10/2026 / Hết thời hạn nhưng chưa được đóng | 28/10/2026 | Chưa công bố | Quá hạn 20 ngày làm việc, chưa công bố kết quả"
-	rowLateB       = "Kế hoạch làm đường liên thôn Bản Nà | Đã công bố kết quả | 02/04/2026 – 22/04/2026 | 2 | 3,3% / 60 hộ | 22/04/2026 | 04/05/2026 | 07/05/2026 / sau 8 ngày làm việc | Công bố muộn 3 ngày làm việc"
+	rowLateB       = "Kế hoạch làm đường liên thôn Bản Nà | Đã công bố kết quả / Kết thúc sớm | 02/04/2026 – 22/04/2026 / 20/21 ngày đã công bố; tối thiểu 20 ngày | 2 | 3,3% / 60 hộ | 22/04/2026 / Kết thúc sớm lúc 17:00 22/04/2026 (đã công bố đến hết ngày 22/04/2026) | 04/05/2026 | 07/05/2026 / sau 8 ngày làm việc | Công bố muộn 3 ngày làm việc"
 )
 
 // TestOversightPage checks the oversight page and its JSON twin against figures counted by
@@ -87,8 +87,15 @@ func TestOversightPage(t *testing.T) {
 		checkLines(t, "overdue", oversightTable(t, page, "Các cuộc lấy ý kiến chậm công bố kết quả, chậm nhiều nhất ở trên"), []string{
 			"Kế hoạch trồng rừng phòng hộ / Xã Bắc Sơn | 21/10/2026 / Hết thời hạn nhưng chưa được đóng | 28/10/2026 | Chưa công bố | Quá hạn 20 ngày làm việc, chưa công bố kết quả",
 			"Dự thảo hương ước Thôn Hai / Xã An Bình | 12/11/2026 / Đóng ngày 16/11/2026 | 19/11/2026 | Chưa công bố | Quá hạn 4 ngày làm việc, chưa công bố kết quả",
-			"Kế hoạch làm đường liên thôn Bản Nà / Xã Bắc Sơn | 22/04/2026 | 04/05/2026 | 07/05/2026 / sau 8 ngày làm việc | Công bố muộn 3 ngày làm việc",
+			"Kế hoạch làm đường liên thôn Bản Nà / Xã Bắc Sơn | 22/04/2026 / Kết thúc sớm lúc 17:00 22/04/2026 (đã công bố đến hết ngày 22/04/2026) | 04/05/2026 | 07/05/2026 / sau 8 ngày làm việc | Công bố muộn 3 ngày làm việc",
 		})
+		// Every early close is listed with its real end, the days given and the reason, most
+		// recent first (Decree 61/2023 art. 9(1) and Law 10/2022 art. 28(2) set the minimums).
+		checkLines(t, "closed early", oversightTable(t, page, "Các lần kết thúc lấy ý kiến trước ngày cuối đã công bố, mới nhất trước"), []string{
+			"Kế hoạch chỉnh trang chợ xã / Xã An Bình | 01/10/2026 – 30/10/2026 | 16:00 30/10/2026 | 29/30 ngày đã công bố; tối thiểu 20 ngày | " + testutil.CloseReason,
+			"Kế hoạch làm đường liên thôn Bản Nà / Xã Bắc Sơn | 02/04/2026 – 22/04/2026 | 17:00 22/04/2026 | 20/21 ngày đã công bố; tối thiểu 20 ngày | " + testutil.CloseReason,
+		})
+		mustContain(t, page, "Không có dự thảo nào bị rút.")
 		checkLines(t, "commune A", oversightTable(t, page, "Các cuộc lấy ý kiến của Xã An Bình"), []string{rowProvince, rowOverdueA, rowOnTimeA})
 		checkLines(t, "commune B", oversightTable(t, page, "Các cuộc lấy ý kiến của Xã Bắc Sơn"), []string{rowProvince, rowNeverClosed, rowLateB})
 
@@ -137,7 +144,9 @@ func TestOversightPage(t *testing.T) {
 				Totals  map[string]int                    `json:"totals"`
 				Items   []apiOverseen                     `json:"consultations"`
 			} `json:"communes"`
-			Overdue []apiOverseen `json:"overdue"`
+			Overdue     []apiOverseen `json:"overdue"`
+			ClosedEarly []apiOverseen `json:"closed_early"`
+			Withdrawn   []any         `json:"withdrawn"`
 		}
 		res = admin.Get("/api/v1/oversight")
 		if res.Status != http.StatusOK {
@@ -173,6 +182,19 @@ func TestOversightPage(t *testing.T) {
 			"overdue: Dự thảo hương ước Thôn Hai A commune 1 overdue 1/200=0.5% ended 2026-11-12 due 2026-11-19 took - late 4 left 0",
 			"overdue: Kế hoạch làm đường liên thôn Bản Nà B commune 1 published_late 2/60=3.3% ended 2026-04-22 due 2026-05-04 took 8 late 3 left 0",
 		})
+
+		var early []string
+		for _, c := range view.ClosedEarly {
+			early = append(early, fmt.Sprintf("%s early=%v %d/%d min %d closed %s %q", c.Title, c.ClosedEarly, c.DaysGiven, c.DaysPlanned,
+				c.MinDays, c.ClosedAt.In(domain.Zone).Format("2006-01-02 15:04"), c.CloseReason))
+		}
+		checkLines(t, "API closed early", early, []string{
+			fmt.Sprintf("Kế hoạch chỉnh trang chợ xã early=true 29/30 min 20 closed 2026-10-30 16:00 %q", testutil.CloseReason),
+			fmt.Sprintf("Kế hoạch làm đường liên thôn Bản Nà early=true 20/21 min 20 closed 2026-04-22 17:00 %q", testutil.CloseReason),
+		})
+		if view.Withdrawn == nil || len(view.Withdrawn) != 0 {
+			t.Errorf("withdrawn: %v, want an empty list", view.Withdrawn)
+		}
 
 		// The API's scope is the page's: the observer sees commune A only; the official
 		// of B may not narrow to A; nobody signed in is asked to.
@@ -210,6 +232,12 @@ type apiOverseen struct {
 	Took          *int       `json:"working_days_to_results"`
 	Late          int        `json:"working_days_late"`
 	Left          int        `json:"working_days_left"`
+	ClosedAt      *time.Time `json:"closed_at"`
+	ClosedEarly   bool       `json:"closed_early"`
+	CloseReason   string     `json:"close_reason"`
+	DaysGiven     int        `json:"days_given"`
+	DaysPlanned   int        `json:"days_planned"`
+	MinDays       int        `json:"min_days"`
 }
 
 func (c apiOverseen) line() string {

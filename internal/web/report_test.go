@@ -100,17 +100,19 @@ func buildReportCase(t *testing.T, env *testutil.Env) *reportCase {
 	if _, err := env.App.DecideArticle(ctx, env.OfficialA, c.ID, app.NewDecision{SectionID: art5.ID, Decision: "amended", Reason: decisionReason}); err != nil {
 		t.Fatal(err)
 	}
+	// The period as it ran: this one was closed once it had run out, so as announced.
+	period := c.OpensAt.In(domain.Zone).Format("02/01/2006") + " – " + c.LastDay().Format("02/01/2006")
 	return &reportCase{
 		c: c, group: groupAnswer, alone: aloneAnswer,
 		secrets: []string{secretName, secretContact, "345 678", namedAuthor, namedContact, "0987 654 321", pendingBody},
 		wantRows: [][]string{
 			// path, section, section agree/disagree/other, opinions, count, villages, channels,
-			// answer kind, answer, the decision on the section and its reason
-			{"", generalHeading, "1", "0", "1", maskedPhone, "1", "", "Trực tuyến", "", "", "", ""},
-			{"", generalHeading, "1", "0", "1", "'" + dashBody, "1", "", "Trực tuyến", "", "", "", ""},
-			{"c2.d2", "Điều 2. Vệ sinh môi trường", "0", "0", "1", "'" + hyperlinkBody, "1", "", "Trực tuyến", "Tiếp thu", aloneAnswer, "", ""},
-			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Cuộc họp của cộng đồng dân cư", "Giải trình", groupAnswer, "Sửa đổi, bổ sung", decisionReason},
-			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", oneDay, "1", "Thôn Một", "Trực tuyến", "", "", "Sửa đổi, bổ sung", decisionReason},
+			// answer kind, answer, the decision on the section and its reason, the period
+			{"", generalHeading, "1", "0", "1", maskedPhone, "1", "", "Trực tuyến", "", "", "", "", period},
+			{"", generalHeading, "1", "0", "1", "'" + dashBody, "1", "", "Trực tuyến", "", "", "", "", period},
+			{"c2.d2", "Điều 2. Vệ sinh môi trường", "0", "0", "1", "'" + hyperlinkBody, "1", "", "Trực tuyến", "Tiếp thu", aloneAnswer, "", "", period},
+			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", wedding2Days + "\n\n" + relatives, "2", "Thôn Một, Thôn Hai", "Trực tuyến, Cuộc họp của cộng đồng dân cư", "Giải trình", groupAnswer, "Sửa đổi, bổ sung", decisionReason, period},
+			{"c2.d5", "Điều 5. Việc cưới", "1", "2", "0", oneDay, "1", "Thôn Một", "Trực tuyến", "", "", "Sửa đổi, bổ sung", decisionReason, period},
 		},
 	}
 }

@@ -266,7 +266,7 @@ func (s *Server) satisfactionReport(c echo.Context) error {
 	}
 	for _, r := range d.R.Rows {
 		p, ok := r.OpinionsPerHundredHouseholds()
-		v := annualRowView{ID: r.ID, Title: r.Title, Period: formatDate(r.OpensAt) + " – " + formatDate(r.LastDay),
+		v := annualRowView{ID: r.ID, Title: r.Title, Period: r.Period(lang),
 			Phase: r.Phase, Opinions: r.Opinions, Households: r.Households,
 			Participation: tenths(int(math.Round(p*10)), ok), Days: "—",
 			Ratings: r.Ratings.Count, Average: tenths(r.Ratings.AverageTenths(), r.Ratings.Count > 0),

@@ -316,7 +316,7 @@ func TestAnnualSatisfactionReport(t *testing.T) {
 		comments := "5/5: Cán bộ xã giải trình rõ ràng.\n\n2/5: " + masked + "\n\n4/5: " + formula
 		wantCSV := [][]string{
 			header,
-			{"Kế hoạch chỉnh trang chợ xã", "Xã An Bình", "01/10/2026 – 30/10/2026", i18n.T(i18n.VI, "phase.results"),
+			{"Kế hoạch chỉnh trang chợ xã", "Xã An Bình", "01/10/2026 – kết thúc sớm ngày 30/10/2026", i18n.T(i18n.VI, "phase.results"), // closed at 16:00 on its last day
 				"3", "200", "1,5", "3", "4", "3,8", "0", "1", "0", "2", "1", comments},
 			{"Dự thảo hương ước Thôn Hai", "Xã An Bình", "13/10/2026 – 12/11/2026", i18n.T(i18n.VI, "phase.ended"),
 				"1", "200", "0,5", "", "0", "", "0", "0", "0", "0", "0", ""},
@@ -349,7 +349,7 @@ func TestAnnualSatisfactionReport(t *testing.T) {
 		// Numbers are numbers in the workbook: 1.5 shown as 1,5 by a Vietnamese Excel.
 		wantXLSX := [][]string{
 			header,
-			{"Kế hoạch chỉnh trang chợ xã", "Xã An Bình", "01/10/2026 – 30/10/2026", i18n.T(i18n.VI, "phase.results"),
+			{"Kế hoạch chỉnh trang chợ xã", "Xã An Bình", "01/10/2026 – kết thúc sớm ngày 30/10/2026", i18n.T(i18n.VI, "phase.results"), // closed at 16:00 on its last day
 				"3", "200", "1.5", "3", "4", "3.8", "0", "1", "0", "2", "1", comments},
 			{"Dự thảo hương ước Thôn Hai", "Xã An Bình", "13/10/2026 – 12/11/2026", i18n.T(i18n.VI, "phase.ended"),
 				"1", "200", "0.5", "", "0", "", "0", "0", "0", "0", "0"},
