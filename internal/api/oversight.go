@@ -16,6 +16,17 @@ type oversightJSON struct {
 	Today    string                 `json:"today"` // the local day the figures are counted on
 	Communes []oversightCommuneJSON `json:"communes"`
 	Overdue  []overseenJSON         `json:"overdue"`
+	// LateDecisions are the villages' decisions past a deadline: sent to the commune late
+	// or not yet (Law 10/2022 art. 20(3)), or not recognised in time (art. 21(2)).
+	LateDecisions []lateDecisionJSON `json:"late_decisions"`
+}
+
+type lateDecisionJSON struct {
+	ConsultationID int64             `json:"consultation_id"`
+	Title          string            `json:"title"`
+	Item           int               `json:"item"`
+	Village        oversightUnitJSON `json:"village"`
+	Deadline       deadlineJSON      `json:"deadline"`
 }
 
 type oversightUnitJSON struct {
@@ -72,7 +83,8 @@ func (a *API) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{}}
+	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{},
+		LateDecisions: []lateDecisionJSON{}}
 	if o.Unit != nil {
 		u := oversightUnit(*o.Unit)
 		out.Unit = &u
@@ -89,6 +101,12 @@ func (a *API) oversight(c echo.Context) error {
 	}
 	for i := range o.Overdue {
 		out.Overdue = append(out.Overdue, toOverseenJSON(&o.Overdue[i]))
+	}
+	for _, d := range o.Decisions {
+		v := d.Village
+		v.Kind = domain.UnitVillage
+		out.LateDecisions = append(out.LateDecisions, lateDecisionJSON{ConsultationID: d.ConsultationID, Title: d.Title,
+			Item: int(d.Item), Village: oversightUnit(v), Deadline: toDeadlineJSON(d.Deadline)})
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -227,6 +227,12 @@ func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now 
 	if err != nil {
 		return nil, err
 	}
+	// An election or dismissal (Law 10/2022 art. 15(4)-(5)) is decided at the community's
+	// election meeting (Decree 59/2023 art. 6-9): its minutes are recorded, nothing is put
+	// to comment.
+	if c.Matter == domain.MatterDecide && c.Item.Election() {
+		return nil, domain.Errorf(domain.CodeConflict, "household.error.election_no_comment_period")
+	}
 	if !c.ClosesAt.After(now) {
 		return nil, domain.InvalidField("closes_at", "validation.closes_in_past")
 	}

@@ -90,6 +90,47 @@ func (a *App) SaveBallot(ctx context.Context, actor *domain.Actor, consultationI
 	return b, nil
 }
 
+// AgreeToOnlineVote records, for the village Front committee, its agreement to a village's
+// online vote as it is set up (Decree 59/2023 art. 5). Codes are issued only after it;
+// changing the vote's settings asks for it again.
+func (a *App) AgreeToOnlineVote(ctx context.Context, actor *domain.Actor, consultationID, villageID int64) error {
+	c, err := a.store.ConsultationByID(ctx, consultationID)
+	if err != nil {
+		return wrap(err)
+	}
+	if err := a.authorize(ctx, actor, domain.PermFrontAct, c.UnitID); err != nil {
+		return err
+	}
+	if c.Matter != domain.MatterDecide || !recordable(c) {
+		return domain.Errorf(domain.CodeConflict, "household.error.vote_closed")
+	}
+	h, err := a.householdDecisions(ctx, c)
+	if err != nil {
+		return err
+	}
+	row := h.Row(villageID)
+	if row == nil {
+		return domain.ErrNotFound
+	}
+	b := row.Ballot
+	switch {
+	case b == nil:
+		return domain.Errorf(domain.CodeConflict, "household.error.no_ballot")
+	case b.Ended(h.Now):
+		return domain.Errorf(domain.CodeConflict, "household.error.vote_over")
+	case b.FrontAgreedAt != nil:
+		return nil
+	}
+	return a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.AgreeToBallot(ctx, b.ID, actor.StaffID, a.Now()); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "village_ballot.front_agree", "consultation", c.ID, row.Village.ID,
+			fmt.Sprintf("%s (%s): %d of %d households agreed; %s – %s", row.Village.Name, row.Village.Code, b.AgreedHouseholds, b.Households,
+				b.OpensAt.In(domain.Zone).Format("15:04 02/01/2006"), b.ClosesAt.In(domain.Zone).Format("15:04 02/01/2006")))
+	})
+}
+
 // IssuedCode is a voting code as printed: its number on the sheet and the code itself,
 // shown this once and never stored.
 type IssuedCode struct {
@@ -126,6 +167,9 @@ func (a *App) IssueCodes(ctx context.Context, actor *domain.Actor, consultationI
 	}
 	if b.Ended(h.Now) {
 		return nil, domain.Errorf(domain.CodeConflict, "household.error.vote_over")
+	}
+	if b.FrontAgreedAt == nil {
+		return nil, domain.Errorf(domain.CodeConflict, "household.error.front_agreement_first")
 	}
 	if issued != b.CodesVersion() {
 		return nil, domain.Errorf(domain.CodeConflict, "household.error.codes_already_issued",

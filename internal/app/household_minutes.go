@@ -61,7 +61,11 @@ func (a *App) BallotMinutes(ctx context.Context, actor *domain.Actor, consultati
 	return m, nil
 }
 
-// DecisionRecord is the printable record (biên bản) of a village's decision.
+// DecisionRecord is the printable record (biên bản) of a village's decision, with what
+// Law 10/2022 art. 20(2) asks of it: the day and place, the households of the village, those
+// present and those with no representative, the form, the content decided and the result,
+// and the signatures of the village head, the head of the village Front committee and two
+// household representatives.
 type DecisionRecord struct {
 	C        *domain.Consultation
 	Village  domain.Unit
@@ -69,6 +73,13 @@ type DecisionRecord struct {
 	Decision *domain.VillageDecision
 	Outcome  domain.Outcome
 	Item     domain.Item
+	// Acts are what followed the decision (nil before any); Recognition where an adopted
+	// decision that needs recognition stands, for the village's own recognition, or the
+	// charter's for a hương ước or quy ước.
+	Acts        *domain.VillageDecisionActs
+	Recognition domain.Recognition
+	// CanSign says the actor may record the Front's signature.
+	CanSign bool
 }
 
 // VillageDecisionRecord loads the record of a village's decision for whoever oversees the matter.
@@ -81,7 +92,8 @@ func (a *App) VillageDecisionRecord(ctx context.Context, actor *domain.Actor, co
 	if row == nil || row.Decision == nil {
 		return nil, domain.ErrNotFound
 	}
-	r := &DecisionRecord{C: h.C, Village: row.Village, Decision: row.Decision, Outcome: row.Outcome, Item: h.Item}
+	r := &DecisionRecord{C: h.C, Village: row.Village, Decision: row.Decision, Outcome: row.Outcome, Item: h.Item,
+		Acts: row.Acts, Recognition: row.Recognition, CanSign: h.CanFront && row.Decided()}
 	if row.Village.ParentID != nil {
 		if r.Commune, err = a.store.UnitByID(ctx, *row.Village.ParentID); err != nil {
 			return nil, wrap(err)

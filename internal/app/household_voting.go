@@ -51,8 +51,8 @@ func (a *App) Ballot(ctx context.Context, ballotID int64) (*PublicBallot, error)
 	now := a.Now()
 	return &PublicBallot{
 		ID: b.ID, Title: c.Title, Summary: c.Summary, Village: *v, OpensAt: b.OpensAt, ClosesAt: b.ClosesAt,
-		Open: b.OpenAt(now) && recordable(c.Status) && b.CodesIssuedAt != nil, Ended: b.Ended(now), Ready: b.CodesIssuedAt != nil,
-		Consult: c.ID, Concluded: !recordable(c.Status),
+		Open: b.OpenAt(now) && recordable(c) && b.CodesIssuedAt != nil, Ended: b.Ended(now), Ready: b.CodesIssuedAt != nil,
+		Consult: c.ID, Concluded: !recordable(c),
 	}, nil
 }
 
@@ -82,7 +82,7 @@ func (a *App) Vote(ctx context.Context, ballotID int64, in NewVote) (time.Time, 
 	}
 	now := a.Now()
 	switch {
-	case !recordable(c.Status) || b.CodesIssuedAt == nil:
+	case !recordable(c) || b.CodesIssuedAt == nil:
 		return time.Time{}, domain.Errorf(domain.CodeConflict, "household.error.vote_closed")
 	case now.Before(b.OpensAt):
 		return time.Time{}, domain.Errorf(domain.CodeConflict, "household.error.vote_not_started", b.OpensAt.In(domain.Zone).Format("15:04 02/01/2006"))

@@ -108,6 +108,9 @@ type Oversight struct {
 	// Charters lists the hương ước and quy ước past a deadline of their recognition
 	// (charter.go).
 	Charters []CharterDeadlineRow
+	// Decisions lists the villages' decisions past a deadline: sent to the commune late or
+	// not yet, or not recognised in time (household_deadlines.go).
+	Decisions []DecisionDeadlineRow
 }
 
 // Oversight lists the published consultations in the units the actor oversees (or in one
@@ -223,6 +226,9 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 		return cmp.Or(cmp.Compare(y.DaysLate, x.DaysLate), x.Deadline.Compare(*y.Deadline), cmp.Compare(x.ID, y.ID))
 	})
 	if out.Charters, err = a.charterDeadlines(ctx, units, now); err != nil {
+		return nil, err
+	}
+	if out.Decisions, err = a.decisionDeadlines(ctx, units, now); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -21,6 +21,8 @@ type oversightData struct {
 	Communes []oversightCommune
 	Overdue  []oversightRow
 	Charters []app.CharterDeadlineRow // charter_pages.go
+	// Decisions are the villages' decisions past a deadline (household_pages.go).
+	Decisions []app.DecisionDeadlineRow
 }
 
 type oversightCommune struct {
@@ -61,7 +63,7 @@ func (s *Server) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters}
+	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Decisions: o.Decisions}
 	if o.Unit != nil {
 		d.Selected = o.Unit.Code
 	}
