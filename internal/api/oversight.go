@@ -20,6 +20,17 @@ type oversightJSON struct {
 	// withdrawn draft, with its reason.
 	ClosedEarly []overseenJSON     `json:"closed_early"`
 	Withdrawn   []consultationJSON `json:"withdrawn"`
+	// LateDecisions are the villages' decisions past a deadline: sent to the commune late
+	// or not yet (Law 10/2022 art. 20(3)), or not recognised in time (art. 21(2)).
+	LateDecisions []lateDecisionJSON `json:"late_decisions"`
+}
+
+type lateDecisionJSON struct {
+	ConsultationID int64             `json:"consultation_id"`
+	Title          string            `json:"title"`
+	Item           int               `json:"item"`
+	Village        oversightUnitJSON `json:"village"`
+	Deadline       deadlineJSON      `json:"deadline"`
 }
 
 type oversightUnitJSON struct {
@@ -82,7 +93,7 @@ func (a *API) oversight(c echo.Context) error {
 		return err
 	}
 	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{},
-		ClosedEarly: []overseenJSON{}, Withdrawn: []consultationJSON{}}
+		ClosedEarly: []overseenJSON{}, Withdrawn: []consultationJSON{}, LateDecisions: []lateDecisionJSON{}}
 	if o.Unit != nil {
 		u := oversightUnit(*o.Unit)
 		out.Unit = &u
@@ -106,6 +117,12 @@ func (a *API) oversight(c echo.Context) error {
 	now := a.App.Now()
 	for i := range o.Withdrawn {
 		out.Withdrawn = append(out.Withdrawn, toConsultationJSON(&o.Withdrawn[i], now, false))
+	}
+	for _, d := range o.Decisions {
+		v := d.Village
+		v.Kind = domain.UnitVillage
+		out.LateDecisions = append(out.LateDecisions, lateDecisionJSON{ConsultationID: d.ConsultationID, Title: d.Title,
+			Item: int(d.Item), Village: oversightUnit(v), Deadline: toDeadlineJSON(d.Deadline)})
 	}
 	return c.JSON(http.StatusOK, out)
 }

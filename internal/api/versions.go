@@ -248,11 +248,14 @@ func toCharterJSON(ch *app.Charter) charterJSON {
 			DocNumber: s.DocNumber, DocDate: day(s.DocDate), Reasons: s.Reasons, AdoptedOn: day(s.AdoptedOn), RecordedAt: s.CreatedAt.In(domain.Zone)})
 	}
 	for _, d := range ch.Deadlines {
-		j := deadlineJSON{Kind: string(d.Kind), From: d.From.In(domain.Zone).Format(time.DateOnly), Due: day(&d.Due), Done: day(d.Done),
-			Standing: string(d.Standing), DaysLate: d.DaysLate, DaysLeft: d.DaysLeft}
-		out.Deadlines = append(out.Deadlines, j)
+		out.Deadlines = append(out.Deadlines, toDeadlineJSON(d))
 	}
 	return out
+}
+
+func toDeadlineJSON(d domain.Deadline) deadlineJSON {
+	return deadlineJSON{Kind: string(d.Kind), From: d.From.In(domain.Zone).Format(time.DateOnly), Due: day(&d.Due), Done: day(d.Done),
+		Standing: string(d.Standing), DaysLate: d.DaysLate, DaysLeft: d.DaysLeft}
 }
 
 func (a *API) getCharter(c echo.Context) error {

@@ -228,6 +228,12 @@ func (a *App) publishAt(ctx context.Context, actor *domain.Actor, id int64, now 
 	if err != nil {
 		return nil, err
 	}
+	// An election or dismissal (Law 10/2022 art. 15(4)-(5)) is decided at the community's
+	// election meeting (Decree 59/2023 art. 6-9): its minutes are recorded, nothing is put
+	// to comment.
+	if c.Matter == domain.MatterDecide && c.Item.Election() {
+		return nil, domain.Errorf(domain.CodeConflict, "household.error.election_no_comment_period")
+	}
 	err = a.inTx(ctx, func(ctx context.Context) error {
 		err := a.store.ChangeStatus(ctx, c.ID, c.Status, domain.StatusOpen, &actor.StaffID, "", store.StatusStamps{PublishedAt: &now})
 		if err != nil {

@@ -131,6 +131,9 @@ type Oversight struct {
 	// Withdrawn every withdrawn draft, most recent first.
 	ClosedEarly []OverseenConsultation
 	Withdrawn   []domain.Consultation
+	// Decisions lists the villages' decisions past a deadline: sent to the commune late or
+	// not yet, or not recognised in time (household_deadlines.go).
+	Decisions []DecisionDeadlineRow
 }
 
 // Oversight lists the published consultations in the units the actor oversees (or in one
@@ -255,6 +258,9 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 		return cmp.Or(cmp.Compare(y.DaysLate, x.DaysLate), x.Deadline.Compare(*y.Deadline), cmp.Compare(x.ID, y.ID))
 	})
 	if out.Charters, err = a.charterDeadlines(ctx, units, now); err != nil {
+		return nil, err
+	}
+	if out.Decisions, err = a.decisionDeadlines(ctx, units, now); err != nil {
 		return nil, err
 	}
 	return out, nil

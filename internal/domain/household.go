@@ -70,6 +70,46 @@ func ImpliedItem(kind ConsultationKind) Item {
 	return 0
 }
 
+// MeetingFirst reports whether the households decide the item at a meeting of the
+// community, with household ballots only after a meeting that could not be held or could
+// not decide: the hương ước or quy ước (item 3) and the elections of items 4 and 5 (Law
+// 10/2022 art. 17(2); Decree 61/2023 art. 10(2)(a) for the hương ước).
+func (i Item) MeetingFirst() bool {
+	return i == ItemCharter || i == ItemVillageHead || i == ItemBoards
+}
+
+// Election reports whether the item elects or dismisses someone: the village head (item 4;
+// Decree 59/2023 art. 6–9) or members of the People's Inspection Board and the Community
+// Investment Supervision Board (item 5). The households decide it at an election meeting,
+// whose minutes are recorded here; it is never put to a comment period on the portal.
+func (i Item) Election() bool { return i == ItemVillageHead || i == ItemBoards }
+
+// Recogniser is the body that recognises a community's decision before it takes effect
+// (Law 10/2022 art. 21(2)).
+type Recogniser string
+
+// The recognisers.
+const (
+	RecognisedByNone         Recogniser = ""
+	RecognisedByCommunePC    Recogniser = "commune_pc"    // the commune People's Committee
+	RecognisedByCommuneFront Recogniser = "commune_front" // the commune Fatherland Front committee
+)
+
+// RecognisedBy says who recognises a decision on the item (Law 10/2022 art. 21(2)): the
+// commune People's Committee the hương ước or quy ước (item 3; Decree 61/2023 art. 11) and
+// the election of the village head (item 4; Decree 59/2023 art. 8); the commune Front the
+// members of the People's Inspection and Community Investment Supervision boards (item 5).
+// Other decisions take effect without recognition.
+func (i Item) RecognisedBy() Recogniser {
+	switch i {
+	case ItemCharter, ItemVillageHead:
+		return RecognisedByCommunePC
+	case ItemBoards:
+		return RecognisedByCommuneFront
+	}
+	return RecognisedByNone
+}
+
 // Rule is the majority a decision of the households needs (Law 10/2022 art. 21). Both rules
 // count against all the households of the village, not those who came or answered.
 type Rule string
@@ -146,9 +186,13 @@ type Tally struct {
 	Other      int `gorm:"column:other" json:"other"`
 }
 
-// Check refuses numbers that cannot be, and a meeting without quorum. The message of a
-// meeting without quorum points to household ballots, the form the law leaves open then.
-func (t Tally) Check(form DecisionForm) *Error {
+// Check refuses numbers that cannot be. At a meeting on item 1 or 2 it also refuses an
+// attendance below the approvals the rule needs: those households cannot carry at least two
+// thirds of the village, so the meeting is no vote and the law leaves the households
+// ballots (Law 10/2022 art. 19(1)(b); Decree 59/2023 art. 4(1)(b)); the message says so.
+// A meeting without quorum on another item is accepted: it is recorded as a meeting that
+// could not decide, after which ballots may follow (Quorate).
+func (t Tally) Check(item Item, form DecisionForm) *Error {
 	fields := map[string]Message{}
 	for field, n := range map[string]int{"present": t.Present, "agree": t.Agree, "disagree": t.Disagree, "other": t.Other} {
 		if n < 0 {
@@ -165,23 +209,75 @@ func (t Tally) Check(form DecisionForm) *Error {
 		return InvalidField("present", "household.error.present_over_total."+string(form), t.Present, t.Households)
 	case t.Agree+t.Disagree+t.Other > t.Present:
 		return InvalidField("agree", "household.error.votes_over_present."+string(form), t.Agree+t.Disagree+t.Other, t.Present)
-	case form == FormMeeting && !MeetingQuorate(t.Households, t.Present):
-		return InvalidField("present", "household.error.no_quorum", t.Present, t.Households, QuorumNeeded(t.Households))
+	case form == FormMeeting && item.Rule() == RuleTwoThirds && t.Present < item.Rule().Needed(t.Households):
+		return InvalidField("present", "household.error.meeting_cannot_carry", t.Present, t.Households, item.Rule().Needed(t.Households))
 	}
 	return nil
 }
 
-// Outcome is what a tally means under an item's rule.
+// Quorate reports whether the count decides anything: ballots and online votes always
+// do, since the rule counts all households of the village anyway; a meeting only with more
+// than half of the households present (Law 10/2022 art. 18; Decree 59/2023 art. 3).
+func (t Tally) Quorate(form DecisionForm) bool {
+	return form != FormMeeting || MeetingQuorate(t.Households, t.Present)
+}
+
+// Outcome is what a tally means under an item's rule. A meeting without quorum decides
+// nothing: Quorate is false and so is Adopted.
 type Outcome struct {
 	Rule    Rule `json:"rule"`
 	Needed  int  `json:"needed"` // agreeing households needed
+	Quorate bool `json:"quorate"`
 	Adopted bool `json:"adopted"`
 }
 
-// Outcome applies the item's rule to the tally.
+// Outcome applies the item's rule to the tally of a count that decides (ballots, an
+// online vote, a meeting with quorum).
 func (t Tally) Outcome(item Item) Outcome {
 	r := item.Rule()
-	return Outcome{Rule: r, Needed: r.Needed(t.Households), Adopted: r.Carries(t.Households, t.Agree)}
+	return Outcome{Rule: r, Needed: r.Needed(t.Households), Quorate: true, Adopted: r.Carries(t.Households, t.Agree)}
+}
+
+// Result is the outcome of a village's decision in its form: a meeting without quorum is
+// recorded but decides nothing.
+func (d *VillageDecision) Result(item Item) Outcome {
+	o := d.Outcome(item)
+	if !d.Quorate(d.Form) {
+		o.Quorate, o.Adopted = false, false
+	}
+	return o
+}
+
+// ClusterMinHouseholds is the size from which a village may hold its meeting by clusters of
+// households whose counts are added up into one decision (Law 10/2022 art. 18(3); Decree
+// 59/2023 art. 3(6)).
+const ClusterMinHouseholds = 200
+
+// ClusterCount is the count of one cluster meeting of a village that met by clusters.
+type ClusterCount struct {
+	ID         int64  `gorm:"column:id;primaryKey"`
+	DecisionID int64  `gorm:"column:decision_id"`
+	Ordinal    int    `gorm:"column:ordinal"`
+	Name       string `gorm:"column:name"`
+	Present    int    `gorm:"column:present"`
+	Agree      int    `gorm:"column:agree"`
+	Disagree   int    `gorm:"column:disagree"`
+	Other      int    `gorm:"column:other"`
+}
+
+func (ClusterCount) TableName() string { return "village_decision_clusters" }
+
+// SumClusters adds the cluster meetings of a village into its one tally: the village
+// decides once, on the sum, against all its households.
+func SumClusters(households int, clusters []ClusterCount) Tally {
+	t := Tally{Households: households}
+	for _, c := range clusters {
+		t.Present += c.Present
+		t.Agree += c.Agree
+		t.Disagree += c.Disagree
+		t.Other += c.Other
+	}
+	return t
 }
 
 // VillageDecision is the decision of one village's households on a decide matter, as an
@@ -193,27 +289,66 @@ type VillageDecision struct {
 	VillageID      int64        `gorm:"column:village_id"`
 	Form           DecisionForm `gorm:"column:form"`
 	HeldOn         time.Time    `gorm:"column:held_on"` // the day of the meeting, of the count, or the end of the vote
-	Tally          `gorm:"embedded"`
-	RecordedBy     *int64    `gorm:"column:recorded_by"`
-	RecordedAt     time.Time `gorm:"column:recorded_at"`
+	// Place is where the meeting was held or the ballots counted, and Content what was
+	// decided (for an election, who was elected or dismissed), as the record of Law
+	// 10/2022 art. 20(2) states them; empty when the official did not enter them.
+	Place   string `gorm:"column:place"`
+	Content string `gorm:"column:content"`
+	Tally   `gorm:"embedded"`
+	// PriorMeetingOn and PriorMeetingPresent keep the meeting that could not decide before
+	// household ballots on an item decided at a meeting first (MeetingFirst).
+	PriorMeetingOn      *time.Time `gorm:"column:prior_meeting_on"`
+	PriorMeetingPresent *int       `gorm:"column:prior_meeting_present"`
+	RecordedBy          *int64     `gorm:"column:recorded_by"`
+	RecordedAt          time.Time  `gorm:"column:recorded_at"`
+	// Clusters are the cluster meetings whose sum is the tally, for a village that met by
+	// clusters; loaded apart.
+	Clusters []ClusterCount `gorm:"-"`
 }
+
+// PriorPresent is the attendance of the meeting that could not decide before the ballots,
+// 0 when there was none.
+func (d *VillageDecision) PriorPresent() int {
+	if d.PriorMeetingPresent == nil {
+		return 0
+	}
+	return *d.PriorMeetingPresent
+}
+
+// Absent is the number of households with no representative at the meeting, or whose
+// ballot did not come back (Law 10/2022 art. 20(2)).
+func (d *VillageDecision) Absent() int { return d.Households - d.Present }
 
 func (VillageDecision) TableName() string { return "village_decisions" }
 
-// OverallAdopted is the outcome of a decide matter from its villages' decisions: adopted
-// when every village concerned adopted it. For a single village (the usual hương ước) that
-// is the village's own result; a matter put to several villages stands only where all of
-// them carried it, and the per-village table says where it did not.
-func OverallAdopted(item Item, decisions []VillageDecision) bool {
-	if len(decisions) == 0 {
+// OverallAdopted is the outcome of a decide matter from the outcomes of its villages, once
+// each has decided: adopted when every village concerned adopted it. For a single village
+// (the usual hương ước) that is the village's own result.
+//
+// Items 1 and 2 put to a whole commune follow their own rule: the decision is adopted when
+// at least two thirds of the commune's villages and residential groups adopted it (Law
+// 10/2022 art. 21(1)), counted on all of them (CommuneAdopted).
+func OverallAdopted(item Item, communeScope bool, outcomes []Outcome) bool {
+	if len(outcomes) == 0 {
 		return false
 	}
-	for _, d := range decisions {
-		if !d.Outcome(item).Adopted {
-			return false
+	adopted := 0
+	for _, o := range outcomes {
+		if o.Adopted {
+			adopted++
 		}
 	}
-	return true
+	if communeScope && item.Rule() == RuleTwoThirds {
+		return CommuneAdopted(len(outcomes), adopted)
+	}
+	return adopted == len(outcomes)
+}
+
+// CommuneAdopted reports whether adopted villages out of all the villages and residential
+// groups of a commune are at least two thirds of them: 3 of 4 are, 2 of 4 are not, 2 of 3
+// are. Integer arithmetic: 3·adopted ≥ 2·villages.
+func CommuneAdopted(villages, adopted int) bool {
+	return villages > 0 && 3*adopted >= 2*villages
 }
 
 // VillageBallot is online voting in one village on a decide matter of item 6. Its counts
@@ -231,9 +366,14 @@ type VillageBallot struct {
 	Disagree         int        `gorm:"column:disagree"`
 	Other            int        `gorm:"column:other"`
 	CodesIssuedAt    *time.Time `gorm:"column:codes_issued_at"`
-	CreatedBy        *int64     `gorm:"column:created_by"`
-	CreatedAt        time.Time  `gorm:"column:created_at"`
-	UpdatedAt        time.Time  `gorm:"column:updated_at"`
+	// FrontAgreedAt is when the village Front committee agreed to the vote as it is set
+	// up (Decree 59/2023 art. 5); codes are issued only after it, and changing the vote
+	// asks for it again.
+	FrontAgreedAt *time.Time `gorm:"column:front_agreed_at"`
+	FrontAgreedBy *int64     `gorm:"column:front_agreed_by"`
+	CreatedBy     *int64     `gorm:"column:created_by"`
+	CreatedAt     time.Time  `gorm:"column:created_at"`
+	UpdatedAt     time.Time  `gorm:"column:updated_at"`
 }
 
 func (VillageBallot) TableName() string { return "village_ballots" }

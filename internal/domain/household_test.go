@@ -108,7 +108,9 @@ func TestItemRules(t *testing.T) {
 }
 
 // TestMeetingQuorum checks that a meeting decides only with more than half of the
-// households present, and that a tally refuses the impossible.
+// households present (Law 10/2022 art. 18; Decree 59/2023 art. 3): on items 3 to 6 a
+// meeting without quorum is accepted as a record that decides nothing, after which ballots
+// may follow (art. 17(2)); ballots and online votes always decide.
 func TestMeetingQuorum(t *testing.T) {
 	for _, tc := range []struct {
 		households, present int
@@ -119,20 +121,107 @@ func TestMeetingQuorum(t *testing.T) {
 		if got := domain.MeetingQuorate(tc.households, tc.present); got != tc.quorate {
 			t.Errorf("%d of %d present: quorate %v, want %v", tc.present, tc.households, got, tc.quorate)
 		}
-		err := domain.Tally{Households: tc.households, Present: tc.present}.Check(domain.FormMeeting)
-		if tc.quorate != (err == nil) {
-			t.Errorf("%d of %d present at a meeting: %v", tc.present, tc.households, err)
-		}
-		if err != nil && err.Fields["present"].Key != "household.error.no_quorum" {
-			t.Errorf("no quorum reported as %+v", err.Fields)
-		}
-		// Ballots have no quorum: the rule counts all households anyway.
-		if err := (domain.Tally{Households: tc.households, Present: tc.present}).Check(domain.FormBallot); err != nil {
-			t.Errorf("%d of %d ballots returned refused: %v", tc.present, tc.households, err)
+		for _, item := range []domain.Item{domain.ItemCharter, domain.ItemVillageHead, domain.ItemBoards, domain.ItemOtherSelfManaged} {
+			tally := domain.Tally{Households: tc.households, Present: tc.present, Agree: tc.present}
+			if err := tally.Check(item, domain.FormMeeting); err != nil {
+				t.Errorf("item %d, %d of %d present at a meeting: refused %+v", item, tc.present, tc.households, err.Fields)
+			}
+			d := domain.VillageDecision{Form: domain.FormMeeting, Tally: tally}
+			if o := d.Result(item); o.Quorate != tc.quorate || (!tc.quorate && o.Adopted) {
+				t.Errorf("item %d, %d of %d present, all agree: %+v", item, tc.present, tc.households, o)
+			}
+			// Ballots have no quorum: the rule counts all households anyway.
+			b := domain.VillageDecision{Form: domain.FormBallot, Tally: tally}
+			if err := tally.Check(item, domain.FormBallot); err != nil || !b.Result(item).Quorate {
+				t.Errorf("%d of %d ballots returned: %v, %+v", tc.present, tc.households, err, b.Result(item))
+			}
 		}
 	}
 }
 
+// TestMeetingCannotCarryTwoThirds: on items 1 and 2 a meeting whose attendance is below
+// the approvals the rule needs is no vote, and the message points to household ballots
+// (Law 10/2022 art. 19(1)(b); Decree 59/2023 art. 4(1)(b)). 182 households need 122
+// (two thirds is 121.33), so 121 present are refused and 122 are not.
+func TestMeetingCannotCarryTwoThirds(t *testing.T) {
+	for _, tc := range []struct {
+		households, present int
+		refused             bool
+	}{
+		{182, 121, true}, {182, 122, false}, {182, 182, false},
+		{120, 79, true}, {120, 80, false}, // exactly two thirds
+		{90, 59, true}, {90, 60, false},
+		{100, 66, true}, {100, 67, false},
+		{1, 0, true}, {1, 1, false},
+	} {
+		for _, item := range []domain.Item{domain.ItemContributions, domain.ItemContributionFunds} {
+			err := domain.Tally{Households: tc.households, Present: tc.present, Agree: tc.present}.Check(item, domain.FormMeeting)
+			if tc.refused != (err != nil) {
+				t.Errorf("item %d, %d of %d present at a meeting: %v, want refused=%v", item, tc.present, tc.households, err, tc.refused)
+				continue
+			}
+			if err != nil {
+				m := err.Fields["present"]
+				if m.Key != "household.error.meeting_cannot_carry" || len(m.Args) != 3 || m.Args[2] != domain.RuleTwoThirds.Needed(tc.households) {
+					t.Errorf("item %d, %d of %d: %+v", item, tc.present, tc.households, m)
+				}
+			}
+			// Ballots in the same numbers are a count, never refused for attendance.
+			if err := (domain.Tally{Households: tc.households, Present: tc.present, Agree: tc.present}).Check(item, domain.FormBallot); err != nil {
+				t.Errorf("item %d ballots %d of %d: %v", item, tc.present, tc.households, err)
+			}
+		}
+	}
+	// 122 of 182 present, all agreeing, carry item 1.
+	if o := (domain.Tally{Households: 182, Present: 122, Agree: 122}).Outcome(domain.ItemContributions); !o.Adopted || o.Needed != 122 {
+		t.Errorf("122 of 182 agree: %+v", o)
+	}
+	if o := (domain.Tally{Households: 182, Present: 182, Agree: 121}).Outcome(domain.ItemContributions); o.Adopted {
+		t.Errorf("121 of 182 agree: %+v", o)
+	}
+}
+
+// TestItemsDecidedAtAMeetingFirst: items 3, 4 and 5 are decided at the community meeting
+// (Law 10/2022 art. 17(2)); 4 and 5 are elections, never put to comment; items 3 and 4 are
+// recognised by the commune People's Committee and 5 by the commune Front (art. 21(2)).
+func TestItemsDecidedAtAMeetingFirst(t *testing.T) {
+	for _, tc := range []struct {
+		item     domain.Item
+		first    bool
+		election bool
+		by       domain.Recogniser
+	}{
+		{1, false, false, domain.RecognisedByNone},
+		{2, false, false, domain.RecognisedByNone},
+		{3, true, false, domain.RecognisedByCommunePC},
+		{4, true, true, domain.RecognisedByCommunePC},
+		{5, true, true, domain.RecognisedByCommuneFront},
+		{6, false, false, domain.RecognisedByNone},
+	} {
+		if tc.item.MeetingFirst() != tc.first || tc.item.Election() != tc.election || tc.item.RecognisedBy() != tc.by {
+			t.Errorf("item %d: meeting first %v, election %v, recognised by %q", tc.item, tc.item.MeetingFirst(), tc.item.Election(), tc.item.RecognisedBy())
+		}
+	}
+}
+
+// TestClusterSums: a village of 200 households or more may meet by clusters (Law 10/2022
+// art. 18(3)); its counts are the sums, judged against all its households.
+func TestClusterSums(t *testing.T) {
+	clusters := []domain.ClusterCount{{Present: 60, Agree: 40, Disagree: 15, Other: 5}, {Present: 50, Agree: 30, Disagree: 20},
+		{Present: 11, Agree: 11}}
+	sum := domain.SumClusters(240, clusters)
+	if sum != (domain.Tally{Households: 240, Present: 121, Agree: 81, Disagree: 35, Other: 5}) {
+		t.Fatalf("sum %+v", sum)
+	}
+	d := domain.VillageDecision{Form: domain.FormMeeting, Tally: sum}
+	// 121 of 240 present is a quorum; 81 agree is short of the 121 a majority needs.
+	if o := d.Result(domain.ItemOtherSelfManaged); !o.Quorate || o.Adopted || o.Needed != 121 {
+		t.Errorf("clusters: %+v", o)
+	}
+	if d.Absent() != 119 {
+		t.Errorf("absent %d, want 119", d.Absent())
+	}
+}
 func TestTallyCheck(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -149,7 +238,7 @@ func TestTallyCheck(t *testing.T) {
 		{"no households", domain.Tally{Households: 0}, domain.FormBallot, "households", "household.error.no_households"},
 		{"ballots under half are fine", domain.Tally{Households: 120, Present: 10, Agree: 10}, domain.FormBallot, "", ""},
 	} {
-		err := tc.tally.Check(tc.form)
+		err := tc.tally.Check(domain.ItemCharter, tc.form)
 		switch {
 		case tc.field == "" && err != nil:
 			t.Errorf("%s: refused: %+v", tc.name, err.Fields)
@@ -187,20 +276,95 @@ func TestOnlineVotingAllowed(t *testing.T) {
 }
 
 func TestOverallAdopted(t *testing.T) {
-	yes := domain.VillageDecision{Tally: domain.Tally{Households: 120, Present: 100, Agree: 61}}
-	no := domain.VillageDecision{Tally: domain.Tally{Households: 80, Present: 80, Agree: 40}}
-	if !domain.OverallAdopted(domain.ItemCharter, []domain.VillageDecision{yes}) {
+	yes := domain.Outcome{Quorate: true, Adopted: true}
+	no := domain.Outcome{Quorate: true}
+	if !domain.OverallAdopted(domain.ItemCharter, false, []domain.Outcome{yes}) {
 		t.Error("a single village's adoption is the outcome")
 	}
-	if domain.OverallAdopted(domain.ItemCharter, []domain.VillageDecision{yes, no}) {
+	if domain.OverallAdopted(domain.ItemCharter, false, []domain.Outcome{yes, no}) {
 		t.Error("a matter one village rejected is not adopted")
 	}
-	if domain.OverallAdopted(domain.ItemCharter, nil) {
+	if domain.OverallAdopted(domain.ItemCharter, true, []domain.Outcome{yes, yes, yes, no}) {
+		t.Error("a hương ước is not carried by two thirds of the villages")
+	}
+	if domain.OverallAdopted(domain.ItemCharter, false, nil) {
 		t.Error("no decision adopts nothing")
 	}
-	// 61 of 120 carries a majority but not two thirds.
-	if domain.OverallAdopted(domain.ItemContributions, []domain.VillageDecision{yes}) {
-		t.Error("item 1 needs two thirds")
+}
+
+// TestCommuneTwoThirdsOfVillages: items 1 and 2 put to a whole commune are adopted when at
+// least two thirds of the commune's villages and residential groups adopted them (Law
+// 10/2022 art. 21(1)): 3 of 4 yes, 2 of 4 no, 2 of 3 yes, 6 of 9 yes, 5 of 9 no.
+func TestCommuneTwoThirdsOfVillages(t *testing.T) {
+	outcomes := func(adopted, villages int) []domain.Outcome {
+		out := make([]domain.Outcome, villages)
+		for i := range out {
+			out[i] = domain.Outcome{Quorate: true, Adopted: i < adopted}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		adopted, villages int
+		want              bool
+	}{
+		{3, 4, true}, {2, 4, false}, {2, 3, true}, {1, 3, false}, {6, 9, true}, {5, 9, false},
+		{4, 6, true}, {3, 6, false}, {7, 10, true}, {6, 10, false}, {1, 1, true}, {0, 1, false}, {1, 2, false}, {2, 2, true},
+	} {
+		if got := domain.CommuneAdopted(tc.villages, tc.adopted); got != tc.want {
+			t.Errorf("%d of %d villages: %v, want %v", tc.adopted, tc.villages, got, tc.want)
+		}
+		for _, item := range []domain.Item{domain.ItemContributions, domain.ItemContributionFunds} {
+			if got := domain.OverallAdopted(item, true, outcomes(tc.adopted, tc.villages)); got != tc.want {
+				t.Errorf("item %d at commune scope, %d of %d villages: %v", item, tc.adopted, tc.villages, got)
+			}
+			// Put to villages one by one, every one of them must adopt it.
+			if got := domain.OverallAdopted(item, false, outcomes(tc.adopted, tc.villages)); got != (tc.adopted == tc.villages) {
+				t.Errorf("item %d at village scope, %d of %d villages: %v", item, tc.adopted, tc.villages, got)
+			}
+		}
+	}
+	for n := 1; n <= 300; n++ {
+		for a := 0; a <= n; a++ {
+			if got, want := domain.CommuneAdopted(n, a), float64(a) >= 2*float64(n)/3-1e-9; got != want {
+				t.Fatalf("%d of %d: %v", a, n, got)
+			}
+		}
+	}
+}
+
+// TestDecisionFollowUpDeadlines: a village's decision goes to the commune within 5 working
+// days (Law 10/2022 art. 20(3)) and one needing recognition is recognised within 5 working
+// days of being sent (art. 21(2)).
+func TestDecisionFollowUpDeadlines(t *testing.T) {
+	cal := domain.Calendar{}
+	decided := day("2026-12-04 00:00") // a Friday
+	// Mon 7 … Fri 11: due Friday 11 December.
+	ds := domain.DecisionDeadlines(decided, nil, true, day("2026-12-11 15:00"), cal)
+	if len(ds) != 1 || ds[0].Kind != domain.DeadlineSend || ds[0].Due.Format("2006-01-02") != "2026-12-11" || ds[0].Standing != domain.DeadlineRunning {
+		t.Fatalf("before sending: %+v", ds)
+	}
+	if ds := domain.DecisionDeadlines(decided, nil, true, day("2026-12-14 09:00"), cal); ds[0].Standing != domain.DeadlineOverdue || ds[0].DaysLate != 1 {
+		t.Errorf("not sent on Monday after: %+v", ds[0])
+	}
+	sent := day("2026-12-14 00:00")
+	acts := &domain.VillageDecisionActs{SentOn: &sent}
+	ds = domain.DecisionDeadlines(decided, acts, true, day("2026-12-15 09:00"), cal)
+	if len(ds) != 2 || ds[0].Standing != domain.DeadlineLate || ds[0].DaysLate != 1 ||
+		ds[1].Kind != domain.DeadlineDecisionRecognition || ds[1].Due.Format("2006-01-02") != "2026-12-21" {
+		t.Fatalf("sent a day late: %+v", ds)
+	}
+	if ds := domain.DecisionDeadlines(decided, acts, false, day("2026-12-15 09:00"), cal); len(ds) != 1 {
+		t.Errorf("no recognition deadline for a decision that needs none: %+v", ds)
+	}
+	o := domain.Outcome{Quorate: true, Adopted: true}
+	if domain.RecognitionOf(domain.ItemVillageHead, o, nil) != domain.RecognitionAwaiting ||
+		domain.RecognitionOf(domain.ItemOtherSelfManaged, o, nil) != domain.RecognitionNone ||
+		domain.RecognitionOf(domain.ItemBoards, domain.Outcome{Quorate: true}, nil) != domain.RecognitionNone {
+		t.Error("recognition: only adopted decisions on items 3-5 await it")
+	}
+	acts.Recognition = domain.RecognitionRecognised
+	if domain.RecognitionOf(domain.ItemBoards, o, acts) != domain.RecognitionRecognised {
+		t.Error("recognised")
 	}
 }
 

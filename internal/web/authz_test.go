@@ -196,6 +196,34 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).rows(t, "village_decisions", hhClosed) > 0 }},
 		{method: "GET", path: "/staff/consultations/:id/villages/:village/record", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) }},
+		// What follows a village's decision (Law 10/2022 art. 20-21): the official records
+		// when it was sent; the Front records its receipt and its signature of the record;
+		// the commune Front recognises an item-5 decision (the People's Committee, item 4:
+		// household_test.go). No one else acts in the Front's name, an admin included.
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/sent", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"sent_on": {today(0)}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).act(t, hhDecided, "sent_on") != "" }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/receipt", want: expect(toLogin, s403, s403, s403, s403, s403).front(s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"received_on": {today(0)}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).act(t, hhDecided, "front_received_on") != "" }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/sign", want: expect(toLogin, s403, s403, s403, s403, s403).front(s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).act(t, hhDecided, "front_signed_at") != "" }},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/recognition", want: expect(toLogin, s403, s403, s403, s403, s403).front(s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhElection) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"decision": {"recognise"}, "number": {"12/QĐ-MTTQ"}, "date": {today(0)}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.hh(t).act(t, hhElection, "recognition") == "recognised"
+			}},
+		{method: "POST", path: "/staff/consultations/:id/villages/:village/ballot/agree", want: expect(toLogin, s403, s403, s403, s403, s403).front(s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhPending) },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "village_ballots", fmt.Sprintf("consultation_id = %d AND front_agreed_at IS NOT NULL", w.hh(t).get(t, hhPending).ID)) > 0
+			}},
 		{method: "POST", path: "/staff/consultations/:id/outcome", want: expect(toLogin, s303, s403, s403, s403, s303),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhReady) },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).status(t, hhReady) == domain.StatusAdopted }},

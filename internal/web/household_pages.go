@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -30,7 +31,22 @@ const localDateTime = "2006-01-02T15:04"
 
 // villageInput is one village's decision form as typed, kept when it comes back refused.
 type villageInput struct {
-	Form, HeldOn, Present, Agree, Disagree, Other string
+	Form, HeldOn, Place, Content, Present, Agree, Disagree, Other string
+	// Clusters are the rows of cluster meetings, for a village of 200 households or more.
+	Clusters []clusterInput
+}
+
+// clusterInput is one cluster meeting's row as typed.
+type clusterInput struct {
+	Name, Present, Agree, Disagree, Other string
+}
+
+// clusterRows is how many cluster meetings the form of a large village offers.
+const clusterRows = 6
+
+// actInput is the form of an act after a village's decision, as typed.
+type actInput struct {
+	SentOn, ReceivedOn, Decision, Number, Date, Reasons string
 }
 
 // ballotInput is one village's online-voting form as typed.
@@ -43,7 +59,10 @@ type householdData struct {
 	Forms  []domain.DecisionForm
 	Input  map[int64]villageInput
 	Ballot map[int64]ballotInput
+	Acts   map[int64]actInput
 	Online bool // the matter's item allows online voting
+	// ClusterMin is the size from which a village may meet by clusters.
+	ClusterMin int
 }
 
 // villageParams reads the consultation's and the village's IDs of a household route
@@ -65,15 +84,30 @@ func (s *Server) householdView(c echo.Context, id int64) (View, *householdData, 
 		return View{}, nil, err
 	}
 	d := &householdData{H: h, Forms: domain.RecordedForms, Input: map[int64]villageInput{}, Ballot: map[int64]ballotInput{},
-		Online: h.Item == domain.ItemOtherSelfManaged}
+		Acts: map[int64]actInput{}, Online: h.Item == domain.ItemOtherSelfManaged, ClusterMin: domain.ClusterMinHouseholds}
 	today := domain.StartOfDay(h.Now).Format(time.DateOnly)
 	for _, r := range h.Villages {
 		in := villageInput{Form: string(domain.FormMeeting), HeldOn: today}
 		if dec := r.Decision; dec != nil && dec.ID != 0 {
-			in = villageInput{Form: string(dec.Form), HeldOn: dec.HeldOn.In(domain.Zone).Format(time.DateOnly),
-				Present: strconv.Itoa(dec.Present), Agree: strconv.Itoa(dec.Agree), Disagree: strconv.Itoa(dec.Disagree), Other: strconv.Itoa(dec.Other)}
+			in = villageInput{Form: string(dec.Form), HeldOn: dec.HeldOn.In(domain.Zone).Format(time.DateOnly), Place: dec.Place,
+				Content: dec.Content, Present: strconv.Itoa(dec.Present), Agree: strconv.Itoa(dec.Agree),
+				Disagree: strconv.Itoa(dec.Disagree), Other: strconv.Itoa(dec.Other)}
+			for _, cl := range dec.Clusters {
+				in.Clusters = append(in.Clusters, clusterInput{Name: cl.Name, Present: strconv.Itoa(cl.Present),
+					Agree: strconv.Itoa(cl.Agree), Disagree: strconv.Itoa(cl.Disagree), Other: strconv.Itoa(cl.Other)})
+			}
+			// After a meeting that could not decide, the form offers the ballots that follow.
+			if r.NoQuorum() && h.Item.MeetingFirst() {
+				in = villageInput{Form: string(domain.FormBallot), HeldOn: today, Place: dec.Place, Content: dec.Content}
+			}
+		}
+		if r.Village.Households >= domain.ClusterMinHouseholds {
+			for len(in.Clusters) < clusterRows {
+				in.Clusters = append(in.Clusters, clusterInput{})
+			}
 		}
 		d.Input[r.Village.ID] = in
+		d.Acts[r.Village.ID] = actInput{SentOn: today, ReceivedOn: today, Date: today}
 		b := ballotInput{AgreedOn: today}
 		if bal := r.Ballot; bal != nil {
 			b = ballotInput{Agreed: strconv.Itoa(bal.AgreedHouseholds), AgreedOn: bal.AgreedOn.In(domain.Zone).Format(time.DateOnly),
@@ -138,25 +172,112 @@ func dateTimeField(c echo.Context, name string) time.Time {
 	return t
 }
 
+// clusterFields reads the rows of cluster meetings a form sent, skipping empty rows.
+func clusterFields(c echo.Context) ([]clusterInput, []app.ClusterInput) {
+	form, _ := c.FormParams()
+	col := func(name string, i int) string {
+		if v := form[name]; i < len(v) {
+			return strings.TrimSpace(v[i])
+		}
+		return ""
+	}
+	var typed []clusterInput
+	var in []app.ClusterInput
+	for i := range len(form["cluster_present"]) {
+		row := clusterInput{Name: col("cluster_name", i), Present: col("cluster_present", i), Agree: col("cluster_agree", i),
+			Disagree: col("cluster_disagree", i), Other: col("cluster_other", i)}
+		typed = append(typed, row)
+		if row == (clusterInput{}) {
+			continue
+		}
+		num := func(s string) *int {
+			n, err := strconv.Atoi(s)
+			if err != nil {
+				return nil
+			}
+			return &n
+		}
+		in = append(in, app.ClusterInput{Name: row.Name, Present: num(row.Present), Agree: num(row.Agree),
+			Disagree: num(row.Disagree), Other: num(row.Other)})
+	}
+	return typed, in
+}
+
 func (s *Server) recordVillageDecision(c echo.Context) error {
 	id, vid, err := villageParams(c)
 	if err != nil {
 		return err
 	}
-	typed := villageInput{Form: c.FormValue("form"), HeldOn: c.FormValue("held_on"), Present: c.FormValue("present"),
+	typed := villageInput{Form: c.FormValue("form"), HeldOn: c.FormValue("held_on"), Place: c.FormValue("place"),
+		Content: c.FormValue("content"), Present: c.FormValue("present"),
 		Agree: c.FormValue("agree"), Disagree: c.FormValue("disagree"), Other: c.FormValue("other")}
-	in := app.NewVillageDecision{Form: typed.Form, HeldOn: dateField(c, "held_on"), Present: intField(c, "present"),
-		Agree: intField(c, "agree"), Disagree: intField(c, "disagree"), Other: intField(c, "other")}
+	in := app.NewVillageDecision{Form: typed.Form, HeldOn: dateField(c, "held_on"), Place: typed.Place, Content: typed.Content}
+	typed.Clusters, in.Clusters = clusterFields(c)
+	// With cluster meetings, the village's numbers are their sums: the form's own fields
+	// are left for a village that met once.
+	if len(in.Clusters) == 0 {
+		in.Present, in.Agree, in.Disagree, in.Other = intField(c, "present"), intField(c, "agree"), intField(c, "disagree"), intField(c, "other")
+	}
 	_, out, err := s.app.RecordVillageDecision(c.Request().Context(), httpx.Actor(c), id, vid, in)
 	if err != nil {
 		return s.householdError(c, id, vid, err, func(d *householdData) { d.Input[vid] = typed })
 	}
 	flash := "household.flash.rejected"
-	if out.Adopted {
+	switch {
+	case !out.Quorate:
+		flash = "household.flash.no_quorum"
+	case out.Adopted:
 		flash = "household.flash.adopted"
 	}
 	s.sessions.Put(c.Request().Context(), "flash", flash)
 	return c.Redirect(http.StatusSeeOther, householdURL(id)+"#v-"+strconv.FormatInt(vid, 10))
+}
+
+// villageAct runs an act after a village's decision and goes back to the village on the
+// page, or shows the refusal there with the entry kept.
+func (s *Server) villageAct(c echo.Context, flash string, act func(ctx context.Context, actor *domain.Actor, id, vid int64) error) error {
+	id, vid, err := villageParams(c)
+	if err != nil {
+		return err
+	}
+	typed := actInput{SentOn: c.FormValue("sent_on"), ReceivedOn: c.FormValue("received_on"), Decision: c.FormValue("decision"),
+		Number: c.FormValue("number"), Date: c.FormValue("date"), Reasons: c.FormValue("reasons")}
+	if err := act(c.Request().Context(), httpx.Actor(c), id, vid); err != nil {
+		return s.householdError(c, id, vid, err, func(d *householdData) { d.Acts[vid] = typed })
+	}
+	s.sessions.Put(c.Request().Context(), "flash", flash)
+	return c.Redirect(http.StatusSeeOther, householdURL(id)+"#v-"+strconv.FormatInt(vid, 10))
+}
+
+func (s *Server) decisionSent(c echo.Context) error {
+	return s.villageAct(c, "household.flash.sent", func(ctx context.Context, actor *domain.Actor, id, vid int64) error {
+		return s.app.RecordDecisionSent(ctx, actor, id, vid, dateField(c, "sent_on"))
+	})
+}
+
+func (s *Server) frontReceipt(c echo.Context) error {
+	return s.villageAct(c, "household.flash.received", func(ctx context.Context, actor *domain.Actor, id, vid int64) error {
+		return s.app.RecordFrontReceipt(ctx, actor, id, vid, dateField(c, "received_on"))
+	})
+}
+
+func (s *Server) signRecord(c echo.Context) error {
+	return s.villageAct(c, "household.flash.signed", func(ctx context.Context, actor *domain.Actor, id, vid int64) error {
+		return s.app.SignDecisionRecord(ctx, actor, id, vid)
+	})
+}
+
+func (s *Server) recogniseDecision(c echo.Context) error {
+	return s.villageAct(c, "household.flash.recognition."+c.FormValue("decision"), func(ctx context.Context, actor *domain.Actor, id, vid int64) error {
+		return s.app.RecogniseDecision(ctx, actor, id, vid, app.RecognitionInput{Decision: c.FormValue("decision"),
+			Number: c.FormValue("number"), Date: dateField(c, "date"), Reasons: c.FormValue("reasons")})
+	})
+}
+
+func (s *Server) agreeOnlineVote(c echo.Context) error {
+	return s.villageAct(c, "household.flash.front_agreed", func(ctx context.Context, actor *domain.Actor, id, vid int64) error {
+		return s.app.AgreeToOnlineVote(ctx, actor, id, vid)
+	})
 }
 
 func householdURL(id int64) string {

@@ -32,11 +32,13 @@ type householdWorld struct {
 type hhKind int
 
 const (
-	hhClosed  hhKind = iota // a closed hương ước, no decision yet
-	hhDecided               // a closed hương ước with village A1's decision recorded
-	hhReady                 // a hương ước with its results published and both villages decided
-	hhOnline                // a closed matter of item 6, no online vote yet
-	hhBallot                // a closed matter of item 6 with an online vote set up in A1
+	hhClosed   hhKind = iota // a closed hương ước, no decision yet
+	hhDecided                // a closed hương ước with village A1's decision recorded
+	hhReady                  // a hương ước with its results published and both villages decided
+	hhOnline                 // a closed matter of item 6, no online vote yet
+	hhBallot                 // a closed matter of item 6 with an online vote set up in A1, agreed by the Front
+	hhPending                // a closed matter of item 6 with an online vote set up in A1, not yet agreed by the Front
+	hhElection               // an election of item 5 (never published) with A1's adopted result sent to the commune
 )
 
 func (w *authzWorld) hh(t *testing.T) *householdWorld {
@@ -76,6 +78,8 @@ func (h *householdWorld) get(t *testing.T, k hhKind) *domain.Consultation {
 	switch k {
 	case hhClosed, hhDecided, hhReady:
 		c = closedDecideMatter(t, env, fmt.Sprintf("Hương ước %d-%d", h.w.n, k), "huong_uoc", 0)
+	case hhElection:
+		c = electionMatter(t, env, fmt.Sprintf("Bầu Ban Thanh tra nhân dân %d-%d", h.w.n, k), 5)
 	default:
 		c = closedDecideMatter(t, env, fmt.Sprintf("Việc tự quản %d-%d", h.w.n, k), "other", 6)
 	}
@@ -89,13 +93,24 @@ func (h *householdWorld) get(t *testing.T, k hhKind) *domain.Consultation {
 		if c, err = env.App.PublishResults(ctx, env.OfficialA, c.ID); err != nil {
 			t.Fatalf("publish results: %v", err)
 		}
-	case hhBallot:
+	case hhElection:
+		recordMeeting(t, env, c.ID, h.villages["A1"], 100, 70)
+		if err := env.App.RecordDecisionSent(ctx, env.OfficialA, c.ID, h.villages["A1"], env.App.Now()); err != nil {
+			t.Fatalf("sent: %v", err)
+		}
+	case hhPending, hhBallot:
 		agreed := 61
 		now := env.App.Now()
 		if _, err := env.App.SaveBallot(ctx, env.OfficialA, c.ID, h.villages["A1"], app.NewBallot{
 			AgreedHouseholds: &agreed, AgreedOn: now, OpensAt: now, ClosesAt: now.Add(48 * time.Hour),
 		}); err != nil {
 			t.Fatalf("save ballot: %v", err)
+		}
+		if k == hhPending {
+			break
+		}
+		if err := env.App.AgreeToOnlineVote(ctx, env.FrontA, c.ID, h.villages["A1"]); err != nil {
+			t.Fatalf("front agrees: %v", err)
 		}
 	}
 	h.made[k] = c
@@ -137,11 +152,17 @@ func hhBallotForm() url.Values {
 // that implies its item, or a kind with the item given.
 func closedDecideMatter(t *testing.T, env *testutil.Env, title, kind string, item int) *domain.Consultation {
 	t.Helper()
+	return closedMatterOf(t, env, "A", title, kind, item)
+}
+
+// closedMatterOf creates, publishes and closes a decide matter of a unit of commune A.
+func closedMatterOf(t *testing.T, env *testutil.Env, unit, title, kind string, item int) *domain.Consultation {
+	t.Helper()
 	ctx := context.Background()
 	now := env.App.Now()
 	opens, closes := domain.PeriodFromDates(now, now.AddDate(0, 0, 35))
 	c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
-		Title: title, Kind: kind, Matter: "decide", Item: item, UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+		Title: title, Kind: kind, Matter: "decide", Item: item, UnitCode: unit, Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
 	})
 	if err != nil {
 		t.Fatalf("create: %v", err)
@@ -151,6 +172,34 @@ func closedDecideMatter(t *testing.T, env *testutil.Env, title, kind string, ite
 	}
 	c = env.CloseAtEnd(t, env.OfficialA, c)
 	return c
+}
+
+// electionMatter creates an election or dismissal of commune A (item 4 or 5), which is
+// never published: its results are recorded from the election meeting's minutes.
+func electionMatter(t *testing.T, env *testutil.Env, title string, item int) *domain.Consultation {
+	t.Helper()
+	now := env.App.Now()
+	opens, closes := domain.PeriodFromDates(now, now.AddDate(0, 0, 35))
+	c, err := env.App.CreateConsultation(context.Background(), env.OfficialA, app.NewConsultation{
+		Title: title, Kind: "other", Matter: "decide", Item: item, UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+	})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	return c
+}
+
+// acts reads a column of the acts after village A1's decision on a matter of a kind, or ""
+// when there is none.
+func (h *householdWorld) act(t *testing.T, k hhKind, column string) string {
+	t.Helper()
+	var v *string
+	err := h.w.st.SQLDB().QueryRow(fmt.Sprintf("SELECT CAST(%s AS TEXT) FROM village_decision_acts WHERE consultation_id = %d AND village_id = %d",
+		column, h.get(t, k).ID, h.villages["A1"])).Scan(&v)
+	if err != nil || v == nil {
+		return ""
+	}
+	return *v
 }
 
 func recordMeeting(t *testing.T, env *testutil.Env, cid, village int64, present, agree int) {
@@ -301,9 +350,12 @@ func TestNewConsultationAsksForTheItem(t *testing.T) {
 }
 
 // TestVillageDecisionThroughTheForm records the decisions of a hương ước's two villages
-// through their forms: impossible numbers and a meeting without quorum are refused beside
-// the field with the entry kept and nothing saved; the outcome follows the numbers at the
-// 50% boundary; the matter is concluded after its results; each record is in the audit log.
+// through their forms: impossible numbers are refused beside the field with the entry kept
+// and nothing saved; a hương ước is decided at a meeting, so ballots come only after a
+// meeting without quorum, which is recorded as deciding nothing (Law 10/2022 art. 17(2),
+// Decree 61/2023 art. 10(2)(a)); the outcome follows the numbers at the 50% boundary of
+// all households (art. 21); the matter is concluded after its results; each record is in
+// the audit log.
 func TestVillageDecisionThroughTheForm(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "huong_uoc", 0)
@@ -313,25 +365,35 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 			t.Fatalf("villages page: %d", page.Status)
 		}
 		mustContain(t, page.Body, "Thôn Một", "Thôn Hai", "120 hộ gia đình", "80 hộ gia đình",
-			viMessage("household.rule.majority"), viMessage("household.item.3"))
+			viMessage("household.rule.majority"), viMessage("household.item.3"), viMessage("household.rule.meeting_first"))
 		mustNotContain(t, page.Body, "Bản Nà") // another commune's village
 
-		// A meeting with exactly half of the households present has no quorum: refused,
-		// the ballots offered, the entry kept.
-		res := f.record("A1", "meeting", 60, 55, 5, 0)
-		if res.Status != http.StatusUnprocessableEntity {
-			t.Fatalf("meeting without quorum: status %d", res.Status)
-		}
-		if got := villageFieldError(res.Body, "present", a1); got != viMessage("household.error.no_quorum", 60, 120, 61) {
-			t.Errorf("message at the present field: %q", got)
-		}
-		mustContain(t, res.Body, "Phiếu lấy ý kiến hộ gia đình", `name="present" type="number" min="0" max="120" inputmode="numeric" value="60"`,
-			`value="55"`, `href="#f-present-`+fmt.Sprint(a1)+`"`)
-		// More votes than people present, and more present than households.
-		res = f.record("A1", "meeting", 70, 50, 15, 6)
+		// More votes than people present: refused, the entry kept.
+		res := f.record("A1", "meeting", 70, 50, 15, 6)
 		if res.Status != http.StatusUnprocessableEntity || villageFieldError(res.Body, "agree", a1) != viMessage("household.error.votes_over_present.meeting", 71, 70) {
 			t.Fatalf("votes over present: %d %q", res.Status, villageFieldError(res.Body, "agree", a1))
 		}
+		mustContain(t, res.Body, `name="present" type="number" min="0" max="120" inputmode="numeric" value="70"`,
+			`value="50"`, `href="#f-agree-`+fmt.Sprint(a1)+`"`)
+		// Art. 17(2): ballots on a hương ước with no meeting before them are refused.
+		res = f.record("A1", "ballot", 100, 61, 29, 10)
+		if res.Status != http.StatusUnprocessableEntity || villageFieldError(res.Body, "form", a1) != viMessage("household.error.meeting_first") {
+			t.Fatalf("ballots without a meeting: %d %q", res.Status, villageFieldError(res.Body, "form", a1))
+		}
+		if n := f.decisions(t); n != 0 {
+			t.Fatalf("%d decisions saved from refused forms", n)
+		}
+
+		// A meeting with exactly half of the households present has no quorum: recorded,
+		// deciding nothing, and the ballots offered next.
+		if res := f.record("A1", "meeting", 60, 55, 5, 0); res.Status != http.StatusSeeOther {
+			t.Fatalf("meeting without quorum: status %d", res.Status)
+		}
+		page = f.official.Get(f.page())
+		mustContain(t, page.Body, viMessage("household.flash.no_quorum"), viMessage("household.no_quorum_line", 60, 120),
+			viMessage("household.no_quorum_next"), `name="form" value="ballot" checked`)
+		mustNotContain(t, page.Body, viMessage("household.overall.rejected"))
+		// Ballots with numbers that cannot be.
 		res = f.record("A1", "ballot", 121, 61, 0, 0)
 		if res.Status != http.StatusUnprocessableEntity || villageFieldError(res.Body, "present", a1) != viMessage("household.error.present_over_total.ballot", 121, 120) {
 			t.Fatalf("present over total: %d %q", res.Status, villageFieldError(res.Body, "present", a1))
@@ -340,8 +402,8 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 		if res.Status != http.StatusUnprocessableEntity || villageFieldError(res.Body, "agree", a1) != viMessage("household.error.negative") {
 			t.Fatalf("negative: %d", res.Status)
 		}
-		if n := f.decisions(t); n != 0 {
-			t.Fatalf("%d decisions saved from refused forms", n)
+		if n := countRows(t, st, "village_decisions", "form = 'meeting' AND present = 60"); n != 1 {
+			t.Fatalf("the meeting without quorum must stay as recorded, %d rows", n)
 		}
 
 		// Ballots need no quorum; exactly half of all households is not a majority.
@@ -351,13 +413,15 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 		}
 		page = f.official.Get(f.page())
 		mustContain(t, page.Body, viMessage("household.flash.rejected"), "cần ít nhất 61 hộ đồng ý")
-		// Corrected: one household more carries it.
+		// Corrected: one household more carries it; the meeting before is kept with it.
 		if res := f.record("A1", "ballot", 100, 61, 29, 10); res.Status != http.StatusSeeOther {
 			t.Fatalf("correction: status %d", res.Status)
 		}
-		mustContain(t, f.official.Get(f.page()).Body, viMessage("household.flash.adopted"))
-		if f.decisions(t) != 1 {
-			t.Fatal("a correction must replace the village's record")
+		page = f.official.Get(f.page())
+		mustContain(t, page.Body, viMessage("household.flash.adopted"),
+			viMessage("household.prior_meeting", domain.StartOfDay(f.env.App.Now()).Format("02/01/2006"), 60, 120))
+		if f.decisions(t) != 1 || countRows(t, st, "village_decisions", "form = 'ballot' AND prior_meeting_present = 60") != 1 {
+			t.Fatal("a correction must replace the village's record and keep the meeting that could not decide")
 		}
 		// 41 of 80 is more than half.
 		if res := f.record("A2", "meeting", 41, 41, 0, 0); res.Status != http.StatusSeeOther {
@@ -367,7 +431,10 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 			t.Fatal("A2's decision is not stored as 41 of 80 households")
 		}
 		page = f.official.Get(f.page())
-		mustContain(t, page.Body, viMessage("household.overall.adopted"))
+		// Adopted by the numbers; a hương ước takes effect once the commune recognises it
+		// (Law 10/2022 art. 21(2); Decree 61/2023 art. 11).
+		mustContain(t, page.Body, viMessage("household.overall.awaiting"), viMessage("household.awaiting"))
+		mustNotContain(t, page.Body, viMessage("household.overall.adopted"))
 
 		// Concluding needs the results of the consultation first.
 		res = f.official.Submit(f.page(), fmt.Sprintf("/staff/consultations/%d/outcome", f.c.ID), url.Values{})
@@ -394,8 +461,8 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 		if countRows(t, st, "village_decisions", "agree = 10") != 0 {
 			t.Fatal("a concluded matter's record changed")
 		}
-		if n := countRows(t, st, "audit_log", "action = 'village_decision.record'"); n != 3 {
-			t.Errorf("%d village decisions in the audit log, want 3", n)
+		if n := countRows(t, st, "audit_log", "action = 'village_decision.record'"); n != 4 {
+			t.Errorf("%d village decisions in the audit log, want 4", n)
 		}
 		if n := countRows(t, st, "audit_log", "action = 'consultation.adopted'"); n != 1 {
 			t.Errorf("%d conclusions in the audit log, want 1", n)
@@ -453,17 +520,27 @@ func TestTwoThirdsThroughTheAPI(t *testing.T) {
 	})
 }
 
-// TestDecisionRecordIsPrintable checks the record of a village's decision: the numbers,
-// the rule, the outcome, the dates as dd/mm/yyyy and the signatures the law asks for.
+// TestDecisionRecordIsPrintable checks the record of a village's decision against what
+// Law 10/2022 art. 20(2) lists: the day and place, the households of the village, those
+// present and those with no representative, the form, the content decided, the result,
+// and the signatures of the village head, the head of the village Front committee and two
+// household representatives; the Front records its signature, after which the record no
+// longer changes.
 func TestDecisionRecordIsPrintable(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "huong_uoc", 0)
-		if res := f.record("A1", "meeting", 90, 75, 10, 5); res.Status != http.StatusSeeOther {
+		res := f.official.Submit(f.page(), f.action("A1", "decision"), url.Values{
+			"form": {"meeting"}, "held_on": {today(0)}, "place": {"Nhà văn hóa Thôn Một"},
+			"content": {"Thông qua Hương ước Thôn Một năm 2027"},
+			"present": {"90"}, "agree": {"75"}, "disagree": {"10"}, "other": {"5"},
+		})
+		if res.Status != http.StatusSeeOther {
 			t.Fatalf("record: %d", res.Status)
 		}
 		observer := f.env.NewBrowser(t)
 		observer.Login(f.env.ObserverA.Email)
-		res := observer.Get(fmt.Sprintf("/staff/consultations/%d/villages/%d/record", f.c.ID, f.villages["A1"]))
+		recordPath := fmt.Sprintf("/staff/consultations/%d/villages/%d/record", f.c.ID, f.villages["A1"])
+		res = observer.Get(recordPath)
 		if res.Status != http.StatusOK {
 			t.Fatalf("record: %d", res.Status)
 		}
@@ -471,10 +548,44 @@ func TestDecisionRecordIsPrintable(t *testing.T) {
 		mustContain(t, res.Body, `class="record"`, "BIÊN BẢN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
 			"Xã An Bình", "Thôn Một", "Quyết định của thôn",
 			viMessage("household.record.when.meeting", day, "Thôn Một"),
+			viMessage("household.record.place")+" Nhà văn hóa Thôn Một",
+			viMessage("household.record.content")+" Thông qua Hương ước Thôn Một năm 2027",
 			viMessage("household.item.3"), viMessage("household.rule.majority"),
-			"<td class=\"num\">120</td>", "<td class=\"num\">90</td>", "<td class=\"num\">75</td>", "<td class=\"num\">10</td>", "<td class=\"num\">5</td>",
+			viMessage("household.record.households")+`</th><td class="num">120</td>`,
+			viMessage("household.record.present.meeting")+`</th><td class="num">90</td>`,
+			viMessage("household.record.absent.meeting")+`</th><td class="num">30</td>`,
+			viMessage("household.record.agree")+`</th><td class="num">75</td>`,
+			viMessage("household.record.disagree")+`</th><td class="num">10</td>`,
+			viMessage("household.record.other")+`</th><td class="num">5</td>`,
 			viMessage("household.record.needed", 61, 120), "NỘI DUNG ĐƯỢC THÔNG QUA",
-			"CHỦ TRÌ", "THƯ KÝ", "ĐẠI DIỆN CÁC HỘ GIA ĐÌNH", "(Ký, ghi rõ họ tên)")
+			// A hương ước is in effect once the commune recognises it (art. 21(2)).
+			viMessage("household.record.awaiting"),
+			"TRƯỞNG THÔN, TỔ TRƯỞNG TỔ DÂN PHỐ", "TRƯỞNG BAN CÔNG TÁC MẶT TRẬN",
+			"ĐẠI DIỆN HỘ GIA ĐÌNH (1)", "ĐẠI DIỆN HỘ GIA ĐÌNH (2)", "(Ký, ghi rõ họ tên)")
+		// The observer cannot sign in the Front's name.
+		mustNotContain(t, res.Body, f.action("A1", "sign"))
+		if r := observer.Submit(recordPath, f.action("A1", "sign"), url.Values{}); r.Status != http.StatusForbidden {
+			t.Errorf("observer signs: %d", r.Status)
+		}
+		// The Front records its signature; the record then no longer changes.
+		front := f.env.NewBrowser(t)
+		front.Login(f.env.FrontA.Email)
+		if r := front.Submit(recordPath, f.action("A1", "sign"), url.Values{}); r.Status != http.StatusSeeOther {
+			t.Fatalf("Front signs: %d", r.Status)
+		}
+		mustContain(t, observer.Get(recordPath).Body, "Mặt trận đã ghi nhận chữ ký lúc")
+		if r := f.record("A1", "meeting", 90, 80, 10, 0); r.Status != http.StatusConflict || !strings.Contains(r.Body, viMessage("household.error.decision_final")) {
+			t.Errorf("correction after the Front signed: %d", r.Status)
+		}
+		// Ballots are counted by the household opinion form team (Decree 59/2023 art. 4(3)).
+		ballots := &hhFixture{env: f.env, st: st, villages: f.villages, official: f.official,
+			c: closedDecideMatter(t, f.env, "Sửa nhà văn hóa", "other", 6)}
+		if r := ballots.record("A2", "ballot", 70, 50, 20, 0); r.Status != http.StatusSeeOther {
+			t.Fatalf("ballots: %d", r.Status)
+		}
+		rec := f.official.Get(fmt.Sprintf("/staff/consultations/%d/villages/%d/record", ballots.c.ID, f.villages["A2"]))
+		mustContain(t, rec.Body, "Tổ phát phiếu lấy ý kiến của Thôn Hai",
+			viMessage("household.record.absent.ballot")+`</th><td class="num">10</td>`)
 		// A village without a decision has no record.
 		if r := observer.Get(fmt.Sprintf("/staff/consultations/%d/villages/%d/record", f.c.ID, f.villages["A2"])); r.Status != http.StatusNotFound {
 			t.Errorf("record of an undecided village: %d", r.Status)
@@ -482,7 +593,7 @@ func TestDecisionRecordIsPrintable(t *testing.T) {
 		// Nor does a village of another commune, even for its own official.
 		other := f.env.NewBrowser(t)
 		other.Login(f.env.OfficialB.Email)
-		if r := other.Get(fmt.Sprintf("/staff/consultations/%d/villages/%d/record", f.c.ID, f.villages["A1"])); r.Status != http.StatusForbidden {
+		if r := other.Get(recordPath); r.Status != http.StatusForbidden {
 			t.Errorf("record for another commune's official: %d", r.Status)
 		}
 	})
@@ -532,6 +643,23 @@ func TestOnlineVotingEndToEnd(t *testing.T) {
 			t.Fatalf("manual record of an online village: %d", res.Status)
 		}
 
+		// Decree 59/2023 art. 5: no codes before the village Front committee agrees.
+		res = f.official.Submit(f.page(), f.action("A1", "ballot/codes"), url.Values{})
+		if res.Status != http.StatusConflict {
+			t.Fatalf("codes before the Front agreed: %d", res.Status)
+		}
+		mustContain(t, res.Body, viMessage("household.error.front_agreement_first"), viMessage("household.online.front_pending"))
+		front := f.env.NewBrowser(t)
+		front.Login(f.env.FrontA.Email)
+		fp := front.Get(f.page())
+		mustContain(t, fp.Body, f.action("A1", "ballot/agree"))
+		mustNotContain(t, fp.Body, f.action("A1", "ballot/codes"), f.action("A1", "decision"))
+		if res := front.Submit(f.page(), f.action("A1", "ballot/agree"), url.Values{}); res.Status != http.StatusSeeOther {
+			t.Fatalf("the Front agrees: %d", res.Status)
+		}
+		if countRows(t, st, "village_ballots", "front_agreed_at IS NOT NULL") != 1 {
+			t.Fatal("the Front's agreement is not stored")
+		}
 		res = f.official.Submit(f.page(), f.action("A1", "ballot/codes"), url.Values{})
 		if res.Status != http.StatusOK {
 			t.Fatalf("codes: %d", res.Status)
@@ -678,6 +806,9 @@ func TestWrongVotingCodesAreThrottled(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := f.env.App.AgreeToOnlineVote(ctx, f.env.FrontA, f.c.ID, f.villages["A1"]); err != nil {
+			t.Fatal(err)
+		}
 		sheet, err := f.env.App.IssueCodes(ctx, f.env.OfficialA, f.c.ID, f.villages["A1"], "")
 		if err != nil {
 			t.Fatal(err)
@@ -707,13 +838,7 @@ func TestDeadlinesOnTheStaffPage(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
-		at := func(s string) time.Time {
-			d, err := time.ParseInLocation("2006-01-02 15:04", s, domain.Zone)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return d
-		}
+		at := func(s string) time.Time { return localTime(t, s) }
 		// Tuesday 8 December 2026 is a day off in this installation.
 		env.App.Calendar = domain.DefaultCalendar().With([]time.Time{at("2026-12-08 00:00")}, nil)
 		defer func() { env.App.Now = testNow }()

@@ -24,6 +24,8 @@ type oversightData struct {
 	// ClosedEarly are the periods cut short; Withdrawn the withdrawn drafts.
 	ClosedEarly []oversightRow
 	Withdrawn   []domain.Consultation
+	// Decisions are the villages' decisions past a deadline (household_pages.go).
+	Decisions []app.DecisionDeadlineRow
 }
 
 type oversightCommune struct {
@@ -72,7 +74,7 @@ func (s *Server) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Withdrawn: o.Withdrawn}
+	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Withdrawn: o.Withdrawn, Decisions: o.Decisions}
 	if o.Unit != nil {
 		d.Selected = o.Unit.Code
 	}
