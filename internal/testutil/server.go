@@ -47,9 +47,23 @@ func StartServerWith(t testing.TB, st *store.Store, configure func(*config.Confi
 	if err != nil {
 		t.Fatalf("web.New: %v", err)
 	}
-	ts := httptest.NewServer(srv.Echo)
+	ts := httptest.NewUnstartedServer(srv.Echo)
+	if cfg.SecureCookies && strings.HasPrefix(cfg.BaseURL, "https://") {
+		ts.StartTLS()
+	} else {
+		ts.Start()
+	}
 	t.Cleanup(ts.Close)
 	return &Env{Fixture: f, URL: ts.URL, Server: ts}
+}
+
+// StartTLSServer serves the real HTTP stack over HTTPS (a test certificate its browsers
+// trust), configured as an https BASE_URL configures it: secure cookies.
+func StartTLSServer(t testing.TB, st *store.Store) *Env {
+	t.Helper()
+	return StartServerWith(t, st, func(c *config.Config) {
+		c.BaseURL, c.SecureCookies = "https://127.0.0.1", true
+	})
 }
 
 // Browser is an HTTP client with its own cookies, like one person's browser. It does not
@@ -63,8 +77,13 @@ type Browser struct {
 // NewBrowser returns a client with an empty cookie jar.
 func (e *Env) NewBrowser(t testing.TB) *Browser {
 	jar, _ := cookiejar.New(nil)
+	var transport http.RoundTripper
+	if e.Server.TLS != nil {
+		transport = e.Server.Client().Transport // trusts the test certificate
+	}
 	return &Browser{t: t, env: e, Client: &http.Client{
 		Jar:           jar,
+		Transport:     transport,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
 }
@@ -105,27 +124,36 @@ func (b *Browser) Get(path string) *Response {
 }
 
 var (
-	csrfField   = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+	csrfField   = regexp.MustCompile(`<input type="hidden" name="_csrf" value="([^"]*)">`)
 	hiddenField = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 )
 
 // Submit loads formPage and posts values to action together with the page's hidden fields
-// (CSRF token, idempotency key, form start time) that values does not set, as a browser would.
+// (CSRF token, idempotency key, form start time) that values does not set, and the headers a
+// browser sends with a form of the site's own page (FormHeaders).
 func (b *Browser) Submit(formPage, action string, values url.Values) *Response {
 	b.t.Helper()
 	page := b.Get(formPage)
-	m := csrfField.FindStringSubmatch(page.Body)
-	if m == nil {
-		b.t.Fatalf("no CSRF token on %s (status %d)", formPage, page.Status)
+	// The field is there on every form; its value is empty for a visitor without a session.
+	if m := csrfField.FindStringSubmatch(page.Body); m == nil {
+		b.t.Fatalf("no CSRF field on %s (status %d)", formPage, page.Status)
 	}
-	values.Set("_csrf", m[1])
 	for _, h := range hiddenField.FindAllStringSubmatch(page.Body, -1) {
 		if _, set := values[h[1]]; !set {
 			values.Set(h[1], html.UnescapeString(h[2]))
 		}
 	}
-	return b.Do(http.MethodPost, action, strings.NewReader(values.Encode()),
-		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	return b.Do(http.MethodPost, action, strings.NewReader(values.Encode()), b.FormHeaders())
+}
+
+// FormHeaders are the headers of a form post from one of the site's own pages, as a current
+// browser sends them: the form's type, Fetch Metadata and the Origin.
+func (b *Browser) FormHeaders() map[string]string {
+	return map[string]string{
+		"Content-Type":   "application/x-www-form-urlencoded",
+		"Sec-Fetch-Site": "same-origin",
+		"Origin":         b.env.URL,
+	}
 }
 
 // Login signs in through the login form.

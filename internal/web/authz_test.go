@@ -564,7 +564,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 	})
 }
 
-// matrix holds one signed-in browser (with its CSRF token) and one bearer token per caller.
+// matrix holds one browser (signed in, with its session's CSRF token, but for the anonymous
+// caller) and one bearer token per caller.
 type matrix struct {
 	env      *testutil.Env
 	browsers [numCallers]*testutil.Browser
@@ -573,7 +574,7 @@ type matrix struct {
 	api      *testutil.Browser // no cookies that sign anyone in: bearer tokens only
 }
 
-var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]*)"`)
 
 func newMatrix(t *testing.T, env *testutil.Env) *matrix {
 	t.Helper()
@@ -589,11 +590,12 @@ func newMatrix(t *testing.T, env *testutil.Env) *matrix {
 			}
 			m.tokens[c] = token
 		}
-		// The CSRF cookie outlives the login, so one token serves every form of the browser.
+		// The token is the session's, so one serves every form of the browser; a visitor
+		// without a session gets none (the field is empty).
 		page := b.Get("/login")
 		tok := csrfInput.FindStringSubmatch(page.Body)
-		if tok == nil {
-			t.Fatalf("no CSRF token for %s", callerNames[c])
+		if tok == nil || (tok[1] == "") != (actors[c] == nil) {
+			t.Fatalf("CSRF field for %s: %q", callerNames[c], tok)
 		}
 		m.browsers[c], m.csrf[c] = b, tok[1]
 	}
@@ -628,8 +630,7 @@ func (m *matrix) do(t *testing.T, c caller, via string, r authzRoute, w *authzWo
 		values = r.form(t, w)
 	}
 	values.Set("_csrf", m.csrf[c])
-	return b.Do(r.method, path, strings.NewReader(values.Encode()),
-		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	return b.Do(r.method, path, strings.NewReader(values.Encode()), b.FormHeaders())
 }
 
 // fillPath replaces each ":name" segment of the route's path with its parameter.

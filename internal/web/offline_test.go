@@ -496,7 +496,9 @@ func (m *matrix) sendUpload(t *testing.T, c caller, via string, r authzRoute, w 
 	if !strings.HasPrefix(r.path, "/api/") {
 		fields.Set("_csrf", m.csrf[c])
 		body, ct := multipartBody(t, fields, file)
-		return m.browsers[c].Do(r.method, path, body, map[string]string{"Content-Type": ct})
+		h := m.browsers[c].FormHeaders()
+		h["Content-Type"] = ct
+		return m.browsers[c].Do(r.method, path, body, h)
 	}
 	body, ct := multipartBody(t, fields, file)
 	h := map[string]string{"Content-Type": ct}

@@ -23,7 +23,7 @@ type View struct {
 	L       string // language
 	Title   string
 	Actor   *domain.Actor
-	CSRF    string
+	CSRF    string // the session's anti-forgery token; empty without a session (csrf.go)
 	Path    string
 	Query   string
 	Flash   string
@@ -118,9 +118,8 @@ func (r *renderer) render(c echo.Context, status int, page string, v View) error
 
 // view fills the common fields of a View for a request.
 func (s *Server) view(c echo.Context, titleKey string, data any) View {
-	token, _ := c.Get("csrf").(string)
 	v := View{
-		L: httpx.Lang(c), Title: httpx.T(c, titleKey), Actor: httpx.Actor(c), CSRF: token,
+		L: httpx.Lang(c), Title: httpx.T(c, titleKey), Actor: httpx.Actor(c), CSRF: s.csrfToken(c),
 		Path: c.Request().URL.Path, Query: c.Request().URL.RawQuery, Now: s.app.Now(), Data: data,
 	}
 	if v.Actor != nil {

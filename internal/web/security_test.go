@@ -26,8 +26,7 @@ import (
 )
 
 const (
-	sessionCookie = "gopy_session"
-	csrfCookie    = "gopy_csrf"
+	sessionCookie = "gopy_session" // without TLS; "__Host-gopy_session" over TLS
 	formType      = "application/x-www-form-urlencoded"
 )
 
@@ -55,7 +54,8 @@ func consultationStatus(t *testing.T, st *store.Store, id int64) domain.Status {
 var hiddenInputs = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
 
 // postForm loads formPage and posts values to action with the page's hidden fields (CSRF
-// token, idempotency key, start time) that values does not set, and extra request headers.
+// token, idempotency key, start time) that values does not set, the headers of a form post
+// from the site's own page, and extra request headers.
 func postForm(t *testing.T, b *testutil.Browser, formPage, action string, values url.Values, header map[string]string) *testutil.Response {
 	t.Helper()
 	page := b.Get(formPage)
@@ -67,7 +67,7 @@ func postForm(t *testing.T, b *testutil.Browser, formPage, action string, values
 			values.Set(h[1], html.UnescapeString(h[2]))
 		}
 	}
-	hd := map[string]string{"Content-Type": formType}
+	hd := b.FormHeaders()
 	for k, v := range header {
 		hd[k] = v
 	}
@@ -110,7 +110,7 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 				// Login CSRF: the attacker's page signs the visitor in (here with a real
 				// account's password, the worst case).
 				visitor := env.NewBrowser(t)
-				visitor.Get("/login") // a browser that has seen the portal holds its CSRF cookie
+				visitor.Get("/login") // a browser that has seen the portal, as the victim's has
 				creds := url.Values{"email": {env.OfficialA.Email}, "password": {testutil.Password}}
 				res := visitor.Do(http.MethodPost, "/login", strings.NewReader(creds.Encode()), h)
 				if res.Status != http.StatusForbidden {
@@ -334,38 +334,55 @@ func checkCookie(t *testing.T, what string, c *http.Cookie, secure bool) {
 	if c.Path != "/" {
 		t.Errorf("%s: path %q, want /", what, c.Path)
 	}
+	if c.Domain != "" {
+		t.Errorf("%s: Domain %q, want a host-only cookie", what, c.Domain)
+	}
 }
 
-// TestCookieFlags checks the session, CSRF and language cookies: HttpOnly, SameSite=Lax, and
-// Secure exactly when the configuration says the portal is served over HTTPS.
+// TestCookieFlags checks the session and language cookies: HttpOnly, SameSite=Lax, host-only
+// with Path=/, and Secure exactly when the portal is served over HTTPS. Over HTTPS the
+// session cookie carries the __Host- prefix, so no sibling subdomain can plant one; without
+// TLS the prefix is impossible (it requires Secure) and the bare name stays. No page sets a
+// CSRF cookie: the token lives in the server-side session.
 func TestCookieFlags(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		plain := testutil.StartServer(t, st)
-		secure := testutil.StartServerWith(t, testutil.NewStore(t, st.Dialect()), func(c *config.Config) { c.SecureCookies = true })
+		secure := testutil.StartTLSServer(t, testutil.NewStore(t, st.Dialect()))
 		for _, tc := range []struct {
-			name   string
-			env    *testutil.Env
-			secure bool
-		}{{"plain", plain, false}, {"secure", secure, true}} {
-			t.Run(tc.name, func(t *testing.T) {
+			scheme, session string
+			env             *testutil.Env
+			secure          bool
+		}{{"http", "gopy_session", plain, false}, {"https", "__Host-gopy_session", secure, true}} {
+			t.Run(tc.scheme, func(t *testing.T) {
+				if !strings.HasPrefix(tc.env.URL, tc.scheme+"://") {
+					t.Fatalf("the %s server is at %s", tc.scheme, tc.env.URL)
+				}
 				b := tc.env.NewBrowser(t)
-				checkCookie(t, "CSRF cookie", setCookie(b.Get("/login"), csrfCookie), tc.secure)
+				if res := b.Get("/login"); len(res.Header.Values("Set-Cookie")) != 0 {
+					t.Errorf("the login form sets cookies for a visitor: %q", res.Header.Values("Set-Cookie"))
+				}
 				checkCookie(t, "language cookie", setCookie(b.Get("/?lang=en"), "lang"), tc.secure)
-				// A Secure cookie is not sent back over this plain-HTTP test server, so the
-				// session comes from the API login, which needs no CSRF cookie.
+
 				res := b.JSON(http.MethodPost, "/api/v1/session",
 					fmt.Sprintf(`{"email":%q,"password":%q}`, tc.env.OfficialA.Email, testutil.Password), nil)
 				if res.Status != http.StatusOK {
 					t.Fatalf("API login: %d", res.Status)
 				}
-				checkCookie(t, "session cookie (API login)", setCookie(res, sessionCookie), tc.secure)
-				if !tc.secure {
-					web := tc.env.NewBrowser(t)
-					res := web.Submit("/login", "/login", url.Values{"email": {tc.env.ModeratorA.Email}, "password": {testutil.Password}})
-					if res.Status != http.StatusSeeOther {
-						t.Fatalf("login: %d", res.Status)
-					}
-					checkCookie(t, "session cookie (login form)", setCookie(res, sessionCookie), false)
+				checkCookie(t, "session cookie (API login)", setCookie(res, tc.session), tc.secure)
+
+				web := tc.env.NewBrowser(t)
+				res = web.Submit("/login", "/login", url.Values{"email": {tc.env.ModeratorA.Email}, "password": {testutil.Password}})
+				if res.Status != http.StatusSeeOther {
+					t.Fatalf("login: %d", res.Status)
+				}
+				set := res.Header.Values("Set-Cookie")
+				if len(set) != 1 {
+					t.Errorf("the login sets %q, want the one session cookie", set)
+				}
+				checkCookie(t, "session cookie (login form)", setCookie(res, tc.session), tc.secure)
+				// The browser sends it back (over TLS only, being Secure) and stays signed in.
+				if res := web.Get("/staff"); res.Status != http.StatusOK {
+					t.Errorf("/staff after the login: %d", res.Status)
 				}
 			})
 		}
@@ -485,7 +502,9 @@ func loginWithNext(t *testing.T, env *testutil.Env, next string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", formType)
+	for k, v := range b.FormHeaders() {
+		req.Header.Set(k, v)
+	}
 	u, _ := url.Parse(env.URL)
 	for _, c := range b.Client.Jar.Cookies(u) {
 		req.AddCookie(c)
@@ -718,7 +737,7 @@ func TestOpinionFormBotChecks(t *testing.T) {
 				values.Set(name, hiddenValue(t, form.Body, name))
 			}
 			time.Sleep(1100 * time.Millisecond)
-			res := b.Do(http.MethodPost, path, strings.NewReader(values.Encode()), map[string]string{"Content-Type": formType})
+			res := b.Do(http.MethodPost, path, strings.NewReader(values.Encode()), b.FormHeaders())
 			if res.Status != http.StatusSeeOther {
 				t.Fatalf("after waiting: status %d, want 303", res.Status)
 			}

@@ -77,7 +77,8 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 	sm.Store = a.SessionStore()
 	sm.Lifetime = 12 * time.Hour
 	sm.IdleTimeout = 2 * time.Hour
-	sm.Cookie.Name = "gopy_session"
+	sm.Cookie.Name = sessionCookieName(cfg.SecureCookies)
+	sm.Cookie.Path = "/"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
@@ -118,25 +119,12 @@ func (s *Server) middleware() {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
+	e.Use(markSessionLoaded)
 	e.Use(s.loadActor)
 	e.Use(noStoreForStaff)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
-		ContextKey:     "csrf",
-		CookieName:     "gopy_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.cfg.SecureCookies,
-		CookieSameSite: http.SameSiteLaxMode,
-		// A missing or stale token is the same thing to a user: the form has expired.
-		ErrorHandler: func(error, echo.Context) error { return domain.Errorf(domain.CodeForbidden, "error.csrf") },
-		// The JSON API is protected by requiring a JSON content type (see api.decode),
-		// which a cross-site form cannot send; health checks and static files change nothing.
-		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return strings.HasPrefix(p, "/api/") || strings.HasPrefix(p, "/static/") || p == "/healthz" || p == "/readyz"
-		},
-	}))
+	// Forms: fetch metadata and the session's token (csrf.go). The JSON API has its own
+	// rule (loadActor and api.decode); health checks and static files change nothing.
+	e.Use(s.refuseForgery)
 }
 
 // noStoreForStaff keeps every staff answer out of caches, the browser's included: a page or
@@ -350,8 +338,8 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 			httpx.SetActor(c, actor)
 		} else if id := s.sessions.GetInt64(ctx, sessionStaffKey); id != 0 {
 			if s.crossSiteAPIWrite(c) {
-				// Forms are covered by the CSRF token; the API skips it, so a cookie must
-				// not carry a change that another site's page started.
+				// Forms are covered by refuseForgery; the API is not, so a cookie must not
+				// carry a change that another site's page started.
 				return domain.Errorf(domain.CodeForbidden, "error.csrf")
 			}
 			if actor, err := s.app.SessionActor(ctx, id, s.sessions.GetInt64(ctx, sessionEpochKey)); err == nil {
@@ -362,39 +350,11 @@ func (s *Server) loadActor(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// crossSiteAPIWrite reports a state-changing API request that a browser sent from another
-// site: Fetch Metadata says so, or (for browsers without it) the Origin is neither this
-// request's host nor the configured public address, which a proxy may differ from.
-func (s *Server) crossSiteAPIWrite(c echo.Context) bool {
-	r := c.Request()
-	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		return false
-	}
-	switch r.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return false
-	}
-	switch r.Header.Get("Sec-Fetch-Site") {
-	case "cross-site", "same-site":
-		return true
-	case "same-origin", "none":
-		return false
-	}
-	if origin := r.Header.Get("Origin"); origin != "" {
-		u, err := url.Parse(origin)
-		if err != nil {
-			return true
-		}
-		base, _ := url.Parse(s.cfg.BaseURL)
-		return u.Host != r.Host && (base == nil || u.Host != base.Host)
-	}
-	return false
-}
-
-// startSession signs a staff member in, renewing the session id against fixation.
+// startSession signs a staff member in, renewing the session id and its anti-forgery token
+// against fixation.
 func (s *Server) startSession(c echo.Context, actor *domain.Actor) error {
 	ctx := c.Request().Context()
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.renewSession(ctx); err != nil {
 		return err
 	}
 	s.sessions.Put(ctx, sessionStaffKey, actor.StaffID)

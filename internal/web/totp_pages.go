@@ -27,7 +27,7 @@ const (
 // askForCode remembers that actor gave the right password and sends them to the code form.
 func (s *Server) askForCode(c echo.Context, actor *domain.Actor, next string) error {
 	ctx := c.Request().Context()
-	if err := s.sessions.RenewToken(ctx); err != nil {
+	if err := s.renewSession(ctx); err != nil {
 		return err
 	}
 	s.sessions.Remove(ctx, sessionStaffKey) // whoever was signed in here is no longer
