@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/votecode"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 )
 
 // Online voting in a village (Decree 59/2023 art. 5) is set up by an official: the
@@ -178,9 +178,9 @@ func (a *App) IssueCodes(ctx context.Context, actor *domain.Actor, consultationI
 	sheet := &CodeSheet{C: h.C, Village: row.Village, Ballot: b, Codes: make([]IssuedCode, b.Households)}
 	hashes := make([]string, b.Households)
 	for i := range sheet.Codes {
-		code := votecode.New()
+		code := shortcode.NewVote()
 		sheet.Codes[i] = IssuedCode{Serial: i + 1, Code: code}
-		hashes[i] = votecode.Hash(b.ID, code)
+		hashes[i] = shortcode.HashVote(b.ID, code)
 	}
 	now := a.Now()
 	err = a.inTx(ctx, func(ctx context.Context) error {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
-	"github.com/gopy-vn/gopy/internal/votecode"
+	"github.com/gopy-vn/gopy/internal/shortcode"
 )
 
 // A household representative votes online on a public page with the code from the slip:
@@ -89,14 +89,14 @@ func (a *App) Vote(ctx context.Context, ballotID int64, in NewVote) (time.Time, 
 	case b.Ended(now):
 		return time.Time{}, domain.Errorf(domain.CodeConflict, "household.error.vote_over")
 	}
-	code, ok := votecode.Parse(in.Code)
+	code, ok := shortcode.ParseVote(in.Code)
 	if in.Code != "" && !ok {
 		return time.Time{}, badCode(mergeInvalid(verr, "code", "household.error.code_format"))
 	}
 	if verr != nil {
 		return time.Time{}, verr
 	}
-	switch err := a.store.CastVote(ctx, b.ID, votecode.Hash(b.ID, code), domain.Stance(in.Choice), now); {
+	switch err := a.store.CastVote(ctx, b.ID, shortcode.HashVote(b.ID, code), domain.Stance(in.Choice), now); {
 	case errors.Is(err, store.ErrCodeUnknown):
 		return time.Time{}, badCode(domain.InvalidField("code", "household.error.code_unknown"))
 	case errors.Is(err, store.ErrCodeUsed):
