@@ -33,6 +33,33 @@ func periodClock(t *testing.T, env *testutil.Env, start string) func(string) {
 	return func(s string) { now = parse(s) }
 }
 
+// publishedNow creates the consultation in with the draft text and the period from first to
+// last, publishes it as official A at the App's present moment, and returns it with official
+// A signed in and the address of its staff page.
+func publishedNow(t *testing.T, env *testutil.Env, in app.NewConsultation, first, last string) (*domain.Consultation, *testutil.Browser, string) {
+	t.Helper()
+	ctx := context.Background()
+	day := func(s string) time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, s, domain.Zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	in.Text = testutil.Draft
+	in.OpensAt, in.ClosesAt = domain.PeriodFromDates(day(first), day(last))
+	c, err := env.App.CreateConsultation(ctx, env.OfficialA, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	official := env.NewBrowser(t)
+	official.Login(env.OfficialA.Email)
+	return c, official, fmt.Sprintf("/staff/consultations/%d", c.ID)
+}
+
 // TestEarlyCloseThroughPages plays what a new official did: a 30-day hương ước published on
 // 1 December, "Kết thúc lấy ý kiến" pressed the same day. The close is refused until the
 // minimum of Decree 61/2023 art. 9(1) has run; after it, it needs a reason and a ticked
@@ -42,19 +69,8 @@ func TestEarlyCloseThroughPages(t *testing.T) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
 		at := periodClock(t, env, "2026-12-01 09:00")
-		opens, closes := domain.PeriodFromDates(time.Date(2026, 12, 1, 0, 0, 0, 0, domain.Zone), time.Date(2027, 1, 5, 0, 0, 0, 0, domain.Zone))
-		c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
-			Title: "Hương ước Thôn Một sửa đổi", Kind: "huong_uoc", UnitCode: "A1", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		official := env.NewBrowser(t)
-		official.Login(env.OfficialA.Email)
-		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
+		c, official, page := publishedNow(t, env, app.NewConsultation{Title: "Hương ước Thôn Một sửa đổi", Kind: "huong_uoc", UnitCode: "A1"},
+			"2026-12-01", "2027-01-05")
 
 		// The same day: the staff page says from when it may be closed; the close page
 		// explains the refusal and offers no form; a forced POST is refused with the rule.
@@ -176,21 +192,9 @@ func TestEarlyCloseThroughPages(t *testing.T) {
 func TestClosePageBoundaries(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
-		ctx := context.Background()
 		at := periodClock(t, env, "2026-11-30 15:00")
-		opens, closes := domain.PeriodFromDates(time.Date(2026, 12, 1, 0, 0, 0, 0, domain.Zone), time.Date(2026, 12, 31, 0, 0, 0, 0, domain.Zone))
-		c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
-			Title: "Kế hoạch làm đường", Kind: "plan", UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
-			t.Fatal(err)
-		}
-		official := env.NewBrowser(t)
-		official.Login(env.OfficialA.Email)
-		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
+		_, official, page := publishedNow(t, env, app.NewConsultation{Title: "Kế hoạch làm đường", Kind: "plan", UnitCode: "A"},
+			"2026-12-01", "2026-12-31")
 		form := url.Values{"confirm": {"yes"}, "reason": {"Đã đủ ý kiến."}}
 
 		at("2026-12-20 23:59") // 19 days
