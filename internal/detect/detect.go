@@ -66,7 +66,7 @@ func Scan(text string) []Match {
 // Inspect is Mask and Scan of one text, tokenized once: what a new opinion needs, its
 // public text and what to flag for the moderator.
 func Inspect(text string) (masked string, found []Match) {
-	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = foldDisguise(strings.ToValidUTF8(text, "\uFFFD"))
 	toks := textnorm.Words(text)
 	pd := findPersonalData(text, toks)
 	return mask(text, pd), scan(text, toks, pd)
@@ -105,7 +105,7 @@ func scan(text string, toks []textnorm.Word, pd []Match) []Match {
 // "xx"), no "@", and no keyword that the citizen-ID context rule accepts
 // right before a number.
 func Mask(text string) string {
-	text = strings.ToValidUTF8(text, "\uFFFD")
+	text = foldDisguise(strings.ToValidUTF8(text, "\uFFFD"))
 	return mask(text, findPersonalData(text, textnorm.Words(text)))
 }
 
@@ -359,4 +359,29 @@ func clipLinks(links, pd []Match) []Match {
 		}
 	}
 	return out
+}
+
+// foldDisguise undoes the ways a phone number or an address is hidden from the eye's reading
+// of it, before it is looked for: invisible characters (soft hyphen, zero-width space and
+// joiners, word joiner, byte-order mark) are dropped, and full-width digits, Latin letters and
+// the "@", "+", "-", "." of phone keyboards become their ASCII forms, as NFKC would make them.
+// The published text reads the same; "0912\u2060345678" and "０９１２３４５６７８" are then a
+// number like any other.
+func foldDisguise(s string) string {
+	if !strings.ContainsFunc(s, isDisguise) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u00AD' || r >= '\u200B' && r <= '\u200D' || r == '\u2060' || r == '\uFEFF':
+			return -1
+		case r >= '\uFF01' && r <= '\uFF5E':
+			return r - 0xFF01 + '!' // the full-width forms of ASCII, in ASCII's order
+		}
+		return r
+	}, s)
+}
+
+func isDisguise(r rune) bool {
+	return r == '\u00AD' || r >= '\u200B' && r <= '\u200D' || r == '\u2060' || r == '\uFEFF' || r >= '\uFF01' && r <= '\uFF5E'
 }

@@ -89,7 +89,10 @@ func TestPhones(t *testing.T) {
 		{"0912345678.5", nil},      // part of a longer dotted number
 		{"1.0912345678", nil},      // mid-run after a dot
 		{"QH0912345678", nil},      // glued to letters
-		{"0912345678đ", nil},       // glued to a letter
+		// Glued to the word after it, a number is still one: people type without the space
+		// on a phone, and a writer hiding a number leaves it out on purpose.
+		{"0912345678đ", []string{phone("0912345678")}},
+		{"gọi 0912345678và hỏi", []string{phone("0912345678")}},
 		{"hotline 1900 9095", nil}, // public service numbers are not personal
 	})
 	runScanCases(t, []scanCase{
@@ -137,6 +140,8 @@ func TestEmails(t *testing.T) {
 		{"a@b", nil},
 		{"a@b.c", nil},
 		{"gặp nhau @ nhà văn hóa.", nil},
+		// A local part with diacritics is one address, not half of one.
+		{"gửi nguyễnvăn.an@gmail.com nhé", []string{email("nguyễnvăn.an@gmail.com")}},
 	})
 }
 
@@ -283,6 +288,12 @@ func TestMask(t *testing.T) {
 		{"zalo.me/0912345678", "zalo.me/0xx xxx x678"},
 		{"+84 (0) 912 345 678.", "0xx xxx x678."},
 		{"0912345678 0912345678", "0xx xxx x678 0xx xxx x678"},
+		// Invisible characters and full-width digits do not hide a number or an address.
+		{"gọi 0912\u2060345678 nhé", "gọi 0xx xxx x678 nhé"},
+		{"gọi 0912\u200b345\u00ad678", "gọi 0xx xxx x678"},
+		{"gọi ０９１２３４５６７８", "gọi 0xx xxx x678"},
+		{"gọi 0912345678và hỏi", "gọi 0xx xxx x678và hỏi"},
+		{"mail nguyễnvăn.an＠gmail．com", "mail [email đã ẩn]"},
 		{"năm 2024 góp 1.500.000đ, Điều 5", "năm 2024 góp 1.500.000đ, Điều 5"},
 		{"Đm bit.ly/x", "Đm bit.ly/x"},
 		{"", ""},

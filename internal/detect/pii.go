@@ -3,6 +3,8 @@ package detect
 import (
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
@@ -61,6 +63,25 @@ func isLocalByte(c byte) bool {
 	return isASCIIAlnum(c) || strings.IndexByte("._%+-", c) >= 0
 }
 
+// localStart walks back from the "@" at byte at over the local part of an address, not past
+// floor. Letters with diacritics count too: mail servers take them (RFC 6531), and a writer
+// who types "nguyễnvăn.an@gmail.com" must not have half of it published.
+func localStart(text string, at, floor int) int {
+	l := at
+	for l > floor {
+		if isLocalByte(text[l-1]) {
+			l--
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(text[floor:l])
+		if r == utf8.RuneError || !unicode.IsLetter(r) && !unicode.Is(unicode.Mn, r) {
+			break
+		}
+		l -= size
+	}
+	return l
+}
+
 func isDomainByte(c byte) bool {
 	return isASCIIAlnum(c) || c == '.' || c == '-'
 }
@@ -78,10 +99,7 @@ func findEmails(text string) []Match {
 		}
 		at := from + k
 		from = at + 1
-		l := at
-		for l > prevEnd && isLocalByte(text[l-1]) {
-			l--
-		}
+		l := localStart(text, at, prevEnd)
 		for l < at && text[l] == '.' {
 			l++
 		}
@@ -249,7 +267,9 @@ func numbersInRun(text string, toks []textnorm.Word, run []group) []Match {
 			if len(digits) > 12 {
 				break
 			}
-			if run[j].after == sepTight || (run[j].after == sepNone && wordAt(text, run[j].e)) {
+			// A number may end glued to a word ("0912345678và"): people type on phones
+			// without the space, and a writer hiding a number does it on purpose.
+			if run[j].after == sepTight {
 				continue
 			}
 			if d := classify(text, toks, run[i:j+1], string(digits)); d != "" {
