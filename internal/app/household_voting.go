@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/shortcode"
+	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // A household representative votes online on a public page with the code from the slip:

@@ -83,12 +83,12 @@ func TestPhones(t *testing.T) {
 		{"Điều 5 khoản 2", nil},
 		{"thôn có 215 hộ, 870 khẩu", nil},
 		{"hộ số 03 05 07 09 11", nil},
-		{"0123456789", nil},        // 01x is not a current prefix
-		{"09123456789", nil},       // 11 digits starting 09
-		{"091234567", nil},         // 9 digits
-		{"0912345678.5", nil},      // part of a longer dotted number
-		{"1.0912345678", nil},      // mid-run after a dot
-		{"QH0912345678", nil},      // glued to letters
+		{"0123456789", nil},   // 01x is not a current prefix
+		{"09123456789", nil},  // 11 digits starting 09
+		{"091234567", nil},    // 9 digits
+		{"0912345678.5", nil}, // part of a longer dotted number
+		{"1.0912345678", nil}, // mid-run after a dot
+		{"QH0912345678", nil}, // glued to letters
 		// Glued to the word after it, a number is still one: people type without the space
 		// on a phone, and a writer hiding a number leaves it out on purpose.
 		{"0912345678đ", []string{phone("0912345678")}},
