@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/config"
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -21,6 +22,17 @@ import (
 // sibling is a page of another subdomain of the portal's parent domain: another origin of
 // the same site, which can set cookies for the parent domain.
 const sibling = "http://thon-khac.127.0.0.1"
+
+// atClosing sets the app's clock to the end of c's period until the returned function (or
+// the end of the test) puts it back: an official's confirmed close is then lawful, and only
+// the forgery check decides it.
+func atClosing(t *testing.T, env *testutil.Env, c *domain.Consultation) (restore func()) {
+	realNow := env.App.Now
+	env.App.Now = func() time.Time { return c.ClosesAt }
+	restore = func() { env.App.Now = realNow }
+	t.Cleanup(restore)
+	return restore
+}
 
 // TestSameSiteFormsRefused sends, from a sibling subdomain, forms that carry everything the
 // portal's own page would: the signed-in official's valid token and session cookie, or a
@@ -53,8 +65,10 @@ func TestSameSiteFormsRefused(t *testing.T) {
 				if token == "" {
 					t.Fatal("a signed-in official's page carries no CSRF token")
 				}
-				form := url.Values{"_csrf": {token}}
+				form := url.Values{"_csrf": {token}, "confirm": {"yes"}}
+				restore := atClosing(t, env, c)
 				res := official.Do(http.MethodPost, page+"/close", strings.NewReader(form.Encode()), headers())
+				restore()
 				if res.Status != http.StatusForbidden {
 					t.Errorf("same-site close with a valid token: status %d, want 403", res.Status)
 				}
@@ -109,6 +123,7 @@ func TestCSRFTokenBelongsToOneSession(t *testing.T) {
 		first.Login(env.OfficialA.Email)
 		second.Login(env.OfficialA.Email)
 		c := env.OpenConsultation(t)
+		atClosing(t, env, c)
 		page := fmt.Sprintf("/staff/consultations/%d", c.ID)
 		tokFirst := hiddenValue(t, first.Get(page).Body, "_csrf")
 		tokSecond := hiddenValue(t, second.Get(page).Body, "_csrf")
@@ -120,7 +135,7 @@ func TestCSRFTokenBelongsToOneSession(t *testing.T) {
 		}
 
 		closeWith := func(b *testutil.Browser, token string) int {
-			form := url.Values{"_csrf": {token}}
+			form := url.Values{"_csrf": {token}, "confirm": {"yes"}}
 			return b.Do(http.MethodPost, page+"/close", strings.NewReader(form.Encode()), b.FormHeaders()).Status
 		}
 		for what, token := range map[string]string{"another session's token": tokFirst, "no token": "", "a made-up token": "x" + tokSecond[1:]} {
@@ -149,7 +164,7 @@ func TestCSRFTokenBelongsToOneSession(t *testing.T) {
 		token := hiddenValue(t, second.Get(page).Body, "_csrf")
 		h := second.FormHeaders()
 		h["X-CSRF-Token"] = token
-		if res := second.Do(http.MethodPost, page+"/close", nil, h); res.Status != http.StatusSeeOther {
+		if res := second.Do(http.MethodPost, page+"/close", strings.NewReader("confirm=yes"), h); res.Status != http.StatusSeeOther {
 			t.Fatalf("close with the session's token: status %d", res.Status)
 		}
 		if s := consultationStatus(t, st, c.ID); s != domain.StatusClosed {
