@@ -33,6 +33,7 @@ func (r *recorder) Send(_ context.Context, to, _, _ string) error {
 // TestMailRound runs the mail worker's turns across a morning: no digest before
 // DIGEST_HOUR, the day's digests queued and sent at it, and not again that day.
 func TestMailRound(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

@@ -175,6 +175,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 // TestOpenAPIServed checks that the server serves the embedded document as JSON.
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	raw, _ := readOpenAPI(t)
 	env := testutil.StartServer(t, testutil.NewStore(t, store.SQLite))
 	res, err := http.Get(env.URL + apiPrefix + "/openapi.json")

@@ -15,6 +15,7 @@ import (
 // still gets them and starts a recomputation, and the views after it get the new figures.
 // Figures past the age limit are never shown, and below the size limit every view counts.
 func TestLargeConsultationFiguresComeFromMemory(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

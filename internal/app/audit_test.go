@@ -52,6 +52,7 @@ func wantInternal(t *testing.T, what string, err error) {
 // another and checks that the action was undone with it: an action the audit log does not
 // show did not happen. Once the entry is accepted again, the same action goes through.
 func TestActionWithoutAuditEntryDoesNotHappen(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -155,6 +156,7 @@ func TestActionWithoutAuditEntryDoesNotHappen(t *testing.T) {
 // TestLoginAudit: a login the audit log cannot record is refused, while a failed login is
 // refused whether or not its entry is written, and its entry is written when it can be.
 func TestLoginAudit(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

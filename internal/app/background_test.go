@@ -16,6 +16,7 @@ import (
 // Shutdown has returned, so nothing in the background runs against a closed pool. After
 // Shutdown, background work is refused, and opinions are still taken, one by one.
 func TestShutdownWaitsForBackgroundWork(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

@@ -85,6 +85,7 @@ func countTable(t *testing.T, st *store.Store, table string) int {
 // of a village in it, is told in their inbox, once, whatever retries; officials of another
 // commune and staff in other roles are not; and each marks only their own notices read.
 func TestResultNoticesInInbox(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -170,6 +171,7 @@ func TestResultNoticesInInbox(t *testing.T) {
 
 // TestInboxPages lists 20 notices a page, newest first.
 func TestInboxPages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

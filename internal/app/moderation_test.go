@@ -29,6 +29,7 @@ func decide(t *testing.T, f *testutil.Fixture, who *domain.Actor, id int64, d ap
 // TestAppealGoesToAnotherModerator follows a rejected author's appeal: once only, never
 // decided by the moderator who rejected, and counted in the public statistics.
 func TestAppealGoesToAnotherModerator(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -81,6 +82,7 @@ func TestAppealGoesToAnotherModerator(t *testing.T) {
 
 // TestModerationStatistics checks every public figure, the median included.
 func TestModerationStatistics(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -121,6 +123,7 @@ func TestModerationStatistics(t *testing.T) {
 // TestHiddenOpinionLeavesAMarker checks that hiding needs a reason, stops the counting, and
 // leaves a visible marker instead of a silent gap.
 func TestHiddenOpinionLeavesAMarker(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -151,6 +154,7 @@ func TestHiddenOpinionLeavesAMarker(t *testing.T) {
 
 // TestPostModeration publishes at once and keeps the opinion in the queue until reviewed.
 func TestPostModeration(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

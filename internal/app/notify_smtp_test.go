@@ -41,7 +41,8 @@ type mailText struct{ Subject, Body string }
 // one who left no contact and the other commune's official get nothing. Then the mail server goes down: the next results' notices fail,
 // stay queued with the error, wait out the backoff, and go out once when the server is back.
 func TestResultNoticesThroughSMTP(t *testing.T) {
-	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+	// In order, not in parallel: the settings reach config.Load through the environment.
+	testutil.EachDBInOrder(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		listener := testutil.StartSMTP(t)
 		for k, v := range map[string]string{

@@ -56,6 +56,7 @@ func byRecipient(list []store.OutboxMessage, to string) *store.OutboxMessage {
 // TestDigests queues one e-mail a day to each account that has opinions waiting in its
 // units, in Vietnamese, with the count, the oldest one's local time and the queue's link.
 func TestDigests(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -125,6 +126,7 @@ func TestDigests(t *testing.T) {
 // TestOutboxSurvivesOutage fails the first deliveries: the messages stay queued, each tried
 // again after its wait, and go out exactly once when the server is back.
 func TestOutboxSurvivesOutage(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -188,6 +190,7 @@ func TestOutboxSurvivesOutage(t *testing.T) {
 // TestOutboxBackoff checks the waits (one minute, doubling, at most six hours) and that a
 // message is given up after 20 attempts but kept.
 func TestOutboxBackoff(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

@@ -72,6 +72,7 @@ const (
 // consultation under every commune it covers, drafts never, and the late ones listed
 // most-late first.
 func TestOversight(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -160,6 +161,7 @@ func TestOversight(t *testing.T) {
 // with a day left on the 18th, due that very day on the 19th, and overdue from the next
 // working day; a weekend adds nothing.
 func TestOversightDeadlineBoundary(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -200,6 +202,7 @@ func TestOversightDeadlineBoundary(t *testing.T) {
 // and 24 Nov 2026 declared holidays (as HOLIDAYS would), the hương ước's deadline moves from
 // Thursday 19 to Friday 20 Nov, and on the 25th it is 2 working days overdue instead of 4.
 func TestOversightUsesTheAppCalendar(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

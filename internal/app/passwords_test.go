@@ -17,6 +17,7 @@ import (
 // nor more than 128 MiB of hashes under production's 64 MiB setting; a login that finds every
 // slot taken waits, then is answered "unavailable" (503) without checking anything.
 func TestPasswordChecksAreBounded(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := testutil.Seed(t, st)
 		if got, want := app.New(st).PasswordSlots(), min(runtime.GOMAXPROCS(0), 2); got != want {

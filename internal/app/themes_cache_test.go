@@ -22,6 +22,7 @@ import (
 // checks that the cache is used while nothing changes, and that the first view after a
 // change still shows the earlier themes while the new ones are computed in the background.
 func TestThemesFollowTheApprovedOpinions(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -114,6 +115,7 @@ func TestThemesFollowTheApprovedOpinions(t *testing.T) {
 // the new themes are served once it ends, and that a recomputation that fails leaves the
 // earlier themes in place for the next view to try again.
 func TestThemesWhileRecomputed(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -242,6 +244,7 @@ func TestThemesWhileRecomputed(t *testing.T) {
 // consultation with more approved opinions than a view may tokenise while the resident waits
 // shows no themes and starts their computation, and that the views after it ends show them.
 func TestThemesOfALargeConsultationComeInTheBackground(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

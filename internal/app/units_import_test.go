@@ -18,6 +18,7 @@ const unitHeader = "code,name,kind,parent_code,households\n"
 // under one of those. An import that breaks the tree is refused whole, every bad line named
 // with the rule it breaks; a unit whose new kind its children no longer fit is refused too.
 func TestImportUnitsKeepsTheTwoTierTree(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := testutil.Seed(t, st)
 		ctx := context.Background()

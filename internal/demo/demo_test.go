@@ -18,6 +18,7 @@ import (
 // Thôn Đông, its opinions come from Thôn Đông or name no village, and there is a login for
 // every role, the Fatherland Front's included, each able to do what its role does.
 func TestDemo(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		a := app.New(st, app.WithPasswordParams(auth.TestParams))

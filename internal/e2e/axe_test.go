@@ -98,6 +98,7 @@ func (tb *tab) axe(page string) axeResult {
 // checkAxe on the portal's pages means something: axe is injected and runs with the tags
 // given, also in a tab whose scripts are off.
 func TestAxeFindsViolations(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	const faulty = `data:text/html;charset=utf-8,<!doctype html><title>x</title><main><h1>Lỗi</h1>` +
 		`<img src="x.png"><p style="color:%23aaa">chữ mờ</p><input id="nolabel"><a href="/a"></a></main>`

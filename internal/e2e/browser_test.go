@@ -18,18 +18,17 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
-
-	"github.com/gopy-vn/gopy/internal/testutil"
 )
 
 const (
 	// phoneWidth and phoneHeight are the CSS viewport of a cheap Android phone.
 	phoneWidth, phoneHeight = 360, 740
-	// tabTimeout bounds one test on one database.
-	tabTimeout = 60 * time.Second
-	// stepTimeout bounds one browser step, so a selector that never matches fails fast
-	// instead of eating the whole test's time.
-	stepTimeout = 15 * time.Second
+	// stepTimeout bounds one browser step (starting the browser, opening a tab, a
+	// navigation, a screenshot, an axe run…), so a selector that never matches fails
+	// instead of hanging. There is no budget for a whole test or tab: on a loaded machine a
+	// test takes longer, and fails only when one step is stuck. A step takes well under a
+	// second on an idle machine; the bound leaves room for a machine many times slower.
+	stepTimeout = 60 * time.Second
 	// minFontPx is the smallest type the portal promises for reading text.
 	minFontPx = 16
 )
@@ -59,12 +58,45 @@ func chromePath(t *testing.T) string {
 	return p
 }
 
-// startBrowser starts one headless Chromium for a whole test and returns a context that
-// holds it. The browser is killed and its profile removed when the test ends.
+// TestMain runs the tests and then ends the shared browser, if one was started.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.stop != nil {
+		shared.stop()
+	}
+	os.Exit(code)
+}
+
+// shared is the one headless Chromium of the package's tests, started by the first test
+// that needs it. Each test works in tabs of its own browser context (newTab), with its own
+// cookies and storage, so the tests share the browser and run in parallel; starting one per
+// test would cost a browser start each and, with the tests waiting for a turn, keep many
+// idle browsers alive at once.
+var shared struct {
+	once sync.Once
+	ctx  context.Context
+	err  error
+	stop func() // kills the browser and removes its profile
+}
+
+// startBrowser returns the context of the shared browser, starting it on first use.
 func startBrowser(t *testing.T) context.Context {
 	t.Helper()
 	path := chromePath(t)
-	profile := t.TempDir() // removed after the browser has exited (cleanups run last-in first-out)
+	shared.once.Do(func() { shared.ctx, shared.stop, shared.err = launch(path) })
+	if shared.err != nil {
+		t.Fatalf("start Chromium %s: %v", path, shared.err)
+	}
+	return shared.ctx
+}
+
+// launch starts a headless Chromium with a fresh profile and returns its context and the
+// function that ends it.
+func launch(path string) (context.Context, func(), error) {
+	profile, err := os.MkdirTemp("", "gopy-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -77,24 +109,45 @@ func startBrowser(t *testing.T) context.Context {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("lang", "vi-VN"),
 		chromedp.UserDataDir(profile),
+		// How long Chromium may take to say where it listens: its start is a step too.
+		chromedp.WSURLReadTimeout(stepTimeout),
 	)
-	budget := time.Duration(len(testutil.Dialects(t)))*tabTimeout + 30*time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), budget)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	browserCtx, cancelBrowser := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
+	stop := func() {
 		cancelBrowser()
 		cancelAlloc() // waits for the process to exit
-		cancel()
-	})
-	if err := chromedp.Do(browserCtx); err != nil {
-		t.Fatalf("start Chromium %s: %v", path, err)
+		_ = os.RemoveAll(profile)
 	}
-	return browserCtx
+	if err := firstRun(browserCtx, cancelBrowser); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return browserCtx, stop, nil
 }
 
-// tab is one resident's (or official's) phone: a fresh browser context, so no cookie
-// crosses from one database's server to the other, with a 360 px touch screen.
+// firstRun makes the first call on a new browser or tab context, which starts the browser
+// or opens the tab and ties it to the context it is given: that must be ctx itself, not a
+// step's context, or the browser or tab would end with the step. The call is bounded like
+// a step all the same: after stepTimeout, cancel ends the browser or tab.
+func firstRun(ctx context.Context, cancel context.CancelFunc) error {
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
+	timer := time.NewTimer(stepTimeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		cancel()
+		<-done
+		return fmt.Errorf("not done after %v", stepTimeout)
+	}
+}
+
+// tab is one resident's (or official's) phone: a fresh browser context, so no cookie or
+// stored data crosses from one tab, test or database's server to another, with a 360 px
+// touch screen.
 type tab struct {
 	t     *testing.T
 	ctx   context.Context
@@ -108,15 +161,9 @@ type tab struct {
 // newTab opens a tab on the browser for the server at baseURL.
 func newTab(t *testing.T, browser context.Context, baseURL string) *tab {
 	t.Helper()
-	tctx, cancelTimeout := context.WithTimeout(browser, tabTimeout)
-	ctx, cancelTab := chromedp.NewContext(tctx, chromedp.WithNewBrowserContext())
-	t.Cleanup(func() {
-		cancelTab()
-		cancelTimeout()
-	})
-	// The first run opens the tab and ties it to the context it is given: give it the
-	// tab's own context, not a step's, or the tab would close when that step ends.
-	if err := chromedp.Do(ctx); err != nil {
+	ctx, cancelTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelTab)
+	if err := firstRun(ctx, cancelTab); err != nil {
 		t.Fatalf("open a tab: %v", err)
 	}
 	tb := &tab{t: t, ctx: ctx, base: baseURL, shots: screenshotDir(t),
@@ -263,7 +310,9 @@ func (tb *tab) follow(a chromedp.Action[chromedp.Void], what string) *network.Re
 func (tb *tab) wantStatus(res *network.Response, want int64, what string) {
 	tb.t.Helper()
 	if res.Status != want {
-		body, _ := chromedp.Run(tb.ctx, chromedp.EvaluateAsDevTools[string](`document.body ? document.body.innerText : ""`))
+		ctx, cancel := tb.step()
+		defer cancel()
+		body, _ := chromedp.Run(ctx, chromedp.EvaluateAsDevTools[string](`document.body ? document.body.innerText : ""`))
 		tb.t.Fatalf("%s: status %d, want %d (%s)\npage text:\n%s", what, res.Status, want, res.URL, body)
 	}
 }

@@ -35,6 +35,7 @@ const (
 // TestResidentCommentsOnPhone is the resident's whole path on a 360 px phone: find the
 // draft, read article 5, comment on it, get a tracking code and look it up.
 func TestResidentCommentsOnPhone(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -46,6 +47,7 @@ func TestResidentCommentsOnPhone(t *testing.T) {
 // TestResidentCommentsWithoutJavaScript repeats the resident's path with scripts off: the
 // portal must not need JavaScript (old phones, data savers, proxy browsers).
 func TestResidentCommentsWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -193,6 +195,7 @@ func dayString(plusDays int) string {
 // TestOfficialCreatesAndPublishes is the official's path: paste a draft, check how it was
 // split, publish it; and a period shorter than the law allows is refused on the form.
 func TestOfficialCreatesAndPublishes(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -354,6 +357,7 @@ func fillConsultation(tb *tab, title, first, last string) {
 // TestModeratorApproves is the moderator's path: the queue shows a resident's opinion,
 // approving it publishes it under its article and counts it.
 func TestModeratorApproves(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -439,6 +443,7 @@ var xssPayloads = []string{
 // TestOpinionsCannotInjectMarkup puts hostile opinions through the queue and onto the public
 // pages: no dialog may open, no script may run, and each text must read exactly as stored.
 func TestOpinionsCannotInjectMarkup(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
@@ -537,7 +542,9 @@ func watchPage(tb *tab) *pageWatch {
 			w.mu.Lock()
 			w.dialogs = append(w.dialogs, fmt.Sprintf("%s(%q)", ev.Type, ev.Message))
 			w.mu.Unlock()
-			_, _ = chromedp.Call(tb.ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			ctx, cancel := tb.step()
+			_, _ = chromedp.Call(ctx, page.HandleJavaScriptDialog, page.HandleJavaScriptDialogParams{Accept: false})
+			cancel()
 		}
 	}()
 	go func() {

@@ -112,6 +112,7 @@ func draftTexts(c *domain.Consultation) []string {
 // including validation messages, and passes the same accessibility checks. A phone set to
 // English gets English without touching the switch.
 func TestEnglishPages(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()

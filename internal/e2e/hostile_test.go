@@ -93,6 +93,7 @@ func wantStatusIn(t *testing.T, res *network.Response, where string, statuses ..
 
 // TestHostileSearchBox types each payload into the search box on the home page.
 func TestHostileSearchBox(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -118,6 +119,7 @@ func TestHostileSearchBox(t *testing.T) {
 // TestHostileTrackingLookup sends each payload as a tracking code, from the lookup form and
 // in the address of a tracking page.
 func TestHostileTrackingLookup(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -201,6 +203,7 @@ func storedComments(t *testing.T, st *store.Store, consultationID int64) (commen
 // the satisfaction rating, on the consultation page and on a commenter's tracking page; the
 // comments saved are then read by an official in the annual report.
 func TestHostileSatisfactionRating(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		// Every payload is sent three times from one address: more than the hourly allowance.
@@ -277,6 +280,7 @@ func TestHostileSatisfactionRating(t *testing.T) {
 // TestHostileLanguageSwitch sends each payload as the language and with a search, then
 // switches language with the page's own link, which must carry the search along intact.
 func TestHostileLanguageSwitch(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -320,6 +324,7 @@ func TestHostileLanguageSwitch(t *testing.T) {
 // echo: where to go after login, a report's commune, a unit's page, a feed's commune, a
 // page number and, for staff, the annual report's commune and year.
 func TestHostileQueryStrings(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)

@@ -17,6 +17,7 @@ import (
 // phone and pass axe-core (checkPhone). A new page belongs in this list; one that needs
 // other data can get a test of its own calling tb.checkPhone.
 func TestEveryPageIsAccessible(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()

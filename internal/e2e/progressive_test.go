@@ -24,6 +24,7 @@ const draftKeysJS = `Object.keys(localStorage).filter(k => k.startsWith('gopy.dr
 // sending it (the network dropped, a call came in) and finds it again on coming back; once
 // the server has acknowledged it, the form is empty again.
 func TestUnsentOpinionIsKeptOnThePhone(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -116,6 +117,7 @@ func TestUnsentOpinionIsKeptOnThePhone(t *testing.T) {
 // on the English page; pressing it again stops. Speech is recorded, not played: the page's
 // speechSynthesis.speak is replaced once the page has loaded.
 func TestReadAloud(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
@@ -190,6 +192,7 @@ func TestReadAloud(t *testing.T) {
 // TestCopyTrackingCode: the receipt's copy button puts the code on the clipboard, and where
 // the Clipboard API is missing it falls back to selecting the code and copying that.
 func TestCopyTrackingCode(t *testing.T) {
+	t.Parallel()
 	browser := startBrowser(t)
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)

@@ -98,6 +98,7 @@ func charter40(r *rand.Rand) string {
 // JavaScript it links, each gzip-compressed by the server. Together they must stay within
 // pageBudget, without web fonts.
 func TestConsultationPageWeight(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		env := testutil.StartServer(t, st)

@@ -20,6 +20,7 @@ import (
 // opinion the database refuses (an article that does not exist): the batch is then written
 // again one by one, and only that opinion fails.
 func TestBurstIsWrittenInBatches(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

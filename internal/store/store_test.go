@@ -15,6 +15,7 @@ import (
 // TestLogsAreAppendOnly checks that the database itself refuses to rewrite or delete a
 // moderation decision or a status change, whatever the application code does.
 func TestLogsAreAppendOnly(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -48,6 +49,7 @@ func TestLogsAreAppendOnly(t *testing.T) {
 // TestConcurrentRetriesStoreOneOpinion races many submissions with one idempotency key:
 // exactly one row must exist, and every caller must get its tracking code.
 func TestConcurrentRetriesStoreOneOpinion(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -89,6 +91,7 @@ func TestConcurrentRetriesStoreOneOpinion(t *testing.T) {
 // TestTimesRoundTripInUTC guards the SQLite text encoding of times: what goes in comes back
 // as the same instant, and period filters compare instants, not strings in mixed zones.
 func TestTimesRoundTripInUTC(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

@@ -18,6 +18,7 @@ import (
 // on two days, whatever zone the submission time was written in, and unapproved opinions do
 // not count.
 func TestApprovedPerDayLocalDays(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -72,6 +73,7 @@ func TestApprovedPerDayLocalDays(t *testing.T) {
 // TestLatestApproved checks the newest public opinions of each section and of the draft as
 // a whole: at most n, newest first, hidden ones kept as markers, pending ones left out.
 func TestLatestApproved(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

@@ -18,6 +18,7 @@ import (
 // very next submission, and a change made behind its back (another instance of the portal
 // on the same database) within seconds.
 func TestOpinionChecksFollowChanges(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
@@ -80,6 +81,7 @@ func TestOpinionChecksFollowChanges(t *testing.T) {
 // TestUnknownConsultationAndVillage: what does not exist is refused, and looking it up
 // again finds it once it is created.
 func TestUnknownConsultationAndVillage(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)

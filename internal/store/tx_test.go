@@ -18,6 +18,7 @@ import (
 // the batched writer runs, and the opinion-target cache neither serves nor keeps what the
 // transaction has not committed.
 func TestTransactionTravelsInTheContext(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st) // its App runs the batched writer

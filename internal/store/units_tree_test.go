@@ -12,6 +12,7 @@ import (
 // so no unit can be put below itself (a commune under its own village, a unit under itself),
 // nor a unit's level changed to that of a unit below it, whatever the application does.
 func TestUnitTreeCannotLoop(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		testutil.Seed(t, st) // province P; communes A, B; villages A1, A2, B1
@@ -42,6 +43,7 @@ func TestUnitTreeCannotLoop(t *testing.T) {
 // TestUnitAncestryIsBounded: should a loop be made by hand past the guard, walking up the
 // tree still ends, so an authorisation check cannot pin a CPU.
 func TestUnitAncestryIsBounded(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		testutil.Seed(t, st)

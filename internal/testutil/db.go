@@ -34,11 +34,30 @@ func Dialects(t testing.TB) []store.Dialect {
 }
 
 // EachDB runs fn once per database as subtests named after the dialect, each with a fresh,
-// migrated store.
+// migrated store. The subtests run in parallel with each other and with other parallel
+// tests: each owns its database and whatever server it starts, so fn must not change state
+// of the whole process (t.Setenv panics in a parallel test; use EachDBInOrder for that).
+// The subtests run after the calling test function has returned, so that function must do
+// nothing after EachDB; its t.Cleanup functions run once both subtests have finished.
 func EachDB(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	eachDB(t, true, fn)
+}
+
+// EachDBInOrder is EachDB with the subtests run one after the other, for a test that must
+// change state of the whole process, such as environment variables with t.Setenv.
+func EachDBInOrder(t *testing.T, fn func(t *testing.T, st *store.Store)) {
+	t.Helper()
+	eachDB(t, false, fn)
+}
+
+func eachDB(t *testing.T, parallel bool, fn func(t *testing.T, st *store.Store)) {
 	t.Helper()
 	for _, d := range Dialects(t) {
 		t.Run(string(d), func(t *testing.T) {
+			if parallel {
+				t.Parallel()
+			}
 			fn(t, NewStore(t, d))
 		})
 	}
@@ -47,6 +66,7 @@ func EachDB(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 // NewStore opens a fresh migrated database of a dialect, closed when the test ends.
 func NewStore(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
+	quietLogs()
 	ctx := context.Background()
 	var dsn string
 	if d == store.Postgres {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gopy-vn/gopy/internal/config"
@@ -36,8 +37,7 @@ func StartServer(t testing.TB, st *store.Store) *Env {
 // limits, proxies, cookies…); configure may be nil.
 func StartServerWith(t testing.TB, st *store.Store, configure func(*config.Config)) *Env {
 	t.Helper()
-	// Request lines would drown the test output; warnings and errors still show.
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	quietLogs()
 	f := Seed(t, st)
 	cfg := config.Config{Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", ShutdownTimeout: 0}
 	if configure != nil {
@@ -65,6 +65,13 @@ func StartTLSServer(t testing.TB, st *store.Store) *Env {
 		c.BaseURL, c.SecureCookies = "https://127.0.0.1", true
 	})
 }
+
+// quietLogs sets the process's default logger, once, to warnings and errors only: request
+// lines and applied migrations would drown the test output. Once, because the logger is
+// global and the tests that start servers run in parallel.
+var quietLogs = sync.OnceFunc(func() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+})
 
 // Browser is an HTTP client with its own cookies, like one person's browser. It does not
 // follow redirects, so tests can assert where a form sends the user.

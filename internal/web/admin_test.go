@@ -17,6 +17,7 @@ import (
 // file creates and renames units, a bad one is refused whole with every bad line named, and
 // a unit outside the admin's province is refused.
 func TestUnitImport(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		admin := env.NewBrowser(t)
@@ -67,6 +68,7 @@ func TestUnitImport(t *testing.T) {
 // TestStaffAdministration checks creating an account, giving it a second role, and that a
 // disabled account loses its session at once and cannot log in.
 func TestStaffAdministration(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		admin := env.NewBrowser(t)
@@ -138,6 +140,7 @@ func TestStaffAdministration(t *testing.T) {
 // TestWithdrawAndErase follows a resident who changes their mind: erase the name and contact,
 // then withdraw the opinion; it stops counting and the public page no longer shows it.
 func TestWithdrawAndErase(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -199,6 +202,7 @@ func TestWithdrawAndErase(t *testing.T) {
 // TestContactsPurgedAfterRetention checks that contacts are erased once the retention period
 // after the results has passed, and not before.
 func TestContactsPurgedAfterRetention(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

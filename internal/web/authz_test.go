@@ -467,6 +467,7 @@ var publicRoutes = []string{
 // in the matrix (a staff route without a decision), and for a matrix row or public entry
 // that names no route any more.
 func TestEveryRouteHasAnAuthzDecision(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		srv, err := web.New(config.Config{}.WithDefaults(), app.New(st))
 		if err != nil {
@@ -515,6 +516,7 @@ func TestEveryRouteHasAnAuthzDecision(t *testing.T) {
 // browser's session cookie) on fresh objects of commune A, and checks the status and that
 // refused requests changed nothing.
 func TestAuthorisationMatrix(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		m := newMatrix(t, env)
@@ -842,6 +844,7 @@ func jsonExcerpt(res *testutil.Response) string {
 // the request is refused, and refused whole, so the moderator is not told "forbidden" about
 // a decision that was in fact partly carried out.
 func TestRefusedBulkDecisionChangesNothing(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -26,6 +26,7 @@ import (
 //	  Fri 15 May; on Mon 18 May 1 working day overdue; recognised that day: 1 day late.
 //	recognised Mon 18 May: return due Wed 20 May; on Fri 22 May 2 working days overdue.
 func TestCharterRecognitionFlow(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -235,6 +236,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 // TestVillageSubmitsCommuneDecides checks who records what: the officials of a village
 // submit their charter's dossier, and only the commune's officials decide on it.
 func TestVillageSubmitsCommuneDecides(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -48,6 +48,7 @@ func chartTables(t *testing.T, page string) (map[string][]string, map[string]str
 // rejected one that must not count) and checks every chart's numbers in its table, the
 // accessible name of every SVG, and that the SVG needs neither inline style nor script.
 func TestSummaryCharts(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -189,6 +190,7 @@ func TestSummaryCharts(t *testing.T) {
 // TestThemeFilterAndSimilarGroups follows a theme's link to the opinions behind it, and
 // checks that near-identical opinions on the list are shown once, with their count.
 func TestThemeFilterAndSimilarGroups(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -49,6 +49,7 @@ var provincialOpinions = []provincialOpinion{
 // opinions has one, then the public report with its communes, each commune's slice on the
 // web and in a spreadsheet, and the communes' own pages.
 func TestDecisionsSlicesAndCommunePages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -295,6 +296,7 @@ func TestDecisionsSlicesAndCommunePages(t *testing.T) {
 // the counts turn against it (opinions hidden after the decision), and publication waits for
 // that reason.
 func TestDecisionReasonFollowsTheCounts(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

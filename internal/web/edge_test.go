@@ -17,6 +17,7 @@ import (
 // bad input too (4xx), never a server error from the database, which refuses NUL in text on
 // PostgreSQL.
 func TestNULRefusedAtTheEdge(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -48,6 +49,7 @@ func TestNULRefusedAtTheEdge(t *testing.T) {
 // TestHeadersOfEveryAnswer: every answer keeps powerful features off and other origins out;
 // staff pages, the login form and every answer to a signed-in account are never cached.
 func TestHeadersOfEveryAnswer(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		anon := env.NewBrowser(t)
@@ -87,6 +89,7 @@ func TestHeadersOfEveryAnswer(t *testing.T) {
 // further code is looked up, through the pages and the API alike; right codes do not use the
 // allowance, and another address keeps its own.
 func TestTrackingCodeGuessesAreLimited(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, behindProxy(5))
 		c := env.OpenConsultation(t)

@@ -51,6 +51,7 @@ type atomDoc struct {
 // the units under it, drafts and withdrawn consultations never appear, and a title full of
 // XML's special characters comes back exactly as the official typed it.
 func TestAtomFeeds(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

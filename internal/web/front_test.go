@@ -17,6 +17,7 @@ import (
 // TestAdminGivesTheFrontRole: the Fatherland Front is a role an administrator gives like the
 // others, on a new account and as a second role of an existing one.
 func TestAdminGivesTheFrontRole(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		admin := env.NewBrowser(t)
@@ -62,6 +63,7 @@ func TestAdminGivesTheFrontRole(t *testing.T) {
 // oversight, audit and moderation logs, answers and decisions) and is offered no button for
 // an act it cannot do; its home lists the decide matters waiting for its own acts.
 func TestFrontReadsWithoutButtons(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

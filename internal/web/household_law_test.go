@@ -129,6 +129,7 @@ func staffAPI(t *testing.T, env *testutil.Env, email string) *testutil.Browser {
 // household ballots, never recorded as rejected. 182 households need ceil(364/3) = 122:
 // 121 present is refused, 122 present all agreeing is adopted.
 func TestMeetingTooSmallForTwoThirds(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "budget", 1)
 		addVillage(t, st, "A3", "Thôn Ba", 182)
@@ -178,6 +179,7 @@ func TestMeetingTooSmallForTwoThirds(t *testing.T) {
 // commune are adopted when at least two thirds of the commune's villages and residential
 // groups adopted them: 3 of 4 adopted, 2 of 4 not; with 3 villages, 2 of 3 adopted.
 func TestCommuneTwoThirdsOfVillages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "budget", 1)
 		addVillage(t, st, "A3", "Thôn Ba", 182)
@@ -225,6 +227,7 @@ func TestCommuneTwoThirdsOfVillages(t *testing.T) {
 // two of them adopting is two thirds exactly. A matter put to one village is that
 // village's own decision.
 func TestCommuneTwoOfThreeVillages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "budget", 2)
 		addVillage(t, st, "A3", "Thôn Ba", 30)
@@ -258,6 +261,7 @@ func TestCommuneTwoOfThreeVillages(t *testing.T) {
 // without it are refused (422). Items 4-5 (elections, Decree 59/2023 art. 6-9) are never
 // put to comment: publishing them is refused and their minutes are recorded instead.
 func TestBallotsOnlyAfterAMeetingThatCouldNotDecide(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		api := staffAPI(t, env, env.OfficialA.Email)
@@ -322,6 +326,7 @@ func TestBallotsOnlyAfterAMeetingThatCouldNotDecide(t *testing.T) {
 // households or more may meet by clusters; their counts add up into the village's one
 // decision, judged against all its households. A smaller village may not.
 func TestClustersAddUp(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "other", 6)
 		big := addVillage(t, st, "A3", "Thôn Ba", 240)
@@ -379,6 +384,7 @@ func TestClustersAddUp(t *testing.T) {
 // after it was sent to them, or refused in writing with reasons; until then the page says
 // "chờ công nhận", not "adopted".
 func TestAwaitingRecognitionUntilRecognised(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		official, front := env.NewBrowser(t), env.NewBrowser(t)
@@ -469,6 +475,7 @@ func TestAwaitingRecognitionUntilRecognised(t *testing.T) {
 // to the commune People's Committee and the commune Front within 5 working days; the
 // portal records the day it was sent, shows the deadline, and oversight flags those late.
 func TestDecisionSentWithinFiveWorkingDays(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -261,6 +261,7 @@ func villageFieldError(body, field string, village int64) string {
 // TestNewConsultationAsksForTheItem: a decide matter needs its item of art. 15 (a hương
 // ước is item 3 without asking), a consultation has none, and the form says why.
 func TestNewConsultationAsksForTheItem(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		b := env.NewBrowser(t)
@@ -357,6 +358,7 @@ func TestNewConsultationAsksForTheItem(t *testing.T) {
 // all households (art. 21); the matter is concluded after its results; each record is in
 // the audit log.
 func TestVillageDecisionThroughTheForm(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "huong_uoc", 0)
 		a1, a2 := f.villages["A1"], f.villages["A2"]
@@ -479,6 +481,7 @@ func TestVillageDecisionThroughTheForm(t *testing.T) {
 // TestTwoThirdsThroughTheAPI records an item-1 matter (contributions: at least two thirds
 // of all households) through the JSON API, at the rounding boundary.
 func TestTwoThirdsThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "budget", 1)
 		api := f.env.NewBrowser(t)
@@ -527,6 +530,7 @@ func TestTwoThirdsThroughTheAPI(t *testing.T) {
 // household representatives; the Front records its signature, after which the record no
 // longer changes.
 func TestDecisionRecordIsPrintable(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "huong_uoc", 0)
 		res := f.official.Submit(f.page(), f.action("A1", "decision"), url.Values{
@@ -606,6 +610,7 @@ var codePattern = regexp.MustCompile(`[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}`)
 // one vote per code inside the voting time; the minutes with start, end, counts and the
 // slips used, kept from the public; and the count as the village's decision.
 func TestOnlineVotingEndToEnd(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "other", 6)
 		ctx := context.Background()
@@ -797,6 +802,7 @@ func formatDT(t time.Time) string { return t.In(domain.Zone).Format("15:04 02/01
 // TestWrongVotingCodesAreThrottled: after ten wrong codes from one address, the address is
 // refused before any code is checked, even a right one.
 func TestWrongVotingCodesAreThrottled(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		f := newHHFixture(t, st, "other", 6)
 		ctx := context.Background()
@@ -835,6 +841,7 @@ func TestWrongVotingCodesAreThrottled(t *testing.T) {
 // results by the fifth working day, skipping the weekend and a holiday; once adopted on a
 // Friday, its dossier is due five working days later.
 func TestDeadlinesOnTheStaffPage(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -45,6 +45,7 @@ func withResults(t *testing.T, env *testutil.Env, title string) *domain.Consulta
 // its link, date and an unread mark, counted in the navigation on every page, marked read
 // alone or with the others; another official can neither see it nor mark it.
 func TestInbox(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := withResults(t, env, "Dự thảo quy ước Thôn Hai")

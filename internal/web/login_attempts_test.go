@@ -34,6 +34,7 @@ func apiLogin(b *testutil.Browser, email, password, from string) *testutil.Respo
 // gives its own attempt back); the rest are refused with 429 unchecked. Before, all 24 wrong
 // passwords were checked.
 func TestLoginBurstChecksNoMoreThanTheLimit(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, behindProxy(5))
 		statuses := make([]int, 25)
@@ -76,6 +77,7 @@ func TestLoginBurstChecksNoMoreThanTheLimit(t *testing.T) {
 // only, so whoever sends them cannot keep the owner out; a right password gives its attempt
 // back; an IPv6 client is one client across its /64.
 func TestLockoutIsPerAddress(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, behindProxy(2))
 		b := env.NewBrowser(t)

@@ -21,6 +21,7 @@ import (
 // a citizen ID and an e-mail address: every public page and API response shows it masked,
 // while the moderator's queue showed the original with the flags highlighted.
 func TestPersonalDataMaskedInEveryPublicOutput(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -73,6 +74,7 @@ func TestPersonalDataMaskedInEveryPublicOutput(t *testing.T) {
 // some ordinary comments: the similar filter shows the copies, and one bulk decision rejects
 // them all, each logged on its own.
 func TestQueueFiltersAndBulkDecision(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -123,6 +125,7 @@ func TestQueueFiltersAndBulkDecision(t *testing.T) {
 // TestFormStartIsBoundToItsConsultation checks that the signed start time of one form cannot
 // be replayed on another consultation's form.
 func TestFormStartIsBoundToItsConsultation(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, func(c *config.Config) { c.MinFillTime = time.Second })
 		first := env.OpenConsultation(t)

@@ -138,6 +138,7 @@ var selectedOption = func(value string) *regexp.Regexp {
 }
 
 func TestOfflineEntryThroughTheForm(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -357,6 +358,7 @@ func TestOfflineEntryThroughTheForm(t *testing.T) {
 // TestOfflineAttachmentThroughTheAPI enters a meeting's opinion with its reference and
 // attaches the scan afterwards, as an integrator's client would.
 func TestOfflineAttachmentThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		cons := env.OpenConsultation(t)

@@ -67,6 +67,7 @@ const (
 // province sees both communes, the observer of commune A only A, the official of commune
 // B nothing of A; drafts never appear.
 func TestOversightPage(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		set := testutil.SeedOversight(t, env.Fixture)

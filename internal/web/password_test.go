@@ -15,6 +15,7 @@ import (
 // session that changed it carries on, every other session of the account ends and its bearer
 // tokens are revoked; the old password no longer signs in and the new one does.
 func TestStaffChangeTheirPassword(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		email := env.OfficialA.Email
@@ -82,6 +83,7 @@ func TestStaffChangeTheirPassword(t *testing.T) {
 // TestAdminSetsAPassword: an administrator gives an account a new password; the account's
 // sessions end, and it signs in with the new one.
 func TestAdminSetsAPassword(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		victim := env.NewBrowser(t)

@@ -65,6 +65,7 @@ func publishedNow(t *testing.T, env *testutil.Env, in app.NewConsultation, first
 // minimum of Decree 61/2023 art. 9(1) has run; after it, it needs a reason and a ticked
 // confirmation, and every page, report, feed and oversight then shows the real end.
 func TestEarlyCloseThroughPages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -190,6 +191,7 @@ func TestEarlyCloseThroughPages(t *testing.T) {
 // 10/2022 art. 28(2): 20 days), published before its first day: refused on day 20 until it
 // is over, accepted with a reason from midnight after it.
 func TestClosePageBoundaries(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		at := periodClock(t, env, "2026-11-30 15:00")
@@ -215,6 +217,7 @@ func TestClosePageBoundaries(t *testing.T) {
 // leaves the lists and stops taking opinions, and oversight lists it; one never published
 // stays hidden. Nothing happens without the ticked confirmation.
 func TestWithdrawThroughPages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -286,6 +289,7 @@ func TestWithdrawThroughPages(t *testing.T) {
 // to a plain HTML page that says what will happen; its form carries a checkbox, and a POST
 // without it changes nothing.
 func TestConfirmationWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		draft := newDraft(t, env, "Bản nháp cần xác nhận")

@@ -72,6 +72,7 @@ func checkQR(t *testing.T, body, url string) {
 }
 
 func TestNoticeIsAnA4SheetWithQRAndShortLink(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := createPrintable(t, env, false)
@@ -98,6 +99,7 @@ func TestNoticeIsAnA4SheetWithQRAndShortLink(t *testing.T) {
 }
 
 func TestHouseholdFormFollowsTheDraftPartByPart(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := createPrintable(t, env, false)
@@ -184,6 +186,7 @@ func TestHouseholdFormFollowsTheDraftPartByPart(t *testing.T) {
 }
 
 func TestPrintablesOfADraftAreNotPublic(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := createPrintable(t, env, true)
@@ -224,6 +227,7 @@ func TestPrintablesOfADraftAreNotPublic(t *testing.T) {
 }
 
 func TestShortLinkOpensTheConsultation(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := createPrintable(t, env, false)
@@ -250,6 +254,7 @@ func TestShortLinkOpensTheConsultation(t *testing.T) {
 // TestShortLinkIsASCII: a portal whose address has Vietnamese letters prints and encodes
 // the xn-- form of its host, which every phone can type and every scanner opens.
 func TestShortLinkIsASCII(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, func(cfg *config.Config) { cfg.BaseURL = "https://gópý.example.vn" })
 		c := createPrintable(t, env, false)

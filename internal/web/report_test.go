@@ -161,6 +161,7 @@ func checkAttachment(t *testing.T, res *testutil.Response, ext, contentType stri
 // TestConsolidatedReport builds the report of a closed consultation and reads it back in
 // its three forms: the printable page, the CSV and the XLSX.
 func TestConsolidatedReport(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		rc := buildReportCase(t, env)

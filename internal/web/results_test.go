@@ -19,6 +19,7 @@ import (
 // group), and publishes the results: refused while one has no answer, then every commenter
 // sees the answer with their tracking code, and the public page shows it under the opinion.
 func TestAnswersAndResults(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		env.App.MailEnabled = true

@@ -86,6 +86,7 @@ func storedRatings(t *testing.T, st *store.Store, consultationID int64) []stored
 }
 
 func TestSatisfactionRatings(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -229,6 +230,7 @@ func TestSatisfactionRatings(t *testing.T) {
 // TestAnonymousRatingsAreThrottled limits anonymous ratings per address with the opinion
 // limiter's allowance, counted apart from opinions.
 func TestAnonymousRatingsAreThrottled(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, func(c *config.Config) { c.OpinionsPerHour = 2 })
 		c, _ := resultsWithCodes(t, env, "Dự thảo quy ước về an ninh")
@@ -288,6 +290,7 @@ func trimRows(rows [][]string) [][]string {
 //	Year      4 opinions on 400 households: 1,0; results 3,0 working days on average.
 //	LateB     commune B, rated 1: in B's figures, never in A's report.
 func TestAnnualSatisfactionReport(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		set := testutil.SeedOversight(t, env.Fixture)

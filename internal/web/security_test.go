@@ -98,6 +98,7 @@ func opinionForm(body string) url.Values {
 // browser, with only a foreign Origin). Each is refused with 403 and changes nothing, while
 // the same forms from the portal's own pages, with the token, work.
 func TestCrossSiteFormsRefused(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		attacks := map[string]map[string]string{
@@ -220,6 +221,7 @@ var staticCSS = regexp.MustCompile(`href="(/static/[^"]+\.css)"`)
 // itself (or the configured commune portals) frame it, no MIME sniffing, a referrer policy,
 // and HSTS exactly when the cookies are secure.
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		framed := testutil.StartServerWith(t, testutil.NewStore(t, st.Dialect()), func(c *config.Config) {
@@ -345,6 +347,7 @@ func checkCookie(t *testing.T, what string, c *http.Cookie, secure bool) {
 // TLS the prefix is impossible (it requires Secure) and the bare name stays. No page sets a
 // CSRF cookie: the token lives in the server-side session.
 func TestCookieFlags(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		plain := testutil.StartServer(t, st)
 		secure := testutil.StartTLSServer(t, testutil.NewStore(t, st.Dialect()))
@@ -418,6 +421,7 @@ func signedOut(res *testutil.Response) bool {
 // id planted in a browser beforehand never becomes a signed-in session, and that logout
 // ends the session on the server: the old id, replayed from another client, is worth nothing.
 func TestSessionFixationAndLogout(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 
@@ -471,6 +475,7 @@ func TestSessionFixationAndLogout(t *testing.T) {
 // browser drops tabs and line breaks from a Location before reading it, so "/<tab>/host"
 // means "//host", another site.
 func TestLoginRedirectStaysOnSite(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		base, _ := url.Parse(env.URL)
@@ -536,6 +541,7 @@ func checkRetryAfter(t *testing.T, what string, res *testutil.Response, max time
 // locked for the window, even against the right password, while other accounts from the
 // same address still log in until the address has used its own, four times larger, budget.
 func TestLoginThrottles(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServerWith(t, st, func(c *config.Config) { c.LoginFailures = 2 })
 		b := env.NewBrowser(t)
@@ -591,6 +597,7 @@ func submitAPI(b *testutil.Browser, consultationID int64, forwardedFor string) *
 // not buy a new allowance; behind a trusted proxy it tells clients apart, and only the
 // address the proxy itself saw counts.
 func TestOpinionThrottle(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		t.Run("form and API", func(t *testing.T) {
 			env := testutil.StartServerWith(t, testutil.NewStore(t, st.Dialect()), func(c *config.Config) { c.OpinionsPerHour = 2 })
@@ -680,6 +687,7 @@ func TestOpinionThrottle(t *testing.T) {
 // nothing, the too-fast refusal keeping what was typed; a form sent after the minimum time
 // is accepted.
 func TestOpinionFormBotChecks(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		t.Run("refused", func(t *testing.T) {
 			env := testutil.StartServerWith(t, st, func(c *config.Config) { c.MinFillTime = 2 * time.Second })
@@ -756,6 +764,7 @@ func TestOpinionFormBotChecks(t *testing.T) {
 // public page and public API answer about them: none shows a contact, the unconsented name
 // or an IP address.
 func TestPublicOutputShowsNoPersonalData(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		// The portal's own address appears on public pages (the short link); it must not be
 		// the commenters' address, 127.0.0.1, which no page may show.
@@ -861,6 +870,7 @@ var internals = []string{"goroutine", "panic", ".go:", "SELECT", "sql:", "SQLSTA
 // TestErrorAnswersRevealNothing sends requests that fail in every way a client can make
 // them fail, to pages and to the API, and checks that no answer carries internals.
 func TestErrorAnswersRevealNothing(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)

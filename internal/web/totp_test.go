@@ -127,6 +127,7 @@ func passwordStep(t *testing.T, b *testutil.Browser, email, next string) {
 // right code, then the password alone no longer signs in, a wrong or reused code is refused,
 // the right one completes the login, and switching off needs a code too.
 func TestTOTPEnableLoginDisable(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		// The walk sends six wrong codes from one address; the throttle, tested on its own in
 		// TestTOTPLoginThrottledAndExpires, gets room for them.
@@ -293,6 +294,7 @@ func TestTOTPEnableLoginDisable(t *testing.T) {
 // (and that giving the right password again does not forgive them), and that the halfway
 // state lasts five minutes.
 func TestTOTPLoginThrottledAndExpires(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env, clk := startTOTPServer(t, st)
 		const email = "moderator.a@example.vn"
@@ -382,6 +384,7 @@ func decodeAPIError(t *testing.T, res *testutil.Response, status int) apiError {
 // TestTOTPAPISession checks POST /api/v1/session for an account with a second factor: no
 // session without the right "otp", and bearer tokens as before.
 func TestTOTPAPISession(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env, clk := startTOTPServer(t, st)
 		const email = "moderator.a@example.vn"

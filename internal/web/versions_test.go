@@ -131,6 +131,7 @@ func between(t *testing.T, body, from, to string) string {
 // opinions under the renumbered article, the changes page article by article, the JSON API,
 // and the links stored between the versions.
 func TestNewVersionKeepsOpinionsAndShowsChanges(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()

@@ -24,6 +24,7 @@ var codeInLocation = regexp.MustCompile(`^/track/([0-9A-Z]{5}-[0-9A-Z]{5})\?new=
 // forms only: an official creates and publishes a draft, a resident comments on one article
 // and tracks it, a moderator approves it, and the public page shows it with its counts.
 func TestConsultationLoopThroughPages(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 
@@ -147,6 +148,7 @@ func TestConsultationLoopThroughPages(t *testing.T) {
 // TestOpinionFormKeepsInputOnError checks that a refused submission re-renders the form with
 // what the resident typed and a Vietnamese message tied to the field.
 func TestOpinionFormKeepsInputOnError(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -167,6 +169,7 @@ func TestOpinionFormKeepsInputOnError(t *testing.T) {
 
 // TestClosedConsultationRefusesOpinions checks that the form says so and the post is refused.
 func TestClosedConsultationRefusesOpinions(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -186,6 +189,7 @@ func TestClosedConsultationRefusesOpinions(t *testing.T) {
 // TestStaffPagesNeedLoginAndRole checks that anonymous visitors are sent to the login form
 // and that an official of another commune cannot act on a consultation.
 func TestStaffPagesNeedLoginAndRole(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -221,6 +225,7 @@ func TestStaffPagesNeedLoginAndRole(t *testing.T) {
 // TestLoginAndLogout checks that a failed login does not reveal whether the account exists,
 // and that logout ends the session.
 func TestLoginAndLogout(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		b := env.NewBrowser(t)
@@ -246,6 +251,7 @@ func TestLoginAndLogout(t *testing.T) {
 
 // TestPublishRefusesShortPeriod checks the legal minimum through the staff page.
 func TestPublishRefusesShortPeriod(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		b := env.NewBrowser(t)
@@ -319,6 +325,7 @@ func mustNotContain(t *testing.T, body string, unwanted ...string) {
 // TestCommentFormShowsTheWholeArticle checks that commenting on an article shows its clauses,
 // so the resident sees what they are commenting on.
 func TestCommentFormShowsTheWholeArticle(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -332,6 +339,7 @@ func TestCommentFormShowsTheWholeArticle(t *testing.T) {
 // TestLanguageSwitchKeepsTheQuery checks that switching language keeps what the resident
 // was looking at: a search stays a search, in the other language.
 func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		env.OpenConsultation(t)
@@ -347,6 +355,7 @@ func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
 // text as Vietnamese, so a screen reader reads it with a Vietnamese voice, and that the
 // Vietnamese page needs no such mark.
 func TestEnglishPageMarksVietnameseText(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)
@@ -364,6 +373,7 @@ func TestEnglishPageMarksVietnameseText(t *testing.T) {
 // consultation's summary on its page, on one line and cut at 160 letters, and the portal's
 // purpose elsewhere.
 func TestPagesDescribeThemselves(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		c := env.OpenConsultation(t)

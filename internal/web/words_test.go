@@ -18,6 +18,7 @@ import (
 // (testutil.WrongWords): an appeal is an đề nghị xem xét lại, the code a mã tra cứu, a
 // meeting the community's, and there is no district.
 func TestPagesUseOfficialWords(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
@@ -81,6 +82,7 @@ func TestPagesUseOfficialWords(t *testing.T) {
 // Committee is the ward's; a commune's are thôn. The printed notice and form and the unit
 // pages say so.
 func TestWardWords(t *testing.T) {
+	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		ctx := context.Background()
