@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -86,13 +87,14 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 				continue
 			}
 			out.Failed++
-			err = a.store.MarkFailed(rctx, m.ID, sendErr.Error(), a.Now().Add(retryDelay(attempt)))
+			reason := withoutAddress(sendErr.Error(), m.To)
+			err = a.store.MarkFailed(rctx, m.ID, reason, a.Now().Add(retryDelay(attempt)))
 			cancel()
 			if attempt >= store.OutboxMaxAttempts {
-				slog.ErrorContext(ctx, "mail given up", "id", m.ID, "kind", m.Kind, "attempts", attempt, "err", sendErr)
+				slog.ErrorContext(ctx, "mail given up", "id", m.ID, "kind", m.Kind, "attempts", attempt, "err", reason)
 			} else {
 				slog.WarnContext(ctx, "mail not sent, will retry", "id", m.ID, "kind", m.Kind, "attempts", attempt,
-					"retry_in", retryDelay(attempt), "err", sendErr)
+					"retry_in", retryDelay(attempt), "err", reason)
 			}
 			return out, err
 		}
@@ -100,6 +102,16 @@ func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, 
 			return out, nil
 		}
 	}
+}
+
+// withoutAddress removes the recipient's address from a delivery error before it is logged
+// or kept with the message: mail servers name it in their refusals ("550 <an@example.vn>:
+// mailbox unavailable"), and a log line outlives the erasure of the contact it would copy.
+func withoutAddress(reason, addr string) string {
+	if addr == "" {
+		return reason
+	}
+	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(reason, "[recipient]")
 }
 
 // EnqueueDigests queues, for every account that may moderate, one e-mail in Vietnamese
