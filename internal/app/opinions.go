@@ -163,7 +163,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if !created && stored.RequestHash != o.RequestHash {
+	if !created && !sameSubmission(stored, o) {
 		// Not a retry but another opinion under a used key: answering with the first receipt
 		// would drop this opinion and hand out someone else's tracking code.
 		return nil, domain.InvalidField("idempotency_key", "validation.idempotency_reused")
@@ -177,6 +177,22 @@ func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domai
 		lang = i18n.VI
 	}
 	return domain.Consent{Purpose: purpose, Text: i18n.T(lang, "consent."+string(purpose)), Lang: lang, GivenAt: now}
+}
+
+// sameSubmission tells whether o, refused by the store because its idempotency key was used,
+// repeats the stored opinion: a retry returns the first receipt, anything else is refused.
+// A retry must repeat it in every respect, name and contact included. The request hash
+// covers all but the name, the contact and the consents to them: a hash kept with the
+// opinion must not let anyone find an erased phone number again by trying every number.
+// Those are compared with the stored opinion instead while it holds them (a contact is
+// stored only with consent to keep it, so equal contacts mean equal consents); once its
+// author erased them, a retry can only be told by the rest.
+func sameSubmission(stored, o *domain.Opinion) bool {
+	if stored.RequestHash != o.RequestHash {
+		return false
+	}
+	return stored.ErasedAt != nil ||
+		(stored.AuthorName == o.AuthorName && stored.ShowName == o.ShowName && stored.Contact == o.Contact)
 }
 
 // villageOf resolves a village code to a village under the consultation's unit.
@@ -302,6 +318,9 @@ func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSec
 }
 
 // requestHash identifies what was submitted, after cleaning, so a retry matches its original.
+// It covers what the opinion says and where it comes from, and leaves out the author's name
+// and contact and the consents that go with them (sameSubmission): a phone number has few
+// enough values to be found from a hash that covers it.
 func requestHash(consultationID int64, in NewOpinion) string {
 	section := ""
 	if in.SectionID != nil {
@@ -309,7 +328,7 @@ func requestHash(consultationID int64, in NewOpinion) string {
 	}
 	h := sha256.New()
 	for _, part := range []string{strconv.FormatInt(consultationID, 10), section, in.Stance, in.Body, in.VillageCode,
-		in.AuthorName, strconv.FormatBool(in.ShowName), in.Contact, strconv.FormatBool(in.Consent), in.Channel, in.Reference} {
+		in.Channel, in.Reference} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
