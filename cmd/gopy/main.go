@@ -48,7 +48,7 @@ const usage = `usage:
   gopy token revoke --email E                               revoke every token of an account
   gopy units import FILE.csv                                create or update units (code,name,kind,parent_code,households)
   gopy demo                                                 load demo data into an empty database
-  gopy purge                                                erase contacts kept past RETENTION_DAYS`
+  gopy purge                                                erase personal data kept past RETENTION_DAYS`
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
 	cfg, err := config.Load()
@@ -104,9 +104,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 			return err
 		}
 		defer closeDB()
-		n, err := a.PurgeExpiredContacts(ctx, retention(cfg))
+		n, err := a.PurgeExpired(ctx)
 		if err == nil {
-			fmt.Fprintf(stdout, "erased the contacts of %d opinions\n", n)
+			fmt.Fprintf(stdout, "erased the contacts or names of %d opinions, %d scans of papers and %d e-mail messages\n",
+				n.Opinions, n.Attachments, n.Messages)
 		}
 		return err
 	case "help", "-h", "--help":
@@ -141,6 +142,7 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 	a := app.New(st)
 	a.BaseURL = cfg.BaseURL
 	a.MailEnabled = cfg.Mail.Enabled()
+	a.RetentionDays = cfg.RetentionDays
 	a.Calendar = domain.DefaultCalendar().With(cfg.Holidays, cfg.WorkingDays)
 	// The App's background work (the opinion writer, the workers serve starts) has ended
 	// before the pool closes.
@@ -178,7 +180,7 @@ func serve(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	a.Go(func(ctx context.Context) { purgeContacts(ctx, a, cfg) })
+	a.Go(func(ctx context.Context) { purgeExpired(ctx, a) })
 	if cfg.DebugAddr != "" {
 		go serveDebug(ctx, cfg.DebugAddr)
 	}
@@ -302,20 +304,16 @@ func describe(err error) error {
 	return errors.New(b.String())
 }
 
-func retention(cfg config.Config) time.Duration {
-	return time.Duration(cfg.RetentionDays) * 24 * time.Hour
-}
-
-// purgeContacts erases, every hour, the contacts kept longer than the retention period
-// after a consultation's results were published.
-func purgeContacts(ctx context.Context, a *app.App, cfg config.Config) {
+// purgeExpired erases, every hour, the personal data kept longer than the retention period
+// after a consultation's results were published (app.PurgeExpired).
+func purgeExpired(ctx context.Context, a *app.App) {
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		if n, err := a.PurgeExpiredContacts(ctx, retention(cfg)); err != nil {
-			slog.Error("purge contacts", "err", err)
-		} else if n > 0 {
-			slog.Info("purged contacts", "opinions", n)
+		if n, err := a.PurgeExpired(ctx); err != nil {
+			slog.Error("purge personal data", "err", err)
+		} else if n != (domain.Purged{}) {
+			slog.Info("purged personal data", "opinions", n.Opinions, "attachments", n.Attachments, "messages", n.Messages)
 		}
 		select {
 		case <-ctx.Done():

@@ -27,6 +27,10 @@ type App struct {
 	// MailEnabled queues notices in the outbox only when a mail server is configured, so no
 	// address waits in the database for a message that will never be sent.
 	MailEnabled bool
+	// RetentionDays is how many days after a consultation's results are published its
+	// commenters' contacts are kept (RETENTION_DAYS); zero means the default, 90. The opinion
+	// form says it, and PurgeExpired keeps to it.
+	RetentionDays int
 	// Calendar tells working days from holidays, for the deadlines the law counts in working
 	// days; the zero Calendar means the default one (see calendar).
 	Calendar domain.Calendar

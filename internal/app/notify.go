@@ -100,8 +100,9 @@ func (a *App) queueResultNotices(ctx context.Context, c *domain.Consultation, of
 			continue // a phone number: the commune calls back instead
 		}
 		key := fmt.Sprintf("results:%d:opinion:%d", c.ID, op.ID)
+		id := op.ID // erasing the opinion finds the notice by it; none is queued after
 		if _, err := a.store.Enqueue(ctx, &store.OutboxMessage{
-			To: addr, Kind: MailResults, DedupKey: &key, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
+			To: addr, Kind: MailResults, DedupKey: &key, OpinionID: &id, CreatedAt: a.Now(), NextAttemptAt: a.Now(),
 			Subject: i18n.T(i18n.VI, "mail.results.subject", c.Title),
 			Body: i18n.T(i18n.VI, "mail.results.resident_body", c.Title, op.TrackingCode,
 				a.BaseURL+"/track/"+op.TrackingCode, link),

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/shortcode"
@@ -10,7 +9,9 @@ import (
 
 // WithdrawOpinion lets the author take back an opinion, with its tracking code, while the
 // consultation is open. It stops counting everywhere, and the decision is logged like a
-// moderator's, with no actor.
+// moderator's, with no actor. The opinion's personal data is erased with it (store.Withdraw):
+// a withdrawn opinion is neither shown nor answered, the purposes its name and contact were
+// kept for.
 func (a *App) WithdrawOpinion(ctx context.Context, typed string) (*domain.Opinion, error) {
 	o, c, err := a.byCode(ctx, typed)
 	if err != nil {
@@ -32,8 +33,10 @@ func (a *App) WithdrawOpinion(ctx context.Context, typed string) (*domain.Opinio
 	return o, wrap(err)
 }
 
-// EraseMyData removes the author's name and contact from an opinion at any time, keeping its
-// text and stance so the consultation's record stays whole, and marks their consents withdrawn.
+// EraseMyData removes the author's name and contact from an opinion at any time, with every
+// copy of them: the notices queued or sent to the contact, and the photos or scans of a paper
+// opinion. The text and stance stay so the consultation's record stays whole; the consents
+// are marked withdrawn, and no notice is queued for the opinion afterwards (store.Enqueue).
 func (a *App) EraseMyData(ctx context.Context, typed string) (*domain.Opinion, error) {
 	o, _, err := a.byCode(ctx, typed)
 	if err != nil {
@@ -62,10 +65,23 @@ func (a *App) byCode(ctx context.Context, typed string) (*domain.Opinion, *domai
 	return o, c, nil
 }
 
-// PurgeExpiredContacts erases the contacts of opinions whose consultation published its
-// results more than retention ago; the law's purpose for keeping them (answering the
-// commenter) has then been served. It returns how many opinions were purged.
-func (a *App) PurgeExpiredContacts(ctx context.Context, retention time.Duration) (int64, error) {
-	n, err := a.store.PurgeContacts(ctx, a.Now().Add(-retention))
+// defaultRetentionDays is RETENTION_DAYS when nothing sets it.
+const defaultRetentionDays = 90
+
+// retentionDays is how many days after the results contacts are kept.
+func (a *App) retentionDays() int {
+	if a.RetentionDays <= 0 {
+		return defaultRetentionDays
+	}
+	return a.RetentionDays
+}
+
+// PurgeExpired erases what the portal keeps past RetentionDays after a consultation's
+// results were published, when the purpose of keeping it (answering the commenter) has been
+// served: the contacts and unshown names on its opinions, the photos and scans of its paper
+// opinions, and the outbox messages queued that long ago, given up, or about an opinion that
+// no longer holds a contact (store.PurgeExpired).
+func (a *App) PurgeExpired(ctx context.Context) (domain.Purged, error) {
+	n, err := a.store.PurgeExpired(ctx, a.Now().AddDate(0, 0, -a.retentionDays()))
 	return n, wrap(err)
 }

@@ -156,6 +156,14 @@ type Consent struct {
 
 func (Consent) TableName() string { return "consents" }
 
+// Purged counts what one run of the retention purge erased: opinions whose contact or
+// unshown name it cleared, photos and scans of papers, and outbox messages.
+type Purged struct {
+	Opinions    int64
+	Attachments int64
+	Messages    int64
+}
+
 // ModerationEvent records one moderation decision. The table is append-only.
 type ModerationEvent struct {
 	ID         int64         `gorm:"column:id;primaryKey"`

@@ -273,7 +273,9 @@ func (s *Store) Consents(ctx context.Context, opinionID int64) ([]domain.Consent
 	return list, s.conn(ctx).Where("opinion_id = ?", opinionID).Order("id").Find(&list).Error
 }
 
-// Withdraw marks an opinion withdrawn by its author and logs it, in one transaction.
+// Withdraw marks an opinion withdrawn by its author and logs it, and erases its personal
+// data as ErasePersonalData does, in one transaction: the name was kept to be shown with the
+// opinion and the contact to answer it, and a withdrawn opinion is neither shown nor answered.
 func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.OpinionStatus, now time.Time) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
 		res := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
@@ -284,37 +286,91 @@ func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.Opini
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.opinion_already_decided")
 		}
-		return s.conn(ctx).Create(&domain.ModerationEvent{
+		if err := s.conn(ctx).Create(&domain.ModerationEvent{
 			OpinionID: opinionID, FromStatus: from, ToStatus: domain.OpinionWithdrawn, Note: "withdrawn by the author", CreatedAt: now,
-		}).Error
-	})
-}
-
-// ErasePersonalData clears an opinion's name and contact and marks its consents withdrawn.
-func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time.Time) error {
-	return s.InTx(ctx, func(ctx context.Context) error {
-		err := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).
-			Updates(map[string]any{"author_name": "", "show_name": false, "contact": "", "erased_at": now}).Error
-		if err != nil {
+		}).Error; err != nil {
 			return err
 		}
-		return s.conn(ctx).Model(&domain.Consent{}).Where("opinion_id = ? AND withdrawn_at IS NULL", opinionID).
-			Update("withdrawn_at", now).Error
+		return s.erase(ctx, opinionID, now)
 	})
 }
 
-// PurgeContacts clears the contacts of opinions on consultations whose results were
-// published before the cutoff, and returns how many opinions it changed. Mail sent before
-// the cutoff goes too: its addresses are contacts as well.
-func (s *Store) PurgeContacts(ctx context.Context, cutoff time.Time) (int64, error) {
-	if err := s.conn(ctx).Where("sent_at IS NOT NULL AND sent_at < ?", cutoff.UTC()).Delete(&OutboxMessage{}).Error; err != nil {
-		return 0, err
+// ErasePersonalData erases what an opinion holds of its author, everywhere it is kept: the
+// name and contact on the opinion, the results notices queued or sent for it (the outbox
+// keeps the address and the tracking code), and the photos or scans of its paper, which show
+// the name and signature. Its consents are marked withdrawn. The text and stance stay, so the
+// consultation's record stays whole.
+func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time.Time) error {
+	return s.InTx(ctx, func(ctx context.Context) error { return s.erase(ctx, opinionID, now) })
+}
+
+// erase is ErasePersonalData inside the caller's transaction. The opinion's row is changed
+// first: on PostgreSQL its lock makes a notice being queued for the opinion at this moment
+// (Enqueue) wait for the commit and then find no contact, or, if that notice got the row
+// first, this transaction waits for it and the DELETE below sees the new message.
+func (s *Store) erase(ctx context.Context, opinionID int64, now time.Time) error {
+	var o domain.Opinion
+	if err := s.conn(ctx).Select("id, tracking_code").Take(&o, opinionID).Error; err != nil {
+		return notFound(err)
 	}
-	res := s.conn(ctx).Model(&domain.Opinion{}).
-		Where("contact <> '' AND consultation_id IN (?)",
-			s.conn(ctx).Model(&domain.Consultation{}).Select("id").Where("results_published_at < ?", cutoff.UTC())).
-		Updates(map[string]any{"contact": ""})
-	return res.RowsAffected, res.Error
+	err := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).
+		Updates(map[string]any{"author_name": "", "show_name": false, "contact": "", "erased_at": now}).Error
+	if err != nil {
+		return err
+	}
+	err = s.conn(ctx).Model(&domain.Consent{}).Where("opinion_id = ? AND withdrawn_at IS NULL", opinionID).
+		Update("withdrawn_at", now).Error
+	if err != nil {
+		return err
+	}
+	// A message about the opinion is found by its link and, should one lack it, by the
+	// tracking code in its text (codes are letters, digits and a hyphen: nothing LIKE reads).
+	err = s.conn(ctx).Where("opinion_id = ? OR body LIKE ?", opinionID, "%"+o.TrackingCode+"%").
+		Delete(&OutboxMessage{}).Error
+	if err != nil {
+		return err
+	}
+	return s.conn(ctx).Where("opinion_id = ?", opinionID).Delete(&domain.Attachment{}).Error
+}
+
+// PurgeExpired erases what has been kept past its retention, and returns what it erased:
+//   - on consultations whose results were published before cutoff, the contacts (their
+//     purpose, answering the commenter, has been served), the names that were not shown with
+//     the opinion, and the photos and scans of offline papers;
+//   - from the outbox, every message queued before cutoff, sent or not, every message given
+//     up after its last attempt, and every message about an opinion that no longer holds a
+//     contact (erased, withdrawn or purged).
+func (s *Store) PurgeExpired(ctx context.Context, cutoff time.Time) (domain.Purged, error) {
+	var out domain.Purged
+	cutoff = cutoff.UTC()
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		expired := s.conn(ctx).Model(&domain.Consultation{}).Select("id").Where("results_published_at < ?", cutoff)
+		res := s.conn(ctx).Model(&domain.Opinion{}).
+			Where("consultation_id IN (?) AND (contact <> '' OR (author_name <> '' AND NOT show_name))", expired).
+			Updates(map[string]any{
+				"contact":     "",
+				"author_name": gorm.Expr("CASE WHEN show_name THEN author_name ELSE '' END"),
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		out.Opinions = res.RowsAffected
+		res = s.conn(ctx).Where("opinion_id IN (?)",
+			s.conn(ctx).Model(&domain.Opinion{}).Select("id").Where("consultation_id IN (?)", expired)).
+			Delete(&domain.Attachment{})
+		if res.Error != nil {
+			return res.Error
+		}
+		out.Attachments = res.RowsAffected
+		// A message queued before the cutoff was sent before it or has waited as long.
+		res = s.conn(ctx).Where("created_at < ?", cutoff).
+			Or("sent_at IS NULL AND attempts >= ? AND next_attempt_at <= ?", OutboxMaxAttempts, s.now().UTC()).
+			Or("opinion_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM opinions o WHERE o.id = outbox.opinion_id AND o.contact <> '')").
+			Delete(&OutboxMessage{})
+		out.Messages = res.RowsAffected
+		return res.Error
+	})
+	return out, err
 }
 
 // ModerationLog lists the moderation decisions on consultations of the given units, newest

@@ -11,7 +11,8 @@ import (
 )
 
 // OutboxMessage is an e-mail waiting to be sent, or sent. Kind says what it is ("digest", …);
-// DedupKey, when set, makes a second Enqueue of the same message a no-op.
+// DedupKey, when set, makes a second Enqueue of the same message a no-op. OpinionID names the
+// opinion a message to its commenter is about: erasing or withdrawing the opinion deletes it.
 type OutboxMessage struct {
 	ID            int64      `gorm:"column:id;primaryKey"`
 	To            string     `gorm:"column:to_addr"`
@@ -19,6 +20,7 @@ type OutboxMessage struct {
 	Body          string     `gorm:"column:body"`
 	Kind          string     `gorm:"column:kind"`
 	DedupKey      *string    `gorm:"column:dedup_key"`
+	OpinionID     *int64     `gorm:"column:opinion_id"`
 	CreatedAt     time.Time  `gorm:"column:created_at"`
 	Attempts      int        `gorm:"column:attempts"`
 	NextAttemptAt time.Time  `gorm:"column:next_attempt_at"`
@@ -35,6 +37,11 @@ const OutboxMaxAttempts = 20
 // Enqueue stores a message to send, due at once unless NextAttemptAt is set. A message whose
 // dedup key is already in the outbox is not stored again, and that is no error: created
 // tells which happened.
+//
+// A message about an opinion (OpinionID set) is stored only while the opinion still holds a
+// contact its author consents to being contacted at: a notice queued as the author erases
+// it is either seen and deleted by the erasure, or finds the contact gone. On PostgreSQL the
+// opinion's row is locked (FOR SHARE) for that check, so the two cannot pass each other.
 func (s *Store) Enqueue(ctx context.Context, m *OutboxMessage) (created bool, err error) {
 	if m.CreatedAt.IsZero() {
 		m.CreatedAt = s.now()
@@ -43,10 +50,27 @@ func (s *Store) Enqueue(ctx context.Context, m *OutboxMessage) (created bool, er
 		m.NextAttemptAt = m.CreatedAt
 	}
 	m.CreatedAt, m.NextAttemptAt = m.CreatedAt.UTC(), m.NextAttemptAt.UTC()
+	if m.OpinionID != nil {
+		return s.enqueueForOpinion(ctx, m)
+	}
 	res := s.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "dedup_key"}},
 		DoNothing: true,
 	}).Create(m)
+	return res.RowsAffected > 0, res.Error
+}
+
+func (s *Store) enqueueForOpinion(ctx context.Context, m *OutboxMessage) (bool, error) {
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR SHARE OF o"
+	}
+	res := s.conn(ctx).Exec(`INSERT INTO outbox (to_addr, subject, body, kind, dedup_key, opinion_id, created_at, attempts, next_attempt_at, last_error)
+		SELECT ?, ?, ?, ?, ?, o.id, ?, 0, ?, '' FROM opinions o
+		WHERE o.id = ? AND o.contact <> '' AND o.erased_at IS NULL AND o.withdrawn_at IS NULL
+		AND EXISTS (SELECT 1 FROM consents k WHERE k.opinion_id = o.id AND k.purpose = ? AND k.withdrawn_at IS NULL)`+lock+`
+		ON CONFLICT (dedup_key) DO NOTHING`,
+		m.To, m.Subject, m.Body, m.Kind, m.DedupKey, m.CreatedAt, m.NextAttemptAt, *m.OpinionID, domain.ConsentContact)
 	return res.RowsAffected > 0, res.Error
 }
 
