@@ -12,7 +12,6 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/shortcode"
 	"github.com/gopy-vn/gopy/internal/textnorm"
 )
@@ -117,7 +116,12 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	if err != nil {
 		return nil, err
 	}
-
+	if actor == nil && !in.ShowName {
+		// Online, a name is asked for one purpose, to be shown with the opinion: without
+		// that consent it is not kept. (An official entering a paper keeps the name it
+		// bears, for the record, until the retention purge.)
+		in.AuthorName = ""
+	}
 	public, found := detect.Inspect(in.Body)
 	o := &domain.Opinion{
 		ConsultationID: c.ID, SectionID: in.SectionID, Stance: domain.Stance(in.Stance), Body: in.Body,
@@ -127,11 +131,12 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 		Status: domain.OpinionPending, TrackingCode: shortcode.NewTracking(), SubmittedAt: now,
 	}
 	var consents []domain.Consent
+	notice := a.privacyNotice(in.Lang, target.Controller())
 	if o.ShowName {
-		consents = append(consents, newConsent(domain.ConsentShowName, in.Lang, now))
+		consents = append(consents, newConsent(domain.ConsentShowName, notice, now))
 	}
 	if o.Contact != "" {
-		consents = append(consents, newConsent(domain.ConsentContact, in.Lang, now))
+		consents = append(consents, newConsent(domain.ConsentContact, notice, now))
 	}
 	if key != "" {
 		o.IdempotencyKey = &key
@@ -172,11 +177,8 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 }
 
 // newConsent records a consent in the words the form showed, in the commenter's language.
-func newConsent(purpose domain.ConsentPurpose, lang string, now time.Time) domain.Consent {
-	if lang != i18n.EN {
-		lang = i18n.VI
-	}
-	return domain.Consent{Purpose: purpose, Text: i18n.T(lang, "consent."+string(purpose)), Lang: lang, GivenAt: now}
+func newConsent(purpose domain.ConsentPurpose, n PrivacyNotice, now time.Time) domain.Consent {
+	return domain.Consent{Purpose: purpose, Text: n.Record(purpose), Lang: n.Lang, GivenAt: now}
 }
 
 // sameSubmission tells whether o, refused by the store because its idempotency key was used,

@@ -95,6 +95,12 @@ func TestEveryUsedKeyExists(t *testing.T) {
 	for _, s := range []domain.OpinionStatus{domain.OpinionPending, domain.OpinionApproved, domain.OpinionRejected} {
 		keys = append(keys, "opinion.status."+string(s), "track.explain."+string(s))
 	}
+	for _, p := range []domain.ConsentPurpose{domain.ConsentShowName, domain.ConsentContact} {
+		keys = append(keys, "consent."+string(p))
+	}
+	for _, k := range []domain.UnitKind{domain.UnitCommune, domain.UnitWard, domain.UnitSpecialZone, domain.UnitProvince} {
+		keys = append(keys, "controller.place."+string(k))
+	}
 	for _, tag := range []string{"required", "required_if", "min", "max", "oneof", "email"} {
 		keys = append(keys, "validation."+tag)
 	}

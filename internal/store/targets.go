@@ -41,6 +41,14 @@ var targetTables = map[string]bool{"consultations": true, "consultation_versions
 type OpinionTarget struct {
 	consultation domain.Consultation
 	sections     map[int64]domain.Section // of the current version, without their text
+	controller   domain.Unit              // the commune whose People's Committee controls the data
+}
+
+// Controller returns a copy of the commune, ward or special zone whose People's Committee
+// controls the personal data left with opinions on the consultation (LocalGovernment).
+func (t *OpinionTarget) Controller() *domain.Unit {
+	u := t.controller
+	return &u
 }
 
 // Consultation returns a copy of the consultation row, without its unit and sections.
@@ -159,7 +167,11 @@ func (s *Store) loadTarget(ctx context.Context, consultationID int64) (*OpinionT
 	if err != nil {
 		return nil, err
 	}
-	t := &OpinionTarget{consultation: *c, sections: make(map[int64]domain.Section, len(secs))}
+	controller, err := s.LocalGovernment(ctx, c.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	t := &OpinionTarget{consultation: *c, sections: make(map[int64]domain.Section, len(secs)), controller: *controller}
 	for _, sec := range secs {
 		t.sections[sec.ID] = sec
 	}

@@ -58,6 +58,34 @@ func (s *Store) ChildUnits(ctx context.Context, parent *int64) ([]domain.Unit, e
 // loop, and the bound keeps it finite should one be made by hand.
 const maxUnitDepth = 8
 
+// LocalGovernment returns the commune, ward or special zone a unit is or lies in: its
+// People's Committee controls the personal data left with the unit's consultations. A unit
+// above that level (a province) is returned itself.
+func (s *Store) LocalGovernment(ctx context.Context, id int64) (*domain.Unit, error) {
+	var list []domain.Unit
+	err := s.conn(ctx).Raw(`
+		WITH RECURSIVE up(id, parent_id, depth) AS (
+			SELECT id, parent_id, 0 FROM units WHERE id = ?
+			UNION ALL
+			SELECT u.id, u.parent_id, up.depth + 1 FROM units u JOIN up ON u.id = up.parent_id
+			WHERE up.depth < ?
+		)
+		SELECT units.* FROM units JOIN up ON up.id = units.id ORDER BY up.depth`, id, maxUnitDepth).Scan(&list).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, domain.ErrNotFound
+	}
+	for i := range list {
+		switch list[i].Kind {
+		case domain.UnitCommune, domain.UnitWard, domain.UnitSpecialZone:
+			return &list[i], nil
+		}
+	}
+	return &list[0], nil
+}
+
 // UnitAncestry returns the unit's ID followed by its ancestors' up to the root.
 func (s *Store) UnitAncestry(ctx context.Context, id int64) ([]int64, error) {
 	var ids []int64

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -221,6 +222,70 @@ func TestWithdrawErasesToo(t *testing.T) {
 		}
 		if o, _ := st.OpinionByID(ctx, paper.Opinion.ID); o.AuthorName != "" || o.Body != "Ý kiến ghi trên phiếu." {
 			t.Errorf("paper opinion after erasure: %+v", o)
+		}
+	})
+}
+
+// TestOpinionFormPrivacyNotice checks what the form tells a commenter before they leave a
+// name or contact (Law 91/2025/QH15 art. 9: a consent holds only when the person knows the
+// data and purpose, the controller, and their rights): the People's Committee of the commune
+// as controller, even for a village's draft; each purpose, with how long the contact is kept;
+// the rights of art. 4. The consent recorded with an opinion is in those words, and a name
+// given without consent to show it is not kept.
+func TestOpinionFormPrivacyNotice(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		env.App.RetentionDays = 60
+		ctx := context.Background()
+		opens, closes := domain.PeriodFromDates(time.Now(), time.Now().AddDate(0, 0, 35))
+		c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
+			Title: "Dự thảo quy ước Thôn Một", Kind: "quy_uoc", UnitCode: "A1", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		form := fmt.Sprintf("/c/%d/comment", c.ID)
+		b := env.NewBrowser(t)
+		page := b.Get(form).Body
+		mustContain(t, page,
+			"Bên kiểm soát dữ liệu cá nhân bạn để lại ở đây là Ủy ban nhân dân xã An Bình",
+			"Tôi đồng ý để Ủy ban nhân dân xã An Bình công khai họ tên tôi cùng ý kiến này",
+			"Họ tên chỉ được lưu khi bạn đánh dấu ô đồng ý công khai",
+			"chỉ để liên hệ với tôi về ý kiến này và báo cho tôi khi công bố kết quả",
+			"bị xóa 60 ngày sau khi công bố kết quả",
+			"Luật số 91/2025/QH15", "rút lại sự đồng ý", "yêu cầu cung cấp, xóa, hạn chế xử lý", "khiếu nại, tố cáo, khởi kiện")
+		english := b.Get(form + "?lang=en").Body
+		mustContain(t, english,
+			"controlled by the People&#39;s Committee of An Bình commune",
+			"I agree that the People&#39;s Committee of An Bình commune publishes my name with this opinion",
+			"only to contact me about this opinion and to tell me when the results are published",
+			"erased 60 days after the results are published", "Law No. 91/2025/QH15", "to withdraw your consent")
+
+		code := submitForm(t, env, c, url.Values{"stance": {"agree"}, "body": {"Tôi đồng ý, không công khai tên."},
+			"author_name": {"Mai Thị Ẩn"}, "contact": {"0903 111 222"}, "consent": {"1"}})
+		o, err := st.OpinionByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.AuthorName != "" || o.ShowName || o.Contact != "0903 111 222" {
+			t.Fatalf("stored name %q (shown %t), contact %q: a name without consent to show it is not kept", o.AuthorName, o.ShowName, o.Contact)
+		}
+		consents, _ := st.Consents(ctx, o.ID)
+		if len(consents) != 1 || consents[0].Purpose != domain.ConsentContact {
+			t.Fatalf("consents: %+v", consents)
+		}
+		for _, want := range []string{
+			i18n.T(i18n.VI, "consent.contact", "Ủy ban nhân dân xã An Bình", 60),
+			i18n.T(i18n.VI, "consent.controller", "Ủy ban nhân dân xã An Bình"),
+			i18n.T(i18n.VI, "consent.rights"),
+		} {
+			if !strings.Contains(consents[0].Text, want) {
+				t.Errorf("recorded consent lacks %q:\n%s", want, consents[0].Text)
+			}
 		}
 	})
 }

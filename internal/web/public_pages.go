@@ -224,6 +224,7 @@ type opinionForm struct {
 	Key      string // idempotency key, fixed when the form is first shown
 	Started  string // signed time the form was first shown
 	Open     bool
+	Privacy  app.PrivacyNotice // who controls the name and contact, why they are kept, the rights
 }
 
 func (s *Server) opinionFormData(c echo.Context, id int64) (*opinionForm, error) {
@@ -236,7 +237,11 @@ func (s *Server) opinionFormData(c echo.Context, id int64) (*opinionForm, error)
 	if err != nil {
 		return nil, err
 	}
-	return &opinionForm{C: cons, Villages: villages, Open: cons.PhaseAt(s.app.Now()) == domain.PhaseOpen}, nil
+	privacy, err := s.app.PrivacyNotice(ctx, httpx.Lang(c), cons)
+	if err != nil {
+		return nil, err
+	}
+	return &opinionForm{C: cons, Villages: villages, Open: cons.PhaseAt(s.app.Now()) == domain.PhaseOpen, Privacy: privacy}, nil
 }
 
 func (s *Server) newOpinion(c echo.Context) error {
