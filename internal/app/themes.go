@@ -301,19 +301,13 @@ func MatchesTheme(text, phrase string) bool {
 // with their number (docs/benchmarks.md): too slow for every view of a large consultation's
 // page. So the
 // result is cached per consultation with a fingerprint of the approved set it came from
-// (store.ApprovedSet: how many opinions, the sum and the largest of their ids), read on each
-// call by one aggregate over an index, and computed again when the fingerprint differs.
-//
-// Why these three: the themes depend only on which opinions are approved, as an approved
-// opinion's text is never edited. An opinion approved (new under post-moderation, pending,
-// or overturned on appeal) adds one; one hidden or withdrawn removes one; so any single
-// change moves the count. Several changes between two views keep the count only if as many
-// came as went, and then the sum of ids moves unless those that came add up exactly to those
-// that went. Timestamps would not do: they come from the App's clock, which tests stop and
-// servers may disagree on, and a withdrawal writes none on an approved row. Because the
-// fingerprint is read from the database, changes made by another process on the same
-// database are seen too. What it cannot see (an exact swap of id sums, or a text edited in
-// place should that ever be added) lasts at most themeCacheTTL.
+// (store.ApprovedSet: how many opinions are approved, and how many times one entered the
+// set, left it or changed its public text while in it), read on each call from the
+// counters the database keeps (migration 00015), and computed again when it differs. The
+// second number only grows and the database moves it in the transaction of every such
+// change, whoever makes it, so equal fingerprints mean the same opinions with the same text,
+// on every instance sharing the database. themeCacheTTL bounds what the fingerprint cannot
+// see: a change in the words that make a theme (the stop words shipped with a new release).
 //
 // Moderators decide all day during a consultation, and each decision moves the fingerprint,
 // so the views after one do not wait for the new themes: a view that finds themes of another

@@ -36,17 +36,3 @@ func (s *Store) SectionOf(ctx context.Context, consultationID, sectionID int64) 
 	err := s.conn(ctx).Where("id = ? AND consultation_id = ?", sectionID, consultationID).Take(&sec).Error
 	return &sec, notFound(err)
 }
-
-// OpinionsByCommune counts the approved opinions of a consultation by the commune (the parent
-// unit) of the village each commenter named, largest first. Opinions that named no village
-// are not counted here.
-func (s *Store) OpinionsByCommune(ctx context.Context, consultationID int64) ([]domain.CommuneCount, error) {
-	var out []domain.CommuneCount
-	err := s.conn(ctx).Raw(`
-		SELECT cu.id AS id, cu.code AS code, cu.name AS name, COUNT(*) AS total
-		FROM opinions o JOIN units v ON v.id = o.village_id JOIN units cu ON cu.id = v.parent_id
-		WHERE o.consultation_id = ? AND o.status = ?
-		GROUP BY cu.id, cu.code, cu.name ORDER BY total DESC, cu.name`,
-		consultationID, domain.OpinionApproved).Scan(&out).Error
-	return out, err
-}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -89,7 +90,7 @@ func (s *Store) OpinionByID(ctx context.Context, id int64) (*domain.Opinion, err
 // and whether another page follows.
 func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f domain.SectionFilter, page, perPage int) ([]domain.Opinion, bool, error) {
 	// Hidden opinions stay in the list as markers, so nothing disappears silently.
-	q := s.conn(ctx).Where("consultation_id = ? AND status IN ?", consultationID, publicStatuses)
+	q := s.conn(ctx).Where("consultation_id = ? AND "+publicStatusSQL, consultationID)
 	switch {
 	case f.SectionID != nil:
 		q = q.Where("section_id = ?", *f.SectionID)
@@ -111,21 +112,41 @@ func (s *Store) ApprovedOpinions(ctx context.Context, consultationID int64, f do
 	return list, more, s.attachVillages(ctx, list)
 }
 
-// LatestApproved returns up to n of the newest approved opinions for every section of a
-// consultation and for the draft as a whole (key 0), in two queries.
+// LatestApproved returns up to n of the newest public opinions (approved, and markers of
+// hidden ones) for every section of a consultation, of every version, and for the draft as a
+// whole (key 0). Each section's are read from the top of opinions_public_newest_idx, which
+// holds only public opinions: the cost is the number of sections, not of opinions, and a
+// burst of opinions waiting for moderation is not in the way.
 func (s *Store) LatestApproved(ctx context.Context, consultationID int64, n int) (map[int64][]domain.Opinion, error) {
-	// The window ranks narrow rows (id, section, time), and only the opinions it picks are
-	// read whole: ranking whole rows made the database sort every opinion's text on each
-	// view, which for 100,000 opinions spilled to disk on PostgreSQL.
-	var ids []int64
-	err := s.conn(ctx).Raw(`
-		SELECT id FROM (
-			SELECT o.id, ROW_NUMBER() OVER (PARTITION BY o.section_id ORDER BY o.submitted_at DESC, o.id DESC) AS rn
-			FROM opinions o WHERE o.consultation_id = ? AND o.status IN ?
-		) ranked WHERE rn <= ?`,
-		consultationID, publicStatuses, n).Scan(&ids).Error
-	if err != nil {
+	var sections []int64
+	if err := s.conn(ctx).Model(&domain.Section{}).Where("consultation_id = ?", consultationID).
+		Order("id").Pluck("id", &sections).Error; err != nil {
 		return nil, err
+	}
+	newest := "SELECT id FROM opinions WHERE consultation_id = ? AND " + publicStatusSQL +
+		" AND %s ORDER BY submitted_at DESC, id DESC LIMIT ?"
+	var ids []int64
+	if err := s.conn(ctx).Raw(fmt.Sprintf(newest, "section_id IS NULL"), consultationID, n).Scan(&ids).Error; err != nil {
+		return nil, err
+	}
+	if len(sections) > 0 && s.dialect == Postgres {
+		// One round trip: the same ordered read for each section.
+		var more []int64
+		err := s.conn(ctx).Raw(`SELECT l.id FROM unnest(ARRAY[?]::BIGINT[]) AS s(id)
+			CROSS JOIN LATERAL (`+fmt.Sprintf(newest, "section_id = s.id")+`) l`,
+			sections, consultationID, n).Scan(&more).Error
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, more...)
+	} else {
+		for _, id := range sections {
+			var more []int64
+			if err := s.conn(ctx).Raw(fmt.Sprintf(newest, "section_id = ?"), consultationID, id, n).Scan(&more).Error; err != nil {
+				return nil, err
+			}
+			ids = append(ids, more...)
+		}
 	}
 	var list []domain.Opinion
 	if len(ids) > 0 {
@@ -166,42 +187,13 @@ func (s *Store) attachVillages(ctx context.Context, list []domain.Opinion) error
 	return nil
 }
 
-// Summary counts the approved opinions of a consultation by stance, section, village and channel.
-func (s *Store) Summary(ctx context.Context, consultationID int64) (*domain.Summary, error) {
-	sum := &domain.Summary{BySection: map[int64]domain.Counts{}, ByChannel: map[domain.Channel]int{}}
-	var rows []struct {
-		SectionID *int64
-		Stance    domain.Stance
-		Channel   domain.Channel
-		N         int
-	}
-	err := s.conn(ctx).Model(&domain.Opinion{}).
-		Select("section_id, stance, channel, COUNT(*) AS n").
-		Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved).
-		Group("section_id, stance, channel").Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		sum.Add(r.Stance, r.N)
-		sum.ByChannel[r.Channel] += r.N
-		if r.SectionID != nil {
-			c := sum.BySection[*r.SectionID]
-			c.Add(r.Stance, r.N)
-			sum.BySection[*r.SectionID] = c
-		}
-	}
-	err = s.conn(ctx).Raw(`
-		SELECT u.code AS code, u.name AS name, COUNT(*) AS total
-		FROM opinions o JOIN units u ON u.id = o.village_id
-		WHERE o.consultation_id = ? AND o.status = ?
-		GROUP BY u.code, u.name ORDER BY total DESC, u.name`,
-		consultationID, domain.OpinionApproved).Scan(&sum.ByUnit).Error
-	return sum, err
-}
-
 // publicStatuses are shown in public lists: approved opinions, and markers of hidden ones.
 var publicStatuses = []domain.OpinionStatus{domain.OpinionApproved, domain.OpinionHidden}
+
+// publicStatusSQL selects publicStatuses in the words of the partial indexes of public
+// opinions (migration 00015): the databases use a partial index only for a query whose
+// condition they can see implies the index's, which a bound parameter hides.
+const publicStatusSQL = "status IN ('approved', 'hidden')"
 
 // QueueFilter selects the opinions that wait for a moderator.
 type QueueFilter struct {
@@ -542,73 +534,6 @@ func (s *Store) LastRejecter(ctx context.Context, opinionID int64) (int64, error
 		return 0, nil
 	}
 	return *ev.ActorID, nil
-}
-
-// ModerationStats computes the public moderation figures of a consultation.
-func (s *Store) ModerationStats(ctx context.Context, consultationID int64) (*domain.ModerationStats, error) {
-	st := &domain.ModerationStats{RejectedBy: map[domain.RejectReason]int{}}
-	var rows []struct {
-		Status domain.OpinionStatus
-		Reason domain.RejectReason
-		N      int
-	}
-	err := s.conn(ctx).Model(&domain.Opinion{}).Select("status, rejection_reason AS reason, COUNT(*) AS n").
-		Where("consultation_id = ?", consultationID).Group("status, rejection_reason").Scan(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		st.Received += r.N
-		switch r.Status {
-		case domain.OpinionPending:
-			st.Pending += r.N
-		case domain.OpinionApproved:
-			st.Approved += r.N
-		case domain.OpinionRejected:
-			st.Rejected += r.N
-			st.RejectedBy[r.Reason] += r.N
-		case domain.OpinionHidden:
-			st.Hidden += r.N
-		case domain.OpinionWithdrawn:
-			st.Withdrawn += r.N
-		}
-	}
-	var appeals []struct {
-		Outcome string
-		N       int
-	}
-	err = s.conn(ctx).Model(&domain.Appeal{}).Select("appeals.outcome AS outcome, COUNT(*) AS n").
-		Joins("JOIN opinions o ON o.id = appeals.opinion_id").Where("o.consultation_id = ?", consultationID).
-		Group("appeals.outcome").Scan(&appeals).Error
-	if err != nil {
-		return nil, err
-	}
-	for _, a := range appeals {
-		st.Appealed += a.N
-		if a.Outcome == "overturned" {
-			st.Overturned += a.N
-		}
-	}
-	// The median by offset into the ordered column: the same query on both databases, and
-	// an index range scan rather than loading every duration.
-	var decided int64
-	base := s.conn(ctx).Model(&domain.Opinion{}).Where("consultation_id = ? AND decision_seconds IS NOT NULL", consultationID)
-	if err := base.Count(&decided).Error; err != nil || decided == 0 {
-		return st, err
-	}
-	var mid []int64
-	err = s.conn(ctx).Model(&domain.Opinion{}).Where("consultation_id = ? AND decision_seconds IS NOT NULL", consultationID).
-		Order("decision_seconds").Offset(int((decided-1)/2)).Limit(2-int(decided%2)).Pluck("decision_seconds", &mid).Error
-	if err != nil || len(mid) == 0 {
-		return st, err
-	}
-	var sum int64
-	for _, m := range mid {
-		sum += m
-	}
-	median := sum / int64(len(mid))
-	st.MedianDecisionSeconds = &median
-	return st, nil
 }
 
 // BodyRef is an opinion's id and original text, for comparing texts.
