@@ -42,8 +42,6 @@ type App struct {
 	passwordSlots chan struct{}
 	// themes caches Themes per consultation (themes.go); its zero value is ready to use.
 	themes themeCache
-	// aggregates caches the public figures of large consultations (aggregates.go).
-	aggregates aggregateCache
 	// group runs the work that outlives a request (background.go).
 	group *group
 }
@@ -79,6 +77,7 @@ func New(st *store.Store, opts ...Option) *App {
 	st.SetClock(func() time.Time { return a.Now() })
 	a.group = newGroup()
 	a.Go(st.RunWriter)
+	a.Go(st.ListenForChanges)
 	return a
 }
 

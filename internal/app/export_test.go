@@ -1,7 +1,5 @@
 package app
 
-import "time"
-
 // SetThemeRecomputeHook installs a function that every background recomputation of themes
 // (see Themes) calls in its goroutine before it reads the opinions; an error it returns fails
 // the recomputation as a database error would. The tests use it to hold a recomputation while
@@ -19,16 +17,6 @@ func (a *App) SetThemeSyncLimit(n int) {
 	a.themes.mu.Lock()
 	defer a.themes.mu.Unlock()
 	a.themes.limit = n
-}
-
-// SetAggregateCache lowers the number of approved opinions past which a consultation's
-// public figures come from memory, how long they are used before a recomputation in the
-// background, and how old they may be shown at all, so a test needs a few opinions and no
-// wait; zeros restore the defaults.
-func (a *App) SetAggregateCache(from int, ttl, maxAge time.Duration) {
-	a.aggregates.mu.Lock()
-	defer a.aggregates.mu.Unlock()
-	a.aggregates.from, a.aggregates.ttl, a.aggregates.maxAge = from, ttl, maxAge
 }
 
 // HoldPasswordSlots takes every slot for password checks, as a burst of logins would, until

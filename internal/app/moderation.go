@@ -240,11 +240,9 @@ func (a *App) ModerationStats(ctx context.Context, consultationID int64) (*domai
 }
 
 // PublicModerationStats returns the moderation figures of a consultation for its public
-// page, a large one's from memory (aggregates.go). They are shared: do not change them.
+// page, from the counters the database keeps.
 func (a *App) PublicModerationStats(ctx context.Context, c *domain.Consultation) (*domain.ModerationStats, error) {
-	st, err := publicAggregate(a, ctx, c.ID, "moderation", func(ctx context.Context) (*domain.ModerationStats, error) {
-		return a.store.ModerationStats(ctx, c.ID)
-	})
+	st, err := a.store.ModerationStats(ctx, c.ID)
 	return st, wrap(err)
 }
 

@@ -279,42 +279,29 @@ func (a *App) Summary(ctx context.Context, consultationID int64) (*domain.Summar
 }
 
 // PublicSummary counts the approved opinions of a consultation for its public page, the
-// counts of a large one from memory (aggregates.go). The summary is shared: do not change it.
+// counts from the counters the database keeps.
 func (a *App) PublicSummary(ctx context.Context, c *domain.Consultation) (*domain.Summary, error) {
-	s, err := publicAggregate(a, ctx, c.ID, "summary", func(ctx context.Context) (*domain.Summary, error) {
-		s, err := a.store.Summary(ctx, c.ID)
-		if err == nil {
-			a.aggregates.noteSize(c.ID, s.Total)
-		}
-		return s, err
-	})
+	s, err := a.store.Summary(ctx, c.ID)
 	return s, wrap(err)
 }
 
 // OpinionsByCommune counts the approved opinions of a consultation by the commune of the
 // village each commenter named: for a consultation of a province, how each commune took part.
 func (a *App) OpinionsByCommune(ctx context.Context, consultationID int64) ([]domain.CommuneCount, error) {
-	list, err := publicAggregate(a, ctx, consultationID, "by_commune", func(ctx context.Context) ([]domain.CommuneCount, error) {
-		return a.store.OpinionsByCommune(ctx, consultationID)
-	})
-	return slices.Clone(list), wrap(err)
+	list, err := a.store.OpinionsByCommune(ctx, consultationID)
+	return list, wrap(err)
 }
 
 // LatestOpinions returns the newest approved opinions of each section (key 0: the whole draft).
 func (a *App) LatestOpinions(ctx context.Context, c *domain.Consultation, perSection int) (map[int64][]domain.Opinion, error) {
-	shared, err := publicAggregate(a, ctx, c.ID, "latest:"+strconv.Itoa(perSection), func(ctx context.Context) (map[int64][]domain.Opinion, error) {
-		return a.store.LatestApproved(ctx, c.ID, perSection)
-	})
+	m, err := a.store.LatestApproved(ctx, c.ID, perSection)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	m := make(map[int64][]domain.Opinion, len(shared))
-	for k, list := range shared {
-		list = slices.Clone(list) // the answers are added to this view's copy
+	for _, list := range m {
 		if err := a.withPublishedAnswers(ctx, c, list); err != nil {
 			return nil, err
 		}
-		m[k] = list
 	}
 	return m, nil
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/domain"
-	"github.com/gopy-vn/gopy/internal/store"
 )
 
 // DayCount is the number of approved opinions submitted on one local day.
@@ -23,10 +22,8 @@ const maxChartDays = 366
 // paper ones after the close).
 // Days without opinions are in the series with zero.
 func (a *App) OpinionsPerDay(ctx context.Context, c *domain.Consultation) ([]DayCount, error) {
-	// The database counts per local day: one row a day, not one per opinion.
-	totals, err := publicAggregate(a, ctx, c.ID, "per_day", func(ctx context.Context) ([]store.DayTotal, error) {
-		return a.store.ApprovedPerDay(ctx, c.ID)
-	})
+	// The database keeps a counter per local day: one row a day, not one per opinion.
+	totals, err := a.store.ApprovedPerDay(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}

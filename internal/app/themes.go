@@ -331,9 +331,7 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	// The fingerprint is read before the texts. If the opinions change in between, the
 	// entry holds newer themes under an older fingerprint, which the next view finds
 	// different and recomputes; the other order could keep old themes under a new one.
-	set, err := publicAggregate(a, ctx, c.ID, "approved_set", func(ctx context.Context) (store.ApprovedSet, error) {
-		return a.store.ApprovedSetOf(ctx, c.ID)
-	})
+	set, err := a.store.ApprovedSetOf(ctx, c.ID)
 	if err != nil {
 		return nil, wrap(err)
 	}

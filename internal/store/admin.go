@@ -15,12 +15,19 @@ func (s *Store) SaveUnit(ctx context.Context, u *domain.Unit) (created bool, err
 		if notFound(err) != domain.ErrNotFound {
 			return false, err
 		}
-		return true, s.conn(ctx).Create(u).Error
+		if err := s.conn(ctx).Create(u).Error; err != nil {
+			return false, err
+		}
+		return true, s.changed(ctx, TopicUnits)
 	}
 	u.ID, u.CreatedAt = existing.ID, existing.CreatedAt
-	return false, s.conn(ctx).Model(&domain.Unit{}).Where("id = ?", u.ID).Updates(map[string]any{
+	err = s.conn(ctx).Model(&domain.Unit{}).Where("id = ?", u.ID).Updates(map[string]any{
 		"name": u.Name, "kind": u.Kind, "parent_id": u.ParentID, "households": u.Households,
 	}).Error
+	if err != nil {
+		return false, err
+	}
+	return false, s.changed(ctx, TopicUnits)
 }
 
 // UnitsIn lists the given units ordered for a tree view (by kind depth, then name).

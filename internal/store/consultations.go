@@ -27,7 +27,7 @@ func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, 
 				return err
 			}
 		}
-		return nil
+		return s.changed(ctx, TopicConsultation(c.ID))
 	})
 }
 
@@ -150,6 +150,9 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Stat
 		}
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
+		}
+		if err := s.changed(ctx, TopicConsultation(id)); err != nil {
+			return err
 		}
 		return s.conn(ctx).Create(&domain.ConsultationEvent{
 			ConsultationID: id, ActorID: actorID, FromStatus: from, ToStatus: to, Reason: reason, CreatedAt: now,

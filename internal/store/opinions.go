@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -131,10 +133,15 @@ func (s *Store) LatestApproved(ctx context.Context, consultationID int64, n int)
 	}
 	if len(sections) > 0 && s.dialect == Postgres {
 		// One round trip: the same ordered read for each section.
+		// The IDs go as one array literal: a slice would be spread into a row by GORM.
+		list := make([]string, len(sections))
+		for i, id := range sections {
+			list[i] = strconv.FormatInt(id, 10)
+		}
 		var more []int64
-		err := s.conn(ctx).Raw(`SELECT l.id FROM unnest(ARRAY[?]::BIGINT[]) AS s(id)
+		err := s.conn(ctx).Raw(`SELECT l.id FROM unnest(CAST(? AS BIGINT[])) AS s(id)
 			CROSS JOIN LATERAL (`+fmt.Sprintf(newest, "section_id = s.id")+`) l`,
-			sections, consultationID, n).Scan(&more).Error
+			"{"+strings.Join(list, ",")+"}", consultationID, n).Scan(&more).Error
 		if err != nil {
 			return nil, err
 		}

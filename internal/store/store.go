@@ -4,6 +4,8 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 	"database/sql"
 	"errors"
@@ -44,8 +46,12 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	clock   *clock // the app's clock
+	url     string // to listen for other instances' changes (notify.go)
 	targets *targetCache
 	writer  *opinionWriter // batches opinions while RunWriter runs
+	// versions says when what the copies in memory were made from last changed, here or
+	// on another instance (notify.go); the app's caches of pages share it.
+	versions *cache.Versions
 }
 
 // clock is the time the store stamps rows with (GORM's created_at and updated_at, the time
@@ -128,11 +134,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, clock: clk, targets: newTargetCache(), writer: newOpinionWriter()}
-	if err := watchTargets(db, s.targets); err != nil {
-		_ = sqlDB.Close()
-		return nil, err
-	}
+	s := &Store{db: db, dialect: dialect, url: url, clock: clk, writer: newOpinionWriter(), versions: &cache.Versions{}}
+	s.targets = newTargetCache(s)
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, err
@@ -169,8 +172,9 @@ type txKey struct{}
 // txState is a transaction in a context, with the store whose pool it came from: another
 // store given that context keeps to its own pool.
 type txState struct {
-	owner *Store
-	db    *gorm.DB
+	owner   *Store
+	db      *gorm.DB
+	changed []string // topics the transaction changed, told to the caches once it has ended
 }
 
 // InTx runs fn in a transaction that travels in fn's context: every method of this store
@@ -182,19 +186,20 @@ type txState struct {
 // directly rather than by the batched writer, and the opinion-target cache is neither read
 // nor filled (targets.go). SQLite allows one writer at a time, and a write on another
 // connection would wait for this transaction to end, which waits for that write.
+//
+// What the transaction changed is told to this instance's caches once it has ended, when
+// the change is visible to the requests that would copy it again (notify.go).
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) error {
 	if s.tx(ctx) != nil {
 		return fn(ctx)
 	}
-	gen := s.targets.gen.Load()
+	state := &txState{owner: s}
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, &txState{owner: s, db: tx}))
+		state.db = tx
+		return fn(context.WithValue(ctx, txKey{}, state))
 	})
-	if s.targets.gen.Load() != gen {
-		// The transaction changed rows the opinion-target cache copies. Another request may
-		// have copied them again between that write and the commit, before the change was
-		// visible: forget again now that it is.
-		s.targets.forget()
+	if len(state.changed) > 0 {
+		s.versions.Changed(state.changed...)
 	}
 	return err
 }

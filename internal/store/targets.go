@@ -1,15 +1,11 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 	"errors"
-	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"golang.org/x/sync/singleflight"
-	"gorm.io/gorm"
 
 	"github.com/gopy-vn/gopy/internal/domain"
 )
@@ -18,23 +14,20 @@ import (
 // article it is about and the village it names. When a village loudspeaker announces a draft,
 // hundreds of opinions a minute read those same few rows, which change a few times in a
 // consultation's life; reading them from the database for every opinion cost four of the
-// five queries of a submission. They are kept in memory instead:
+// five queries of a submission. They are kept in memory instead (internal/cache):
 //
-//   - any change this process makes to consultations, their versions and sections, or units
-//     empties the cache (a GORM callback sees every such write; see watchTargets), so the
-//     next opinion reads the new rows;
-//   - an entry is used for at most targetTTL, which bounds how long another instance of the
-//     portal, sharing the database, can go on accepting opinions after an official there
-//     closes a consultation early.
+//   - every store method that writes a consultation, its versions and sections, or a unit
+//     marks its topic changed, on this instance at once and on the others through
+//     PostgreSQL's notices (notify.go), so the next opinion reads the new rows: an opinion
+//     sent to any instance after an official closed the consultation on another is refused;
+//   - an entry is used for at most targetTTL even if no notice came, which bounds what a
+//     missed notice could cost.
 //
 // Only rows that exist are cached: an unknown consultation or village code is looked up
 // every time, so a flood of made-up codes cannot grow the cache. Inside a transaction the
 // cache is left alone: the rows are read through the transaction, which may have changed
 // them, and what it has not committed must never reach other requests.
-const targetTTL = 2 * time.Second
-
-// targetTables are the tables whose rows the cache copies.
-var targetTables = map[string]bool{"consultations": true, "consultation_versions": true, "sections": true, "units": true}
+const targetTTL = 30 * time.Second
 
 // OpinionTarget is what checking an opinion needs to know of its consultation: the row and
 // the sections of its current version. It is shared between requests: read it, never change it.
@@ -70,56 +63,18 @@ type villageEntry struct {
 	ancestry []int64
 }
 
-type cached[T any] struct {
-	value  T
-	gen    uint64
-	loaded time.Time
-}
-
-// targetCache holds the entries, and a generation that every write to the copied tables
-// moves on; an entry of an older generation is never used.
+// targetCache holds the entries: consultations by ID, villages by code.
 type targetCache struct {
-	gen    atomic.Uint64
-	flight singleflight.Group // one load per key at a time, however many requests wait for it
-
-	mu            sync.Mutex
-	consultations map[int64]cached[*OpinionTarget]
-	villages      map[string]cached[*villageEntry]
+	consultations *cache.Cache[int64, *OpinionTarget]
+	villages      *cache.Cache[string, *villageEntry]
 }
 
-func newTargetCache() *targetCache {
-	return &targetCache{consultations: map[int64]cached[*OpinionTarget]{}, villages: map[string]cached[*villageEntry]{}}
-}
-
-// forget makes every entry stale.
-func (tc *targetCache) forget() {
-	tc.gen.Add(1)
-	tc.mu.Lock()
-	clear(tc.consultations)
-	clear(tc.villages)
-	tc.mu.Unlock()
-}
-
-func fresh[T any](e cached[T], ok bool, gen uint64, now time.Time) bool {
-	return ok && e.gen == gen && now.Sub(e.loaded) < targetTTL
-}
-
-// watchTargets registers the callbacks that empty the cache on every create, update or
-// delete of a copied table, made through GORM as every write of this package is.
-func watchTargets(db *gorm.DB, tc *targetCache) error {
-	after := func(db *gorm.DB) {
-		if db.Statement != nil && targetTables[db.Statement.Table] {
-			tc.forget()
-		}
+func newTargetCache(s *Store) *targetCache {
+	opt := cache.Options{Fresh: targetTTL, Max: 4096, Now: s.now}
+	return &targetCache{
+		consultations: cache.New[int64, *OpinionTarget](s.versions, opt),
+		villages:      cache.New[string, *villageEntry](s.versions, opt),
 	}
-	cb := db.Callback()
-	if err := cb.Create().After("gorm:create").Register("gopy:forget_targets", after); err != nil {
-		return err
-	}
-	if err := cb.Update().After("gorm:update").Register("gopy:forget_targets", after); err != nil {
-		return err
-	}
-	return cb.Delete().After("gorm:delete").Register("gopy:forget_targets", after)
 }
 
 // OpinionTarget loads what checking an opinion on a consultation needs, from memory when a
@@ -128,31 +83,9 @@ func (s *Store) OpinionTarget(ctx context.Context, consultationID int64) (*Opini
 	if s.tx(ctx) != nil {
 		return s.loadTarget(ctx, consultationID)
 	}
-	tc := s.targets
-	gen := tc.gen.Load()
-	tc.mu.Lock()
-	e, ok := tc.consultations[consultationID]
-	tc.mu.Unlock()
-	if fresh(e, ok, gen, s.now()) {
-		return e.value, nil
-	}
-	v, err, _ := tc.flight.Do("c"+strconv.FormatInt(consultationID, 10), func() (any, error) {
-		gen := tc.gen.Load() // read before the rows: a write while loading makes this copy stale
-		ctx, cancel := loadContext(ctx)
-		defer cancel()
-		t, err := s.loadTarget(ctx, consultationID)
-		if err != nil {
-			return nil, err
-		}
-		tc.mu.Lock()
-		tc.consultations[consultationID] = cached[*OpinionTarget]{value: t, gen: gen, loaded: s.now()}
-		tc.mu.Unlock()
-		return t, nil
+	return s.targets.consultations.Get(ctx, consultationID, TopicConsultation(consultationID), func(ctx context.Context) (*OpinionTarget, error) {
+		return s.loadTarget(ctx, consultationID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return v.(*OpinionTarget), nil
 }
 
 func (s *Store) loadTarget(ctx context.Context, consultationID int64) (*OpinionTarget, error) {
@@ -203,31 +136,9 @@ func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (vi
 
 // cachedVillage is loadVillage through the cache.
 func (s *Store) cachedVillage(ctx context.Context, code string) (*villageEntry, error) {
-	tc := s.targets
-	gen := tc.gen.Load()
-	tc.mu.Lock()
-	e, hit := tc.villages[code]
-	tc.mu.Unlock()
-	if fresh(e, hit, gen, s.now()) {
-		return e.value, nil
-	}
-	got, err, _ := tc.flight.Do("v"+code, func() (any, error) {
-		gen := tc.gen.Load()
-		ctx, cancel := loadContext(ctx)
-		defer cancel()
-		v, err := s.loadVillage(ctx, code)
-		if err != nil {
-			return nil, err
-		}
-		tc.mu.Lock()
-		tc.villages[code] = cached[*villageEntry]{value: v, gen: gen, loaded: s.now()}
-		tc.mu.Unlock()
-		return v, nil
+	return s.targets.villages.Get(ctx, code, TopicUnits, func(ctx context.Context) (*villageEntry, error) {
+		return s.loadVillage(ctx, code)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return got.(*villageEntry), nil
 }
 
 // loadVillage reads a unit by code and the units above it.
@@ -241,12 +152,6 @@ func (s *Store) loadVillage(ctx context.Context, code string) (*villageEntry, er
 		return nil, err
 	}
 	return &villageEntry{id: u.ID, kind: u.Kind, ancestry: ancestry}, nil
-}
-
-// loadContext is the context of a load other requests may be waiting on: the first
-// requester hanging up must not fail theirs.
-func loadContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }
 
 // notFoundIsNo turns "no such row" into a plain no, keeping real failures.

@@ -3,11 +3,13 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/auth"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
@@ -15,8 +17,7 @@ import (
 
 // TestOpinionChecksFollowChanges: submissions read the consultation, its articles and its
 // villages from a copy in memory. Every change made through the portal must show in the
-// very next submission, and a change made behind its back (another instance of the portal
-// on the same database) within seconds.
+// very next submission (another instance's changes: TestAnotherInstanceSeesTheClose).
 func TestOpinionChecksFollowChanges(t *testing.T) {
 	t.Parallel()
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
@@ -62,20 +63,60 @@ func TestOpinionChecksFollowChanges(t *testing.T) {
 		if err := submit(article, "A1"); !hasCode(err, domain.CodeConflict) {
 			t.Fatalf("opinion after closing: %v, want a conflict", err)
 		}
+	})
+}
 
-		// Reopened behind the portal's back, as another instance sharing the database
-		// would: the copy in memory catches up within seconds.
-		if _, err := st.SQLDB().ExecContext(ctx, "UPDATE consultations SET status = 'open', closed_at = NULL WHERE id = $1", c.ID); err != nil {
+// TestAnotherInstanceSeesTheClose: two instances of the portal share one PostgreSQL
+// database, each with its copies in memory. An official closes a consultation through one;
+// the other refuses the next opinion within a second (PostgreSQL's NOTIFY reaches it), and
+// sees a village moved by the other's unit list just as soon.
+func TestAnotherInstanceSeesTheClose(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(testutil.Dialects(t), store.Postgres) {
+		t.Skip("several instances share a PostgreSQL database; TEST_DATABASE_URL is not set")
+	}
+	ctx := context.Background()
+	url := testutil.PostgresURL(t)
+	open := func() *store.Store {
+		st, err := store.Open(ctx, url)
+		if err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(10 * time.Second)
-		for submit(article, "A1") != nil {
-			if time.Now().After(deadline) {
-				t.Fatal("a consultation reopened in the database still refuses opinions after 10 s")
+		t.Cleanup(func() { _ = st.Close() })
+		return st
+	}
+	stA, stB := open(), open()
+	f := testutil.Seed(t, stA)
+	b := app.New(stB, app.WithPasswordParams(auth.TestParams))
+	t.Cleanup(b.Shutdown)
+	c := f.OpenConsultation(t)
+	article := testutil.Section(t, c, "c2.d5").ID
+	submitB := func(village string) error {
+		in := appOpinion()
+		in.SectionID, in.VillageCode = &article, village
+		_, err := b.SubmitOpinion(ctx, c.ID, in, "")
+		return err
+	}
+	if err := submitB("A2"); err != nil { // B now holds the consultation and A2 in memory
+		t.Fatalf("opinion through B: %v", err)
+	}
+	within := func(what string, refused func() bool) {
+		t.Helper()
+		start := time.Now()
+		for !refused() {
+			if time.Since(start) > time.Second {
+				t.Fatalf("%s: instance B still accepts opinions after 1 s", what)
 			}
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(10 * time.Millisecond)
 		}
-	})
+		t.Logf("%s: refused by B after %v", what, time.Since(start).Round(time.Millisecond))
+	}
+	if _, err := f.App.ImportUnits(ctx, nil, strings.NewReader("code,name,kind,parent_code,households\nA2,Thôn Hai,village,B,80\n")); err != nil {
+		t.Fatal(err)
+	}
+	within("village moved to B through A", func() bool { return isInvalid(submitB("A2"), "village_code") })
+	f.CloseAtEnd(t, f.OfficialA, c)
+	within("closed through A", func() bool { return hasCode(submitB("A1"), domain.CodeConflict) })
 }
 
 // TestUnknownConsultationAndVillage: what does not exist is refused, and looking it up

@@ -8,7 +8,10 @@ import (
 
 // CreateUnit inserts a unit; its ID is set on return.
 func (s *Store) CreateUnit(ctx context.Context, u *domain.Unit) error {
-	return s.conn(ctx).Create(u).Error
+	if err := s.conn(ctx).Create(u).Error; err != nil {
+		return err
+	}
+	return s.changed(ctx, TopicUnits)
 }
 
 // UnitByCode finds a unit by its official code.

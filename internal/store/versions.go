@@ -22,6 +22,9 @@ func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, 
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
 		}
+		if err := s.changed(ctx, TopicConsultation(consultationID)); err != nil {
+			return err
+		}
 		v.ConsultationID = consultationID
 		if err := s.conn(ctx).Create(v).Error; err != nil {
 			return err
