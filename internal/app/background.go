@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/cache"
 	"github.com/gopy-vn/gopy/internal/store"
 )
 
@@ -91,3 +92,8 @@ func (a *App) goDetached(ctx context.Context, timeout time.Duration, fn func(ctx
 // shuttingDown reports whether Shutdown has ended the background group's context, so a
 // recomputation cut short by it need not be reported as a failure.
 func (a *App) shuttingDown() bool { return a.group.ctx.Err() != nil }
+
+// Changes says when what the caches of this instance copy last changed, here or on
+// another instance sharing the database (store/notify.go): the web server's cache of
+// public pages depends on it.
+func (a *App) Changes() *cache.Versions { return a.store.Changes() }

@@ -20,10 +20,23 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 )
+
+// Topics of what is cached.
+const (
+	// TopicUnits covers the unit tree: names, parents, villages.
+	TopicUnits = "units"
+	// TopicConsultations covers the lists of consultations: any consultation's row.
+	TopicConsultations = "consultations"
+)
+
+// TopicConsultation covers one consultation's row, versions and sections.
+func TopicConsultation(id int64) string { return "consultation:" + strconv.FormatInt(id, 10) }
 
 // Versions records when each topic last changed, as a sequence number that only grows. An
 // entry remembers the sequence number at which its computation started, and is fresh only
@@ -90,6 +103,12 @@ type Options struct {
 	Background func(func(context.Context)) bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Inline computes in the goroutine of the request that found the entry missing or old,
+	// with its context, rather than in one of the cache's: for a computation that must run
+	// where the request is, such as rendering a page with it. The requests that come while
+	// it runs wait for it, or get the stale entry if it may be served; one whose computation
+	// ended because its requester hung up leaves the next waiter to compute.
+	Inline bool
 }
 
 // Cache holds values of type V by key, each depending on one topic of Versions.
@@ -146,6 +165,12 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, topic string, compute func
 			return v, nil
 		}
 		if current && age < c.opt.Fresh+c.opt.ServeStale {
+			if e.flight == nil && c.opt.Inline {
+				f := c.start(e)
+				c.mu.Unlock()
+				c.compute(ctx, e, f, compute)
+				return f.value, f.err
+			}
 			if e.flight == nil {
 				f := c.start(e)
 				run := c.opt.Background
@@ -164,7 +189,12 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, topic string, compute func
 	if e != nil && e.flight != nil {
 		f := e.flight
 		c.mu.Unlock()
-		return wait(ctx, f)
+		v, err := wait(ctx, f)
+		if c.opt.Inline && ctx.Err() == nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+			// The request computing it hung up: this one is still here, and computes.
+			return c.Get(ctx, key, topic, compute)
+		}
+		return v, err
 	}
 	if e == nil || e.topic != topic {
 		c.makeRoom()
@@ -173,6 +203,10 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, topic string, compute func
 	}
 	f := c.start(e)
 	c.mu.Unlock()
+	if c.opt.Inline {
+		c.compute(ctx, e, f, compute)
+		return f.value, f.err
+	}
 	go c.compute(context.WithoutCancel(ctx), e, f, compute)
 	return wait(ctx, f)
 }

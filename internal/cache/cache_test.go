@@ -191,3 +191,55 @@ func TestEntriesAreBounded(t *testing.T) {
 		t.Errorf("%d entries, want at most 10", c.Len())
 	}
 }
+
+type ctxKey struct{}
+
+// Inline: the request that finds the entry old computes it with its own context, while the
+// others get the stale entry; a computation whose requester hung up is taken over.
+func TestInlineComputesInTheRequest(t *testing.T) {
+	var v Versions
+	clk := &clock{t: time.Unix(0, 0)}
+	c := New[string, string](&v, Options{Fresh: time.Second, ServeStale: time.Minute, Now: clk.now, Inline: true})
+	ctx := context.WithValue(context.Background(), ctxKey{}, "first")
+	who := func(ctx context.Context) (string, error) { return ctx.Value(ctxKey{}).(string), nil }
+	if got, _ := c.Get(ctx, "k", "t", who); got != "first" {
+		t.Fatalf("got %q, want the value computed with the request's context", got)
+	}
+	clk.add(2 * time.Second)
+	entered, release := make(chan struct{}), make(chan struct{})
+	done := make(chan string)
+	go func() {
+		got, _ := c.Get(context.WithValue(context.Background(), ctxKey{}, "leader"), "k", "t", func(ctx context.Context) (string, error) {
+			close(entered)
+			<-release
+			return who(ctx)
+		})
+		done <- got
+	}()
+	<-entered
+	if got, _ := c.Get(context.Background(), "k", "t", who); got != "first" {
+		t.Errorf("while the leader recomputes: %q, want the stale %q", got, "first")
+	}
+	close(release)
+	if got := <-done; got != "leader" {
+		t.Errorf("the leader got %q, want its own %q", got, "leader")
+	}
+
+	// A first computation whose requester hangs up is taken over by a waiter.
+	v.Changed("t")
+	hangUp, cancel := context.WithCancel(context.Background())
+	entered = make(chan struct{})
+	go func() {
+		_, _ = c.Get(hangUp, "k", "t", func(ctx context.Context) (string, error) {
+			close(entered)
+			<-ctx.Done()
+			return "", ctx.Err()
+		})
+	}()
+	<-entered
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	got, err := c.Get(context.WithValue(context.Background(), ctxKey{}, "waiter"), "k", "t", who)
+	if err != nil || got != "waiter" {
+		t.Errorf("after the first requester hung up: %q, %v; want the waiter's own value", got, err)
+	}
+}

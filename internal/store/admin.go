@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 	"time"
 
@@ -18,7 +20,7 @@ func (s *Store) SaveUnit(ctx context.Context, u *domain.Unit) (created bool, err
 		if err := s.conn(ctx).Create(u).Error; err != nil {
 			return false, err
 		}
-		return true, s.changed(ctx, TopicUnits)
+		return true, s.changed(ctx, cache.TopicUnits)
 	}
 	u.ID, u.CreatedAt = existing.ID, existing.CreatedAt
 	err = s.conn(ctx).Model(&domain.Unit{}).Where("id = ?", u.ID).Updates(map[string]any{
@@ -27,7 +29,7 @@ func (s *Store) SaveUnit(ctx context.Context, u *domain.Unit) (created bool, err
 	if err != nil {
 		return false, err
 	}
-	return false, s.changed(ctx, TopicUnits)
+	return false, s.changed(ctx, cache.TopicUnits)
 }
 
 // UnitsIn lists the given units ordered for a tree view (by kind depth, then name).

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 	"strings"
 	"time"
@@ -27,7 +29,7 @@ func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, 
 				return err
 			}
 		}
-		return s.changed(ctx, TopicConsultation(c.ID))
+		return s.changed(ctx, cache.TopicConsultation(c.ID), cache.TopicConsultations)
 	})
 }
 
@@ -151,7 +153,7 @@ func (s *Store) ChangeStatus(ctx context.Context, id int64, from, to domain.Stat
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
 		}
-		if err := s.changed(ctx, TopicConsultation(id)); err != nil {
+		if err := s.changed(ctx, cache.TopicConsultation(id), cache.TopicConsultations); err != nil {
 			return err
 		}
 		return s.conn(ctx).Create(&domain.ConsultationEvent{

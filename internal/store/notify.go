@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,15 +24,6 @@ import (
 
 // changeChannel is the PostgreSQL notification channel of cache topics.
 const changeChannel = "gopy_changes"
-
-// Topics of the copies in memory.
-const (
-	// TopicUnits covers the unit tree: names, parents, villages.
-	TopicUnits = "units"
-)
-
-// TopicConsultation covers one consultation's row, versions and sections.
-func TopicConsultation(id int64) string { return "consultation:" + strconv.FormatInt(id, 10) }
 
 // Versions says when each topic last changed, here or on another instance.
 func (s *Store) Changes() *cache.Versions { return s.versions }

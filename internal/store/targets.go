@@ -83,7 +83,7 @@ func (s *Store) OpinionTarget(ctx context.Context, consultationID int64) (*Opini
 	if s.tx(ctx) != nil {
 		return s.loadTarget(ctx, consultationID)
 	}
-	return s.targets.consultations.Get(ctx, consultationID, TopicConsultation(consultationID), func(ctx context.Context) (*OpinionTarget, error) {
+	return s.targets.consultations.Get(ctx, consultationID, cache.TopicConsultation(consultationID), func(ctx context.Context) (*OpinionTarget, error) {
 		return s.loadTarget(ctx, consultationID)
 	})
 }
@@ -136,7 +136,7 @@ func (s *Store) VillageUnder(ctx context.Context, code string, unitID int64) (vi
 
 // cachedVillage is loadVillage through the cache.
 func (s *Store) cachedVillage(ctx context.Context, code string) (*villageEntry, error) {
-	return s.targets.villages.Get(ctx, code, TopicUnits, func(ctx context.Context) (*villageEntry, error) {
+	return s.targets.villages.Get(ctx, code, cache.TopicUnits, func(ctx context.Context) (*villageEntry, error) {
 		return s.loadVillage(ctx, code)
 	})
 }

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -11,7 +13,7 @@ func (s *Store) CreateUnit(ctx context.Context, u *domain.Unit) error {
 	if err := s.conn(ctx).Create(u).Error; err != nil {
 		return err
 	}
-	return s.changed(ctx, TopicUnits)
+	return s.changed(ctx, cache.TopicUnits)
 }
 
 // UnitByCode finds a unit by its official code.

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -22,7 +24,7 @@ func (s *Store) AddVersion(ctx context.Context, consultationID int64, from int, 
 		if res.RowsAffected == 0 {
 			return domain.Errorf(domain.CodeConflict, "error.consultation_changed")
 		}
-		if err := s.changed(ctx, TopicConsultation(consultationID)); err != nil {
+		if err := s.changed(ctx, cache.TopicConsultation(consultationID), cache.TopicConsultations); err != nil {
 			return err
 		}
 		v.ConsultationID = consultationID

@@ -4,6 +4,8 @@
 package web
 
 import (
+	"github.com/gopy-vn/gopy/internal/cache"
+
 	"context"
 	"errors"
 	"log/slog"
@@ -60,6 +62,8 @@ type Server struct {
 	addressLimit *throttle.Limiter // failed logins per address
 	voteLimit    *throttle.Limiter // wrong voting codes per address
 	trackLimit   *throttle.Limiter // wrong tracking codes per address
+	// pages are the public answers shared by every visitor without a session (public_cache.go).
+	pages *cache.Cache[string, *cachedAnswer]
 }
 
 // New builds the server with its middleware and routes.
@@ -92,6 +96,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
 		voteLimit:    throttle.New(voteFailures, voteFailureWindow),
 		trackLimit:   throttle.New(trackFailures, trackFailureWindow),
+		pages:        newPublicCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
 		ChangePassword: s.apiChangePassword}
@@ -116,8 +121,12 @@ func (s *Server) middleware() {
 	e.Use(unescapeParams)
 	e.Use(refuseNUL)
 	e.Use(bodyLimit())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
 	e.Use(s.negotiateLanguage)
+	e.Use(s.publicCache) // public_cache.go; before gzip, as it keeps its answers compressed
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: func(c echo.Context) bool {
+		skip, _ := c.Get(skipGzipKey).(bool)
+		return skip
+	}}))
 	e.Use(echo.WrapMiddleware(s.sessions.LoadAndSave))
 	e.Use(markSessionLoaded)
 	e.Use(s.loadActor)
@@ -129,12 +138,17 @@ func (s *Server) middleware() {
 
 // noStoreForStaff keeps every staff answer out of caches, the browser's included: a page or
 // JSON answer for a signed-in account, the staff pages and the login form. A shared computer
-// in a commune office must not show the next person what the last one saw.
+// in a commune office must not show the next person what the last one saw. Every other
+// answer is private, kept by the visitor's browser alone, unless it is one of the public
+// answers shared by all (public_cache.go) or a static file: a shared cache must never hand
+// one resident's form, with its idempotency key, or tracking page to another.
 func noStoreForStaff(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := c.Request().URL.Path
 		if httpx.Actor(c) != nil || strings.HasPrefix(p, "/staff") || strings.HasPrefix(p, "/login") {
 			c.Response().Header().Set("Cache-Control", "no-store")
+		} else {
+			c.Response().Header().Set("Cache-Control", privateCacheControl)
 		}
 		return next(c)
 	}
