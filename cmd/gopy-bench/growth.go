@@ -87,7 +87,6 @@ type hotQuery struct {
 // with the most opinions.
 func hotQueries(cid, section int64) []hotQuery {
 	pub := fmt.Sprintf(`consultation_id = %d AND status IN ('approved','hidden')`, cid)
-	appr := fmt.Sprintf(`consultation_id = %d AND status = 'approved'`, cid)
 	return []hotQuery{
 		{"list", "opinion list, page 1 (Store.ApprovedOpinions; /c/{id}/opinions, API list)",
 			`SELECT * FROM "opinions" WHERE ` + pub + ` ORDER BY submitted_at DESC, id DESC LIMIT 21`},
@@ -96,24 +95,12 @@ func hotQueries(cid, section int64) []hotQuery {
 		{"list-article", "opinion list of one article, page 1",
 			`SELECT * FROM "opinions" WHERE ` + pub + fmt.Sprintf(` AND section_id = %d`, section) +
 				` ORDER BY submitted_at DESC, id DESC LIMIT 21`},
-		{"summary", "summary counts (Store.Summary; page and API summary)",
-			`SELECT section_id, stance, channel, COUNT(*) AS n FROM "opinions" WHERE ` + appr +
-				` GROUP BY section_id, stance, channel`},
-		{"summary-units", "summary by village (Store.Summary)",
-			`SELECT u.code AS code, u.name AS name, COUNT(*) AS total FROM opinions o JOIN units u ON u.id = o.village_id ` +
-				fmt.Sprintf(`WHERE o.consultation_id = %d AND o.status = 'approved' `, cid) +
-				`GROUP BY u.code, u.name ORDER BY total DESC, u.name`},
+		{"tallies", "the counters of the page and the summary (Store.Summary, ModerationStats, ApprovedPerDay, ApprovedSetOf)",
+			fmt.Sprintf(`SELECT kind, key, n FROM opinion_tallies WHERE consultation_id = %d AND n <> 0`, cid)},
 		{"latest", "newest opinions of each article (Store.LatestApproved; page)",
-			`SELECT id FROM (SELECT o.id, ROW_NUMBER() OVER (PARTITION BY o.section_id ORDER BY o.submitted_at DESC, o.id DESC) AS rn ` +
-				fmt.Sprintf(`FROM opinions o WHERE o.consultation_id = %d AND o.status IN ('approved','hidden')) ranked WHERE rn <= 3`, cid)},
-		{"per-day", "opinions per day chart (Store.ApprovedPerDay; page)",
-			`SELECT CAST(to_char(submitted_at AT TIME ZONE 'UTC' + INTERVAL '25200 seconds', 'YYYYMMDD') AS INTEGER) AS local_day, ` +
-				`COUNT(*) AS n FROM "opinions" WHERE ` + appr + ` GROUP BY local_day ORDER BY local_day`},
-		{"moderation", "moderation figures (Store.ModerationStats; page)",
-			fmt.Sprintf(`SELECT status, rejection_reason AS reason, COUNT(*) AS n FROM "opinions" WHERE consultation_id = %d `+
-				`GROUP BY status, rejection_reason`, cid)},
-		{"approved-set", "themes cache key (Store.ApprovedSetOf; page)",
-			`SELECT COUNT(*) AS count, CAST(COALESCE(SUM(id), 0) AS BIGINT) AS sum_id, COALESCE(MAX(id), 0) AS max_id FROM "opinions" WHERE ` + appr},
+			fmt.Sprintf(`SELECT l.id FROM unnest(ARRAY(SELECT id FROM sections WHERE consultation_id = %d ORDER BY id)) AS s(id) `+
+				`CROSS JOIN LATERAL (SELECT id FROM opinions WHERE consultation_id = %d AND status IN ('approved', 'hidden') `+
+				`AND section_id = s.id ORDER BY submitted_at DESC, id DESC LIMIT 3) l`, cid, cid)},
 	}
 }
 

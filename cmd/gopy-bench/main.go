@@ -128,6 +128,7 @@ type report struct {
 	plans            []*explained
 	started          time.Time
 	total            time.Duration
+	css              string // path of the stylesheet, the ceiling of the reads
 	readArticles     int
 	readOpinions     int
 	writeBodyBytes   float64
@@ -149,8 +150,11 @@ type writeLevel struct {
 
 type readTarget struct {
 	Name, Path string
-	Size       int // response body as received (gzip when the server compressed it)
-	Res        *result
+	// Target marks the reads held to the targets: at least readShare of the ceiling, with
+	// a p99 of at most readP99.
+	Target bool
+	Size   int // response body as received (gzip when the server compressed it)
+	Res    *result
 }
 
 type growthStep struct {
@@ -163,6 +167,8 @@ type growthStep struct {
 	Current   time.Duration
 	Endpoints []endpointTiming
 	Queries   []*explained
+	// Loads are the read loads at this size: the ceiling, the page and the JSON summary.
+	Loads []readTarget
 }
 
 type endpointTiming struct {

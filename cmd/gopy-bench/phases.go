@@ -118,11 +118,23 @@ func reads(ctx context.Context, rep *report, srv *server, db *sql.DB, c *consult
 	targets := []readTarget{
 		{Name: "static file, the stylesheet (ceiling)", Path: css},
 		{Name: "list of consultations", Path: "/"},
-		{Name: fmt.Sprintf("consultation page (%d articles, %d opinions)", rep.readArticles, rep.readOpinions), Path: fmt.Sprintf("/c/%d", c.ID)},
+		{Name: fmt.Sprintf("consultation page (%d articles, %d opinions)", rep.readArticles, rep.readOpinions), Path: fmt.Sprintf("/c/%d", c.ID), Target: true},
 		{Name: "opinion list page", Path: fmt.Sprintf("/c/%d/opinions", c.ID)},
-		{Name: "JSON summary", Path: fmt.Sprintf("/api/v1/consultations/%d/summary", c.ID)},
+		{Name: "JSON summary", Path: fmt.Sprintf("/api/v1/consultations/%d/summary", c.ID), Target: true},
 		{Name: "JSON opinion list", Path: fmt.Sprintf("/api/v1/consultations/%d/opinions", c.ID)},
 	}
+	rep.css = css
+	if err := loadTargets(ctx, srv, db, targets, o.readClients, o.readDuration); err != nil {
+		return err
+	}
+	rep.reads = targets
+	return nil
+}
+
+// loadTargets runs the read load on each target in turn, the first being the ceiling.
+func loadTargets(ctx context.Context, srv *server, db *sql.DB, targets []readTarget, clients int, d time.Duration) error {
+	probe := newClient(1, false)
+	defer probe.CloseIdleConnections()
 	for i := range targets {
 		t := &targets[i]
 		url := srv.base + t.Path
@@ -149,10 +161,10 @@ func reads(ctx context.Context, rep *report, srv *server, db *sql.DB, c *consult
 			return fmt.Errorf("GET %s: HTTP %d", t.Path, res.StatusCode)
 		}
 		t.Size = buf.Len()
-		log.Printf("reads: %s, %d clients, %s", t.Path, o.readClients, o.readDuration)
+		log.Printf("reads: %s, %d clients, %s", t.Path, clients, d)
 		x0 := transactions(ctx, db)
-		client := newClient(o.readClients, false)
-		t.Res = runLoad(ctx, client, o.readClients, o.readDuration, http.StatusOK, build, srv.pid())
+		client := newClient(clients, false)
+		t.Res = runLoad(ctx, client, clients, d, http.StatusOK, build, srv.pid())
 		client.CloseIdleConnections()
 		t.Res.Xacts = perRequest(transactions(ctx, db)-x0, t.Res.OK)
 		if ctx.Err() != nil {
@@ -160,7 +172,6 @@ func reads(ctx context.Context, rep *report, srv *server, db *sql.DB, c *consult
 		}
 		log.Printf("  %.0f req/s, p99 %s", t.Res.rate(), t.Res.p(99).Round(time.Microsecond*100))
 	}
-	rep.reads = targets
 	return nil
 }
 
@@ -238,6 +249,14 @@ func growth(ctx context.Context, rep *report, srv *server, a *api, db *sql.DB, v
 			return err
 		}
 		log.Printf("  figures current %s after the first view", step.Current.Round(time.Millisecond))
+		step.Loads = []readTarget{
+			{Name: "static file, the stylesheet (ceiling)", Path: rep.css},
+			{Name: "consultation page", Path: endpoints[4].path, Target: true},
+			{Name: "JSON summary", Path: endpoints[3].path, Target: true},
+		}
+		if err := loadTargets(ctx, srv, db, step.Loads, o.readClients, o.readDuration); err != nil {
+			return err
+		}
 		for _, q := range hotQueries(c.ID, c.Sections[0]) {
 			e, err := explain(ctx, db, q)
 			if err != nil {

@@ -41,11 +41,17 @@ func TopicConsultation(id int64) string { return "consultation:" + strconv.Forma
 // Versions records when each topic last changed, as a sequence number that only grows. An
 // entry remembers the sequence number at which its computation started, and is fresh only
 // if no topic it depends on changed since. The zero value is ready to use.
+//
+// A topic may also be touched: what it covers has newer data that it is fine to show a
+// moment late, such as a new count of opinions. A cache that follows touches (Options)
+// serves a touched entry while one request computes the next, as it does an old one; a
+// changed entry is never served.
 type Versions struct {
-	mu     sync.Mutex
-	seq    uint64
-	topics map[string]uint64 // topic → seq of its last change
-	all    uint64            // seq of the last change of everything
+	mu      sync.Mutex
+	seq     uint64
+	topics  map[string]uint64 // topic → seq of its last change
+	touches map[string]uint64 // topic → seq of its last touch
+	all     uint64            // seq of the last change of everything
 }
 
 // Changed records that what the topics cover changed.
@@ -58,6 +64,19 @@ func (v *Versions) Changed(topics ...string) {
 	}
 	for _, t := range topics {
 		v.topics[t] = v.seq
+	}
+}
+
+// Touched records that what the topics cover has newer data, which may be shown late.
+func (v *Versions) Touched(topics ...string) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.seq++
+	if v.touches == nil {
+		v.touches = map[string]uint64{}
+	}
+	for _, t := range topics {
+		v.touches[t] = v.seq
 	}
 }
 
@@ -77,11 +96,11 @@ func (v *Versions) now() uint64 {
 	return v.seq
 }
 
-// since reports whether topic has not changed after seq.
-func (v *Versions) since(topic string, seq uint64) bool {
+// since reports whether topic has not changed after seq, and whether it was not touched.
+func (v *Versions) since(topic string, seq uint64) (unchanged, untouched bool) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	return v.all <= seq && v.topics[topic] <= seq
+	return v.all <= seq && v.topics[topic] <= seq, v.touches[topic] <= seq
 }
 
 // Options set how a Cache keeps its entries.
@@ -103,6 +122,8 @@ type Options struct {
 	Background func(func(context.Context)) bool
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// FollowTouches makes a touched entry old at once (Versions.Touched).
+	FollowTouches bool
 	// Inline computes in the goroutine of the request that found the entry missing or old,
 	// with its context, rather than in one of the cache's: for a computation that must run
 	// where the request is, such as rendering a page with it. The requests that come while
@@ -157,8 +178,11 @@ func (c *Cache[K, V]) Get(ctx context.Context, key K, topic string, compute func
 	c.mu.Lock()
 	e := c.entries[key]
 	if e != nil && e.has && e.topic == topic {
-		current := c.versions.since(topic, e.seq)
+		current, untouched := c.versions.since(topic, e.seq)
 		age := now.Sub(e.computed)
+		if c.opt.FollowTouches && !untouched {
+			age = max(age, c.opt.Fresh) // as old as an entry can be and still be served
+		}
 		if current && age < c.opt.Fresh {
 			v := e.value
 			c.mu.Unlock()

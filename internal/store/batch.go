@@ -187,6 +187,13 @@ func (s *Store) writeBatch(batch []*opinionWrite) {
 	err := s.insertBatch(ctx, ops, opinions)
 	if err == nil {
 		s.writer.batches.Add(1)
+		seen := map[int64]bool{}
+		for _, o := range opinions {
+			if !seen[o.ConsultationID] {
+				seen[o.ConsultationID] = true
+				s.touched(ctx, o.ConsultationID)
+			}
+		}
 		for _, op := range ops {
 			op.done <- writeResult{stored: op.opinion, created: true}
 		}

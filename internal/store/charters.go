@@ -23,6 +23,7 @@ func (s *Store) CharterRecord(ctx context.Context, consultationID int64) (*domai
 // charter is sent back to the village only once.
 func (s *Store) ApplyCharterStep(ctx context.Context, r *domain.CharterRecord, from domain.CharterState, step *domain.CharterStepRecord) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		s.touched(ctx, r.ConsultationID)
 		if from == domain.CharterNone {
 			// The unique consultation_id decides between two first submissions at once.
 			r.ID = 0

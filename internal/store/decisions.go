@@ -11,10 +11,14 @@ import (
 // SaveDecision records the decision on a section of a consultation, replacing an earlier one:
 // the authority may change its mind until it publishes the results.
 func (s *Store) SaveDecision(ctx context.Context, d *domain.ArticleDecision) error {
-	return s.conn(ctx).Clauses(clause.OnConflict{
+	err := s.conn(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "consultation_id"}, {Name: "section_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"decision", "reason", "decided_by", "decided_at"}),
 	}).Create(d).Error
+	if err == nil {
+		s.touched(ctx, d.ConsultationID)
+	}
+	return err
 }
 
 // Decisions returns the decisions of a consultation by section ID.

@@ -22,6 +22,7 @@ func (s *Store) VillageDecisions(ctx context.Context, consultationID int64) ([]d
 // decision is sent or the outcome concluded. The audit log keeps every version.
 func (s *Store) SaveVillageDecision(ctx context.Context, d *domain.VillageDecision) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		s.touched(ctx, d.ConsultationID)
 		err := s.conn(ctx).Clauses(clause.OnConflict{
 			Columns: []clause.Column{{Name: "consultation_id"}, {Name: "village_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"form", "held_on", "place", "content", "households", "present", "agree",
@@ -221,6 +222,7 @@ var ErrActGuard = domain.Errorf(domain.CodeConflict, "error.consultation_changed
 // officials recording the same recognition at once cannot both succeed.
 func (s *Store) RecordDecisionAct(ctx context.Context, consultationID, villageID int64, set map[string]any, guard string, now time.Time) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		s.touched(ctx, consultationID)
 		row := &domain.VillageDecisionActs{ConsultationID: consultationID, VillageID: villageID, UpdatedAt: now}
 		if err := s.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(row).Error; err != nil {
 			return err

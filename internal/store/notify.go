@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gopy-vn/gopy/internal/cache"
+	"github.com/gopy-vn/gopy/internal/domain"
 )
 
 // Several instances of the portal may serve one PostgreSQL database behind a load balancer
@@ -46,17 +47,56 @@ func (s *Store) changed(ctx context.Context, topics ...string) error {
 	return nil
 }
 
+// touched tells this instance's caches that a consultation has newer opinions, counts,
+// answers, ratings or decisions, which a public page may show a moment late: the next view
+// on this instance builds the page again while the others get the previous one. Other
+// instances are not told (a notice per opinion would cost a round trip per opinion); their
+// pages catch up within the freshness of their copies, a second.
+func (s *Store) touched(ctx context.Context, consultationIDs ...int64) {
+	// The lists of consultations show some of it too (charters in force on a unit's page).
+	topics := []string{cache.TopicConsultations}
+	for _, id := range consultationIDs {
+		topics = append(topics, cache.TopicConsultation(id))
+	}
+	if t, _ := ctx.Value(txKey{}).(*txState); t != nil && t.owner == s {
+		t.touched = append(t.touched, topics...)
+		return
+	}
+	s.versions.Touched(topics...)
+}
+
+// touchedOpinion is touched for the consultation of an opinion.
+func (s *Store) touchedOpinion(ctx context.Context, opinionID int64) error {
+	var id int64
+	if err := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ?", opinionID).Pluck("consultation_id", &id).Error; err != nil {
+		return err
+	}
+	s.touched(ctx, id)
+	return nil
+}
+
 // listenRetry is how long the listener waits before connecting again. While it is not
 // listening, notices from other instances may be missed: everything is marked changed at
 // each attempt, so no copy outlives a missed change by more than this.
 const listenRetry = 250 * time.Millisecond
 
-// ListenForChanges receives the other instances' changes until ctx ends (PostgreSQL only;
-// on SQLite it returns at once). The App runs it in its background group.
+// ListenForChanges receives the other instances' changes until ctx ends or the store is
+// closed (PostgreSQL only; on SQLite it returns at once). The App runs it in its background
+// group.
 func (s *Store) ListenForChanges(ctx context.Context) {
 	if s.dialect != Postgres {
 		return
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	var warned time.Time
 	for ctx.Err() == nil {
 		err := s.listen(ctx)
 		// Notices may have been missed between the connection's end and the next LISTEN.
@@ -64,7 +104,10 @@ func (s *Store) ListenForChanges(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		slog.WarnContext(ctx, "not listening for other instances' changes; copies in memory are kept briefly", "err", err)
+		if time.Since(warned) > time.Minute { // once a minute while it lasts
+			warned = time.Now()
+			slog.WarnContext(ctx, "not listening for other instances' changes; copies in memory are kept briefly", "err", err)
+		}
 		select {
 		case <-ctx.Done():
 			return

@@ -48,6 +48,7 @@ func (s *Store) insertOpinion(ctx context.Context, o *domain.Opinion, consents [
 			return res.Error
 		}
 		created = true
+		s.touched(ctx, o.ConsultationID)
 		for i := range consents {
 			consents[i].OpinionID = o.ID
 			if err := s.conn(ctx).Create(&consents[i]).Error; err != nil {
@@ -277,6 +278,9 @@ func (s *Store) Consents(ctx context.Context, opinionID int64) ([]domain.Consent
 // opinion and the contact to answer it, and a withdrawn opinion is neither shown nor answered.
 func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.OpinionStatus, now time.Time) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.touchedOpinion(ctx, opinionID); err != nil {
+			return err
+		}
 		res := s.conn(ctx).Model(&domain.Opinion{}).Where("id = ? AND status = ?", opinionID, from).
 			Updates(map[string]any{"status": domain.OpinionWithdrawn, "withdrawn_at": now})
 		if res.Error != nil {
@@ -300,7 +304,12 @@ func (s *Store) Withdraw(ctx context.Context, opinionID int64, from domain.Opini
 // the name and signature. Its consents are marked withdrawn. The text and stance stay, so the
 // consultation's record stays whole.
 func (s *Store) ErasePersonalData(ctx context.Context, opinionID int64, now time.Time) error {
-	return s.InTx(ctx, func(ctx context.Context) error { return s.erase(ctx, opinionID, now) })
+	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.touchedOpinion(ctx, opinionID); err != nil {
+			return err
+		}
+		return s.erase(ctx, opinionID, now)
+	})
 }
 
 // erase is ErasePersonalData inside the caller's transaction. The opinion's row is changed
@@ -474,6 +483,9 @@ type Transition struct {
 // conflict means someone decided first.
 func (s *Store) Apply(ctx context.Context, t Transition) error {
 	return s.InTx(ctx, func(ctx context.Context) error {
+		if err := s.touchedOpinion(ctx, t.OpinionID); err != nil {
+			return err
+		}
 		set := map[string]any{
 			"status": t.To, "decided_at": t.Now, "reviewed_at": t.Now,
 			"decision_seconds": gorm.Expr("COALESCE(decision_seconds, ?)", t.Seconds),
@@ -509,6 +521,9 @@ func (s *Store) Apply(ctx context.Context, t Transition) error {
 
 // CreateAppeal records a rejected author's appeal; a second one is a conflict.
 func (s *Store) CreateAppeal(ctx context.Context, a *domain.Appeal) error {
+	if err := s.touchedOpinion(ctx, a.OpinionID); err != nil {
+		return err
+	}
 	var n int64
 	if err := s.conn(ctx).Model(&domain.Appeal{}).Where("opinion_id = ?", a.OpinionID).Count(&n).Error; err != nil {
 		return err
@@ -566,6 +581,7 @@ func (s *Store) Answer(ctx context.Context, r *domain.Response, opinionIDs []int
 		if err := s.conn(ctx).Create(r).Error; err != nil {
 			return err
 		}
+		s.touched(ctx, r.ConsultationID)
 		res := s.conn(ctx).Model(&domain.Opinion{}).
 			Where("id IN ? AND consultation_id = ? AND status = ?", opinionIDs, r.ConsultationID, domain.OpinionApproved).
 			Update("response_id", r.ID)

@@ -13,6 +13,11 @@ import (
 // code) replaces the one given before with the same code, and replaced says so; the unique
 // opinion_id decides between two first ratings racing each other.
 func (s *Store) SaveRating(ctx context.Context, r *domain.Rating) (replaced bool, err error) {
+	defer func() {
+		if err == nil {
+			s.touched(ctx, r.ConsultationID)
+		}
+	}()
 	if r.OpinionID == nil {
 		return false, s.conn(ctx).Create(r).Error
 	}

@@ -52,6 +52,7 @@ type Store struct {
 	// versions says when what the copies in memory were made from last changed, here or
 	// on another instance (notify.go); the app's caches of pages share it.
 	versions *cache.Versions
+	closing  chan struct{} // closed by Close: the listener stops
 }
 
 // clock is the time the store stamps rows with (GORM's created_at and updated_at, the time
@@ -134,7 +135,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		sqlDB.SetMaxIdleConns(32)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{db: db, dialect: dialect, url: url, clock: clk, writer: newOpinionWriter(), versions: &cache.Versions{}}
+	s := &Store{db: db, dialect: dialect, url: url, clock: clk, writer: newOpinionWriter(), versions: &cache.Versions{}, closing: make(chan struct{})}
 	s.targets = newTargetCache(s)
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
@@ -162,6 +163,11 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close stops a writer that still runs (RunWriter), after it has written what was queued,
 // then closes the pool.
 func (s *Store) Close() error {
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing)
+	}
 	s.writer.close()
 	return s.SQLDB().Close()
 }
@@ -175,6 +181,7 @@ type txState struct {
 	owner   *Store
 	db      *gorm.DB
 	changed []string // topics the transaction changed, told to the caches once it has ended
+	touched []string // and topics it touched (notify.go)
 }
 
 // InTx runs fn in a transaction that travels in fn's context: every method of this store
@@ -200,6 +207,9 @@ func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context) error) er
 	})
 	if len(state.changed) > 0 {
 		s.versions.Changed(state.changed...)
+	}
+	if len(state.touched) > 0 {
+		s.versions.Touched(state.touched...)
 	}
 	return err
 }

@@ -30,6 +30,9 @@ import (
 //     more at most, so a surge never queues on the database;
 //   - a change to the consultation (closed, withdrawn, a new version; on any instance, see
 //     store/notify.go) drops its answers at once: the next visitor waits for a new one;
+//   - newer opinions, counts, answers, ratings or decisions written on this instance make
+//     its answers old at once: the next visitor's request builds them again while the
+//     others get the previous ones, so whoever just acted sees the result;
 //   - the answer carries an ETag and answers 304 to a browser that has it, and
 //     publicCacheControl lets a reverse proxy or CDN in front serve it for a few seconds
 //     (docs/scaling.md).
@@ -85,7 +88,7 @@ const skipGzipKey = "gopy.skip_gzip"
 
 func newPublicCache(versions *cache.Versions) *cache.Cache[string, *cachedAnswer] {
 	return cache.New[string, *cachedAnswer](versions, cache.Options{
-		Fresh: publicFresh, ServeStale: publicStale, Max: publicMaxEntries, Inline: true,
+		Fresh: publicFresh, ServeStale: publicStale, Max: publicMaxEntries, Inline: true, FollowTouches: true,
 	})
 }
 
