@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -233,4 +234,46 @@ func TestOpinionRetriesAcrossInstances(t *testing.T) {
 			t.Fatalf("%d rows under %d keys, want %d of each", rows, keys, n)
 		}
 	})
+}
+
+// TestPurgeRunsOnceAtATime checks that on PostgreSQL an instance whose purge finds another
+// instance's purge running leaves the work to it, and purges once that one has finished.
+// (SQLite serves one process, so it has no such lock.)
+func TestPurgeRunsOnceAtATime(t *testing.T) {
+	t.Parallel()
+	if !slices.Contains(testutil.Dialects(t), store.Postgres) {
+		t.Skip("the purge lock is PostgreSQL's; TEST_DATABASE_URL is not set")
+	}
+	st := testutil.NewStore(t, store.Postgres)
+	t.Cleanup(app.New(st).Shutdown) // the store's clock is the app's
+	ctx := context.Background()
+	if _, err := st.Enqueue(ctx, &store.OutboxMessage{To: "x@example.vn", Subject: "Thử", Body: "Thử", Kind: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	// Another instance's purge: it holds the lock in its transaction.
+	conn, err := st.SQLDB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", store.PurgeLock); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := time.Now().Add(24 * time.Hour) // every message is older
+	start := time.Now()
+	if got, err := st.PurgeExpired(ctx, cutoff); err != nil || got.Messages != 0 {
+		t.Fatalf("purge while another runs: %+v, %v; want nothing done", got, err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("the purge waited %v for the other", d)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.PurgeExpired(ctx, cutoff); err != nil || got.Messages != 1 {
+		t.Fatalf("purge after the other ended: %+v, %v; want the message deleted", got, err)
+	}
 }

@@ -351,7 +351,7 @@ func (s *Store) PurgeExpired(ctx context.Context, cutoff time.Time) (domain.Purg
 	err := s.InTx(ctx, func(ctx context.Context) error {
 		if s.dialect == Postgres {
 			var mine bool
-			if err := s.conn(ctx).Raw("SELECT pg_try_advisory_xact_lock(?)", purgeLock).Scan(&mine).Error; err != nil || !mine {
+			if err := s.conn(ctx).Raw("SELECT pg_try_advisory_xact_lock(?)", PurgeLock).Scan(&mine).Error; err != nil || !mine {
 				return err
 			}
 		}
@@ -384,9 +384,9 @@ func (s *Store) PurgeExpired(ctx context.Context, cutoff time.Time) (domain.Purg
 	return out, err
 }
 
-// purgeLock is the key of the advisory lock PurgeExpired holds on PostgreSQL (any number the
+// PurgeLock is the key of the advisory lock PurgeExpired holds on PostgreSQL (any number the
 // portal uses for nothing else).
-const purgeLock int64 = 0x676f70792d7072 // "gopy-pr"
+const PurgeLock int64 = 0x676f70792d7072 // "gopy-pr"
 
 // ModerationLog lists the moderation decisions on consultations of the given units, newest
 // first, with the moderator's name and the consultation's title.
