@@ -6,12 +6,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -237,6 +240,47 @@ func staffGet(t *testing.T, base, path string, cookie *http.Cookie) int {
 	return res.StatusCode
 }
 
+var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+
+// openForm fetches the opinion form of a consultation from base, as a resident's browser
+// does, and returns its hidden fields filled in with an opinion.
+func openForm(t *testing.T, base string, consultation int64, body string) url.Values {
+	t.Helper()
+	res, err := http.Get(fmt.Sprintf("%s/c/%d/comment", base, consultation))
+	if err != nil {
+		t.Fatalf("the opinion form on %s: %v", base, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the opinion form on %s: %d", base, res.StatusCode)
+	}
+	form := url.Values{"stance": {"agree"}, "body": {body}, "website": {""}}
+	for _, m := range hiddenInput.FindAllStringSubmatch(string(raw), -1) {
+		form.Set(m[1], html.UnescapeString(m[2]))
+	}
+	if form.Get("key") == "" || form.Get("started") == "" {
+		t.Fatalf("the opinion form on %s has no key or start time: %v", base, form)
+	}
+	return form
+}
+
+// sendForm posts an opinion form to base, as the browser sends it, and returns the status
+// and the tracking code the answer leads to.
+func sendForm(t *testing.T, base string, consultation int64, form url.Values) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/c/%d/comment", base, consultation), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := http.DefaultTransport.RoundTrip(req) // the redirect is the answer
+	if err != nil {
+		t.Fatalf("send the opinion form to %s: %v", base, err)
+	}
+	res.Body.Close()
+	code, _, _ := strings.Cut(strings.TrimPrefix(res.Header.Get("Location"), "/track/"), "?")
+	return res.StatusCode, code
+}
+
 // TestThreeInstancesBehindBalancer runs the portal as docs/scaling.md describes: three
 // instances on one PostgreSQL behind HAProxy. A session begun on one instance is good on
 // the others, and a login lockout reached on one holds on the others. Under a write load
@@ -279,6 +323,12 @@ func TestThreeInstancesBehindBalancer(t *testing.T) {
 	}
 	if got, _ := apiLogin(t, urls[2], staff); got != http.StatusOK {
 		t.Errorf("another account from the same address, on instance 3: %d, want 200", got)
+	}
+
+	// Forms shown by the third instance, to be sent to the others once it is dead.
+	forms := []url.Values{
+		openForm(t, urls[2], cid, "Ý kiến gửi qua biểu mẫu: đề nghị lắp thêm đèn đường ở ngõ 3."),
+		openForm(t, urls[2], cid, "Ý kiến gửi qua biểu mẫu: đề nghị nạo vét mương trước mùa mưa."),
 	}
 
 	// Opinions through the balancer; one instance dies in the middle.
@@ -348,6 +398,20 @@ func TestThreeInstancesBehindBalancer(t *testing.T) {
 	if n := faultKeys(final); n != len(all) {
 		t.Errorf("%d test opinions stored after the retries, want %d: one per submission", n, len(all))
 	}
+	// The forms the dead instance showed are taken by the two left, each opinion once, even
+	// when a resident sends it to both (the form carries its idempotency key).
+	for i, form := range forms {
+		status, code := sendForm(t, urls[i], cid, form)
+		again, same := sendForm(t, urls[1-i], cid, form)
+		if status != http.StatusSeeOther || code == "" || again != http.StatusSeeOther || same != code {
+			t.Errorf("form %d shown by the dead instance, sent to instance %d: %d %q, then to instance %d: %d %q; want 303 to one tracking page",
+				i+1, i+1, status, code, 2-i, again, same)
+		}
+		if got := storedOpinions(t, tr.DB, cid)[form.Get("key")]; len(got) != 1 || got[0] != code {
+			t.Errorf("form %d stored as %v, want exactly [%s]", i+1, got, code)
+		}
+	}
+
 	t.Logf("%d submissions, %d acknowledged under load, %d sent again after it, %d sent a third time: %d stored",
 		len(all), len(acked), len(again), len(all), faultKeys(final))
 }

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/throttle"
 )
 
@@ -45,4 +49,22 @@ func (l *sharedLimiter) Allow(ctx context.Context, key string) (bool, time.Durat
 
 func (l *sharedLimiter) Refund(ctx context.Context, key string) error {
 	return wrap(l.a.store.UncountEvent(ctx, l.hash(key)))
+}
+
+// SharedSecret returns a random key of 32 bytes kept in the database under name, the same
+// for every instance of the portal on it; the first to ask draws it.
+func (a *App) SharedSecret(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	v, err := a.store.SharedSecret(ctx, name, base64.StdEncoding.EncodeToString(fresh))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	key, err := base64.StdEncoding.DecodeString(v)
+	if err != nil || len(key) < 32 {
+		return nil, domain.Internal(fmt.Errorf("shared secret %q is not 32 bytes of base64", name))
+	}
+	return key, nil
 }

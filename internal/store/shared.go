@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -51,4 +52,22 @@ func (s *Store) UncountEvent(ctx context.Context, key string) error {
 func (s *Store) PurgeCounters(ctx context.Context) (int64, error) {
 	res := s.conn(ctx).Exec(`DELETE FROM throttle_counters WHERE expires_at <= ?`, s.now().UnixMilli())
 	return res.RowsAffected, res.Error
+}
+
+// SharedSecret returns the secret stored under name, storing fresh under it first if none
+// is: the first instance to ask decides it, and every instance gets the same.
+func (s *Store) SharedSecret(ctx context.Context, name, fresh string) (string, error) {
+	err := s.conn(ctx).Exec(`INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh).Error
+	if err != nil {
+		return "", err
+	}
+	var got []string
+	err = s.conn(ctx).Raw(`SELECT value FROM shared_secrets WHERE name = ?`, name).Scan(&got).Error
+	if err == nil && len(got) != 1 {
+		err = fmt.Errorf("secret %q not stored", name)
+	}
+	if err != nil {
+		return "", err
+	}
+	return got[0], nil
 }
