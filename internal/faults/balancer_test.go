@@ -66,7 +66,7 @@ func haproxyBinary(t *testing.T) string {
 }
 
 // haproxyConfig is the balancer's configuration, the one docs/scaling.md gives: round robin
-// over the instances, each checked on /readyz every 200 ms and taken out after two failures;
+// over the instances, each checked on /readyz every 500 ms and taken out after two failures;
 // a request whose server refused the connection, or closed it without an answer, is sent
 // again (retries) to another server (redispatch). Sending a POST again is safe only because
 // an opinion carries an idempotency key: the second server finds the first opinion if the
@@ -74,7 +74,7 @@ func haproxyBinary(t *testing.T) string {
 func haproxyConfig(listen, stats string, servers []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
-    maxconn 2000
+    maxconn 256
 
 defaults
     mode http
@@ -101,7 +101,7 @@ backend gopy
     option httpchk
     http-check send meth GET uri /readyz
     http-check expect status 200
-    default-server check inter 200ms fall 2 rise 2
+    default-server check inter 500ms fall 2 rise 2
 `, listen, stats)
 	for i, s := range servers {
 		fmt.Fprintf(&b, "    server gopy%d %s\n", i+1, s)
