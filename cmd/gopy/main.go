@@ -176,6 +176,13 @@ func serve(ctx context.Context, cfg config.Config) error {
 			}
 		}
 	}
+	if !cfg.SecretGiven {
+		// Every instance on the database signs and verifies the opinion form with the same
+		// key: behind a load balancer the form is often sent back to another instance.
+		if cfg.Secret, err = a.SharedSecret(ctx, "form-start"); err != nil {
+			return fmt.Errorf("the form key: %w", err)
+		}
+	}
 	srv, err := web.New(cfg, a)
 	if err != nil {
 		return err

@@ -24,7 +24,6 @@ const (
 )
 
 const (
-	outboxBatch = 50
 	// retryFirst is the wait after the first failure; it doubles with each failure up to retryMax.
 	retryFirst = time.Minute
 	retryMax   = 6 * time.Hour
@@ -56,51 +55,40 @@ type Delivery struct {
 func (a *App) DeliverOutbox(ctx context.Context, sender mail.Sender) (Delivery, error) {
 	var out Delivery
 	for {
-		now := a.Now()
-		due, err := a.store.DueMessages(ctx, now, outboxBatch)
-		if err != nil {
+		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		for _, m := range due {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			claimed, err := a.store.ClaimMessage(ctx, m.ID, m.Attempts, a.Now().Add(sendLease))
-			if err != nil {
-				return out, err
-			}
-			if !claimed {
-				continue // another worker has it
-			}
-			attempt := m.Attempts + 1
-			sendErr := sender.Send(ctx, m.To, m.Subject, m.Body)
-			// The outcome is recorded even when a shutdown interrupted the attempt.
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			if sendErr == nil {
-				err = a.store.MarkSent(rctx, m.ID, a.Now())
-				cancel()
-				if err != nil {
-					// Sent but not marked: it will go out again after the lease.
-					return out, fmt.Errorf("mark message %d sent: %w", m.ID, err)
-				}
-				out.Sent++
-				continue
-			}
-			out.Failed++
-			reason := withoutAddress(sendErr.Error(), m.To)
-			err = a.store.MarkFailed(rctx, m.ID, reason, a.Now().Add(retryDelay(attempt)))
+		// Each message is taken on its own (store.ClaimNextMessage): another server's worker
+		// running at the same moment takes the next one, and none is sent twice.
+		m, err := a.store.ClaimNextMessage(ctx, a.Now(), a.Now().Add(sendLease))
+		if err != nil || m == nil {
+			return out, err
+		}
+		attempt := m.Attempts // already counted by the claim
+		sendErr := sender.Send(ctx, m.To, m.Subject, m.Body)
+		// The outcome is recorded even when a shutdown interrupted the attempt.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if sendErr == nil {
+			err = a.store.MarkSent(rctx, m.ID, a.Now())
 			cancel()
-			if attempt >= store.OutboxMaxAttempts {
-				slog.ErrorContext(ctx, "mail given up", "id", m.ID, "kind", m.Kind, "attempts", attempt, "err", reason)
-			} else {
-				slog.WarnContext(ctx, "mail not sent, will retry", "id", m.ID, "kind", m.Kind, "attempts", attempt,
-					"retry_in", retryDelay(attempt), "err", reason)
+			if err != nil {
+				// Sent but not marked: it will go out again after the lease.
+				return out, fmt.Errorf("mark message %d sent: %w", m.ID, err)
 			}
-			return out, err
+			out.Sent++
+			continue
 		}
-		if len(due) < outboxBatch {
-			return out, nil
+		out.Failed++
+		reason := withoutAddress(sendErr.Error(), m.To)
+		err = a.store.MarkFailed(rctx, m.ID, reason, a.Now().Add(retryDelay(attempt)))
+		cancel()
+		if attempt >= store.OutboxMaxAttempts {
+			slog.ErrorContext(ctx, "mail given up", "id", m.ID, "kind", m.Kind, "attempts", attempt, "err", reason)
+		} else {
+			slog.WarnContext(ctx, "mail not sent, will retry", "id", m.ID, "kind", m.Kind, "attempts", attempt,
+				"retry_in", retryDelay(attempt), "err", reason)
 		}
+		return out, err
 	}
 }
 

@@ -82,9 +82,14 @@ func (a *App) retentionDays() int {
 // results were published, when the purpose of keeping it (answering the commenter) has been
 // served: the contacts and unshown names on its opinions, the photos and scans of its paper
 // opinions, and the outbox messages queued that long ago, given up, or about an opinion that
-// no longer holds a contact (store.PurgeExpired).
+// no longer holds a contact (store.PurgeExpired). It also deletes the throttles' counters
+// whose window has ended (store.PurgeCounters), which hold hashes of addresses and e-mails.
 func (a *App) PurgeExpired(ctx context.Context) (domain.Purged, error) {
 	n, err := a.store.PurgeExpired(ctx, a.Now().AddDate(0, 0, -a.retentionDays()))
+	if err != nil {
+		return n, wrap(err)
+	}
+	_, err = a.store.PurgeCounters(ctx)
 	return n, wrap(err)
 }
 

@@ -44,9 +44,12 @@ type Config struct {
 	// FrameAncestors are the origins allowed to embed the portal's pages, e.g. a commune's
 	// e-portal (FRAME_ANCESTORS, space-separated). Empty: only the portal itself.
 	FrameAncestors []string
-	// Secret signs form timestamps (SECRET_KEY). Random per process when unset, which only
-	// means forms opened before a restart must be sent again.
+	// Secret signs form timestamps (SECRET_KEY). When unset, serve takes a key kept in the
+	// database (SecretGiven false), the same for every instance on it; a Config built in code
+	// gets a random one.
 	Secret []byte
+	// SecretGiven is whether SECRET_KEY was set.
+	SecretGiven bool
 	// MinFillTime is the shortest time a person takes to fill the opinion form; faster
 	// submissions are bots (MIN_FILL_SECONDS, default 3).
 	MinFillTime time.Duration
@@ -131,7 +134,7 @@ func Load() (Config, error) {
 		if len(k) < 32 {
 			return c, fmt.Errorf("SECRET_KEY must be at least 32 characters")
 		}
-		c.Secret = []byte(k)
+		c.Secret, c.SecretGiven = []byte(k), true
 	}
 
 	if c.MinFillTime, err = seconds("MIN_FILL_SECONDS", 3); err != nil {

@@ -348,10 +348,21 @@ func (s *Store) erase(ctx context.Context, opinionID int64, now time.Time) error
 //   - from the outbox, every message queued before cutoff, sent or not, every message given
 //     up after its last attempt, and every message about an opinion that no longer holds a
 //     contact (erased, withdrawn or purged).
+//
+// Every instance of the portal runs the purge; on PostgreSQL one runs it at a time, holding
+// a transaction-level advisory lock, and one that finds the lock taken returns at once with
+// nothing purged: the other is doing the same work, and two at once would only wait on each
+// other's rows.
 func (s *Store) PurgeExpired(ctx context.Context, cutoff time.Time) (domain.Purged, error) {
 	var out domain.Purged
 	cutoff = cutoff.UTC()
 	err := s.InTx(ctx, func(ctx context.Context) error {
+		if s.dialect == Postgres {
+			var mine bool
+			if err := s.conn(ctx).Raw("SELECT pg_try_advisory_xact_lock(?)", PurgeLock).Scan(&mine).Error; err != nil || !mine {
+				return err
+			}
+		}
 		expired := s.conn(ctx).Model(&domain.Consultation{}).Select("id").Where("results_published_at < ?", cutoff)
 		res := s.conn(ctx).Model(&domain.Opinion{}).
 			Where("consultation_id IN (?) AND (contact <> '' OR (author_name <> '' AND NOT show_name))", expired).
@@ -380,6 +391,10 @@ func (s *Store) PurgeExpired(ctx context.Context, cutoff time.Time) (domain.Purg
 	})
 	return out, err
 }
+
+// PurgeLock is the key of the advisory lock PurgeExpired holds on PostgreSQL (any number the
+// portal uses for nothing else).
+const PurgeLock int64 = 0x676f70792d7072 // "gopy-pr"
 
 // ModerationLog lists the moderation decisions on consultations of the given units, newest
 // first, with the moderator's name and the consultation's title.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -83,15 +82,28 @@ func (s *Store) DueMessages(ctx context.Context, now time.Time, limit int) ([]Ou
 	return list, err
 }
 
-// ClaimMessage counts a new attempt at a message that has had exactly attempts so far and
-// holds it until lease ends, so that two workers (two servers on one database) never send
-// it at the same time, and a worker that dies while sending leaves it to be tried again
-// after the lease. It reports false when another worker claimed it first or it was sent.
-func (s *Store) ClaimMessage(ctx context.Context, id int64, attempts int, lease time.Time) (bool, error) {
-	res := s.conn(ctx).Model(&OutboxMessage{}).
-		Where("id = ? AND attempts = ? AND sent_at IS NULL", id, attempts).
-		Updates(map[string]any{"attempts": gorm.Expr("attempts + 1"), "next_attempt_at": lease.UTC()})
-	return res.RowsAffected == 1, res.Error
+// ClaimNextMessage takes the longest-waiting message that is due at now and has attempts
+// left: it counts a new attempt at it and holds it until lease ends, and returns it, or nil
+// when nothing is due. Taking and holding are one statement, so that two workers (several
+// servers on one database) never send a message at the same time, and a worker that dies
+// while sending leaves it to be tried again after the lease. On PostgreSQL the message is
+// picked FOR UPDATE SKIP LOCKED: a worker passes over the one another is taking rather than
+// waiting for it, so N workers drain the outbox side by side. SQLite has one writer at a
+// time, which makes the statement atomic there without it.
+func (s *Store) ClaimNextMessage(ctx context.Context, now, lease time.Time) (*OutboxMessage, error) {
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	var list []OutboxMessage
+	err := s.conn(ctx).Raw(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?
+		WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ? AND attempts < ?
+			ORDER BY next_attempt_at, id LIMIT 1`+lock+`)
+		RETURNING *`, lease.UTC(), now.UTC(), OutboxMaxAttempts).Scan(&list).Error
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	return &list[0], nil
 }
 
 // MarkSent records that a message was handed to the mail server.

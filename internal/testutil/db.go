@@ -63,8 +63,33 @@ func eachDB(t *testing.T, parallel bool, fn func(t *testing.T, st *store.Store))
 	}
 }
 
+// EachDBTwice is EachDB with a second store open on the same database, as a second instance
+// of the portal has its own pool on it: what one writes, the other reads.
+func EachDBTwice(t *testing.T, fn func(t *testing.T, st, other *store.Store)) {
+	t.Helper()
+	for _, d := range Dialects(t) {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			st, dsn := newStore(t, d)
+			other, err := store.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatalf("open %s again: %v", d, err)
+			}
+			t.Cleanup(func() { _ = other.Close() })
+			fn(t, st, other)
+		})
+	}
+}
+
 // NewStore opens a fresh migrated database of a dialect, closed when the test ends.
 func NewStore(t testing.TB, d store.Dialect) *store.Store {
+	t.Helper()
+	st, _ := newStore(t, d)
+	return st
+}
+
+// newStore is NewStore, also returning what store.Open was given.
+func newStore(t testing.TB, d store.Dialect) (*store.Store, string) {
 	t.Helper()
 	quietLogs()
 	ctx := context.Background()
@@ -84,7 +109,7 @@ func NewStore(t testing.TB, d store.Dialect) *store.Store {
 			t.Fatalf("migrate: %v", err)
 		}
 	}
-	return st
+	return st, dsn
 }
 
 // PostgresURL returns the URL of a new database cloned from the migrated template.

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -18,7 +20,7 @@ import (
 
 // limitKey is one allowance an attempt draws on.
 type limitKey struct {
-	limiter *throttle.Limiter
+	limiter throttle.Limiter
 	key     string
 }
 
@@ -28,11 +30,19 @@ type attempt struct {
 }
 
 // beginAttempt counts one guess against each allowance. If one is used up it gives back what
-// it took and answers 429 with Retry-After.
+// it took and answers 429 with Retry-After. The allowances of guesses are counted in the
+// database, shared by every instance (app.SharedLimiter): when it cannot be reached, the
+// guess is not checked and the answer is 503.
 func beginAttempt(c echo.Context, keys ...limitKey) (*attempt, error) {
 	for i, k := range keys {
-		if ok, retry := k.limiter.Allow(k.key); !ok {
-			(&attempt{keys: keys[:i]}).notAGuess()
+		ok, retry, err := k.limiter.Allow(c.Request().Context(), k.key)
+		if err != nil || !ok {
+			(&attempt{keys: keys[:i]}).notAGuess(c)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
 			return nil, rateLimited(c, retry)
 		}
 	}
@@ -40,17 +50,21 @@ func beginAttempt(c echo.Context, keys ...limitKey) (*attempt, error) {
 }
 
 // notAGuess gives the attempt back: the answer said nothing about the secret (a malformed
-// code, a busy server).
-func (a *attempt) notAGuess() {
+// code, a busy server). It is given back even when the client has hung up meanwhile; a
+// refund that fails leaves the guess counted, which errs on the side of the limit.
+func (a *attempt) notAGuess(c echo.Context) {
+	ctx := context.WithoutCancel(c.Request().Context())
 	for _, k := range a.keys {
-		k.limiter.Refund(k.key)
+		if err := k.limiter.Refund(ctx, k.key); err != nil {
+			slog.WarnContext(ctx, "attempt not given back", "err", err)
+		}
 	}
 }
 
 // succeeded gives the attempt back: the secret was right. It does not forgive the failures
 // before it: a right password sent among a burst of guesses must not give the guesses after
 // it a fresh allowance.
-func (a *attempt) succeeded() { a.notAGuess() }
+func (a *attempt) succeeded(c echo.Context) { a.notAGuess(c) }
 
 // loginAttempt counts a guess at the password or code of an account from the client's
 // address: against the account at this address, and against the address. The account is not
@@ -95,7 +109,7 @@ func (s *Server) limitCodeGuesses(next echo.HandlerFunc) echo.HandlerFunc {
 		err = next(c)
 		notFound := domain.IsCode(err, domain.CodeNotFound) || err == nil && c.Response().Status == http.StatusNotFound
 		if !notFound {
-			try.notAGuess()
+			try.notAGuess(c)
 		}
 		return err
 	}

@@ -412,7 +412,7 @@ func (s *Server) castVote(c echo.Context) error {
 	}
 	at, err := s.app.Vote(ctx, id, app.NewVote{Code: d.Code, Choice: d.Choice})
 	if !errors.Is(err, app.ErrBadVotingCode) {
-		try.notAGuess()
+		try.notAGuess(c)
 	}
 	if err != nil {
 		return s.formError(c, err, "vote", "household.vote.title", d)

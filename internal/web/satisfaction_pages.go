@@ -108,7 +108,7 @@ func (s *Server) limitRatings(next echo.HandlerFunc) echo.HandlerFunc {
 		if n, err := strconv.ParseInt(c.Param("id"), 10, 64); err == nil {
 			what = strconv.FormatInt(n, 10)
 		}
-		if ok, retry := s.opinionLimit.Allow("rating|" + c.RealIP() + "|" + what); !ok {
+		if ok, retry, _ := s.opinionLimit.Allow(c.Request().Context(), "rating|"+c.RealIP()+"|"+what); !ok {
 			return rateLimited(c, retry)
 		}
 		return next(c)

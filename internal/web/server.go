@@ -57,11 +57,13 @@ type Server struct {
 	assets   *assets
 	api      *api.API
 
-	opinionLimit *throttle.Limiter // per address and consultation
-	accountLimit *throttle.Limiter // failed logins per account and address
-	addressLimit *throttle.Limiter // failed logins per address
-	voteLimit    *throttle.Limiter // wrong voting codes per address
-	trackLimit   *throttle.Limiter // wrong tracking codes per address
+	// The guesses at secrets are counted in the database, shared by every instance of the
+	// portal; opinions are counted by each instance on its own (docs/scaling.md).
+	opinionLimit *throttle.Memory // per address and consultation
+	accountLimit throttle.Limiter // failed logins per account and address
+	addressLimit throttle.Limiter // failed logins per address
+	voteLimit    throttle.Limiter // wrong voting codes per address
+	trackLimit   throttle.Limiter // wrong tracking codes per address
 	// pages are the public answers shared by every visitor without a session (public_cache.go).
 	pages *cache.Cache[string, *cachedAnswer]
 }
@@ -92,10 +94,10 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 	e.IPExtractor = ipExtractor(cfg)
 	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as,
 		opinionLimit: throttle.New(cfg.OpinionsPerHour, time.Hour),
-		accountLimit: throttle.New(cfg.LoginFailures, 15*time.Minute),
-		addressLimit: throttle.New(4*cfg.LoginFailures, 15*time.Minute),
-		voteLimit:    throttle.New(voteFailures, voteFailureWindow),
-		trackLimit:   throttle.New(trackFailures, trackFailureWindow),
+		accountLimit: a.SharedLimiter("login-account", cfg.LoginFailures, 15*time.Minute),
+		addressLimit: a.SharedLimiter("login-address", 4*cfg.LoginFailures, 15*time.Minute),
+		voteLimit:    a.SharedLimiter("vote-code", voteFailures, voteFailureWindow),
+		trackLimit:   a.SharedLimiter("tracking-code", trackFailures, trackFailureWindow),
 		pages:        newPublicCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
@@ -261,7 +263,7 @@ func (s *Server) limitOpinions(next echo.HandlerFunc) echo.HandlerFunc {
 		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
 			id = strconv.FormatInt(n, 10)
 		}
-		if ok, retry := s.opinionLimit.Allow(clientKey(c) + "|" + id); !ok {
+		if ok, retry, _ := s.opinionLimit.Allow(c.Request().Context(), clientKey(c)+"|"+id); !ok {
 			return rateLimited(c, retry)
 		}
 		return next(c)
@@ -286,11 +288,11 @@ func (s *Server) authenticate(c echo.Context, email, password string) (*domain.A
 	case app.IsCodeNeeded(err):
 		// A right password, but no login until the code is right too (totp_pages.go): the
 		// failures counted so far stand.
-		try.notAGuess()
+		try.notAGuess(c)
 	case err == nil:
-		try.succeeded()
+		try.succeeded(c)
 	case !domain.IsCode(err, domain.CodeUnauthorized):
-		try.notAGuess() // the answer said nothing of the password: the server was busy
+		try.notAGuess(c) // the answer said nothing of the password: the server was busy
 	}
 	if err != nil {
 		return actor, err

@@ -107,11 +107,11 @@ func (s *Server) secondFactor(c echo.Context, actor *domain.Actor, code string) 
 	actor, err = s.app.LoginWithCode(ctx, actor.StaffID, code)
 	if err != nil {
 		if !domain.IsCode(err, domain.CodeUnauthorized) {
-			try.notAGuess()
+			try.notAGuess(c)
 		}
 		return nil, err
 	}
-	try.succeeded()
+	try.succeeded(c)
 	clearPending(ctx, s)
 	return actor, s.startSession(c, actor)
 }
@@ -180,11 +180,11 @@ func (s *Server) disableTOTP(c echo.Context) error {
 	}
 	if err := s.app.DisableTOTP(c.Request().Context(), actor, c.FormValue("code")); err != nil {
 		if !domain.IsCode(err, domain.CodeUnauthorized) {
-			try.notAGuess()
+			try.notAGuess(c)
 		}
 		return s.renderTOTP(c, err)
 	}
-	try.succeeded()
+	try.succeeded(c)
 	s.sessions.Put(c.Request().Context(), "flash", "flash.totp_disabled")
 	return c.Redirect(http.StatusSeeOther, "/staff/account/totp")
 }
