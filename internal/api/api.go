@@ -9,7 +9,9 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -100,7 +102,7 @@ func decode(c echo.Context, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return domain.InvalidField(te.Field, "validation.type")
+			return domain.InvalidField(jsonField(te.Field), "validation.type")
 		}
 		var pe *time.ParseError
 		if errors.As(err, &pe) {
@@ -109,6 +111,23 @@ func decode(c echo.Context, v any) error {
 		return domain.Errorf(domain.CodeMalformed, "error.malformed_json")
 	}
 	return nil
+}
+
+// jsonField is the JSON name of the field a type error names. encoding/json writes the path
+// through an embedded struct with the struct's Go name ("NewConsultation.item"), a name the
+// client never sent: the JSON names of this API are lower case, so the Go names are left out.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" && !unicode.IsUpper([]rune(p)[0]) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return path
+	}
+	return strings.Join(kept, ".")
 }
 
 // pathID parses a numeric path parameter; anything else is simply not found.
