@@ -32,6 +32,9 @@ type API struct {
 	LimitOpinions echo.MiddlewareFunc
 	// LimitCodeGuesses caps the wrong tracking codes an address may send.
 	LimitCodeGuesses echo.MiddlewareFunc
+	// LimitRatings caps satisfaction ratings per address and consultation (shared with the
+	// consultation page's form).
+	LimitRatings echo.MiddlewareFunc
 	// ChangePassword changes the signed-in account's password and keeps the session that asked
 	// (shared with the HTML form).
 	ChangePassword func(c echo.Context, in app.NewPassword) error
@@ -51,6 +54,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/opinions/:code/erase", a.eraseMyData, a.LimitCodeGuesses)
 	g.POST("/opinions/:code/appeal", a.appeal, a.LimitCodeGuesses)
 	g.GET("/consultations/:id/moderation-stats", a.moderationStats)
+	g.POST("/consultations/:id/ratings", a.rate, a.LimitRatings)
 	g.GET("/consultations/:id/versions", a.listVersions)
 	g.GET("/consultations/:id/changes", a.listChanges)
 	g.GET("/consultations/:id/recognition", a.getCharter)

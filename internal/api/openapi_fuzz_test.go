@@ -221,20 +221,11 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 	moderate(submit(open, "Quảng cáo bán hàng giá rẻ.", sec), "reject", "spam")
 	submit(open, "Ý kiến còn chờ duyệt.", sec)
 
-	// Closed and results published, with an answered opinion and a decision on its article:
-	// published 40 days ago, so the legal minimum has run and it closes now with a reason.
-	done := env.OpenedDaysAgo(t, 40, 2)
-	dsec := article(done)
-	o := submit(done, "Đề nghị bỏ quy định này.", dsec)
-	moderate(o, "approve", "")
-	done, err := env.App.Close(ctx, env.OfficialA, done.ID, "Đã đủ ý kiến.")
-	must(err)
-	_, err = env.App.AnswerOpinion(ctx, env.OfficialA, o.ID, app.NewResponse{Kind: "explained", Text: "Giữ nguyên vì đã thống nhất."})
-	must(err)
-	_, err = env.App.DecideArticle(ctx, env.OfficialA, done.ID, app.NewDecision{SectionID: *dsec, Decision: "kept", Reason: "Đa số đồng thuận với dự thảo."})
-	must(err)
-	_, err = env.App.PublishResults(ctx, env.OfficialA, done.ID)
-	must(err)
+	// Closed and results published, with an answered opinion and a decision on its article.
+	done, o := resultsPublished(t, env)
+	w.opinions = append(w.opinions, o.ID)
+	w.codes = append(w.codes, o.TrackingCode)
+	article(done)
 
 	// Closed, results not yet published, with an opinion entered from a meeting's minutes.
 	closed := env.OpenedDaysAgo(t, 35, 1)
@@ -262,10 +253,10 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 
 // fuzzer makes and checks requests.
 type fuzzer struct {
-	t      *testing.T
+	t *testing.T
 	// found counts each kind of failure (operation, status, first line of the complaint),
 	// reported once with its first example so one mismatch does not drown the others.
-	found map[string]*fuzzFinding
+	found  map[string]*fuzzFinding
 	doc    *openapi3.T
 	env    *testutil.Env
 	w      *fuzzWorld

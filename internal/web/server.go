@@ -94,7 +94,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		trackLimit:   throttle.New(trackFailures, trackFailureWindow),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
-		ChangePassword: s.apiChangePassword}
+		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
