@@ -37,6 +37,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"golang.org/x/net/http/httpguts"
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
@@ -65,6 +66,7 @@ type fuzzWorld struct {
 	units         []string
 	staff         []*domain.Actor
 	tokens        []string // a bearer token of each of staff
+	cookie        string   // a session cookie of OfficialA, as POST /session sets it
 }
 
 func fuzzEnv(name string, def int) int {
@@ -185,6 +187,19 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	login, err := json.Marshal(map[string]string{"email": env.OfficialA.Email, "password": testutil.Password})
+	must(err)
+	res, err := http.Post(env.URL+apiPrefix+"/session", "application/json", bytes.NewReader(login))
+	must(err)
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "gopy_session" {
+			w.cookie = c.Name + "=" + c.Value
+		}
+	}
+	if w.cookie == "" {
+		t.Fatalf("POST /session: %d without a session cookie", res.StatusCode)
 	}
 	submit := func(c *domain.Consultation, body string, section *int64) *domain.Opinion {
 		t.Helper()
@@ -573,7 +588,10 @@ func (f *fuzzer) one(op fuzzOp) int {
 				case "Accept-Language":
 					header.Set(p.Name, pick(f.rng, []string{"vi", "en", "en-US,en;q=0.9", "fr", "*"}))
 				default:
-					header.Set(p.Name, pick(f.rng, append([]string{"k-" + strconv.Itoa(f.rng.IntN(4))}, oddStrings...)))
+					// Values an HTTP client cannot send at all (control characters) are left out.
+					if v := pick(f.rng, append([]string{"k-" + strconv.Itoa(f.rng.IntN(4))}, oddStrings...)); httpguts.ValidHeaderFieldValue(v) {
+						header.Set(p.Name, v)
+					}
 				}
 			}
 		}
@@ -593,6 +611,12 @@ func (f *fuzzer) one(op fuzzOp) int {
 		header.Set("Authorization", "Bearer "+f.w.tokens[who])
 	case r < withToken+1:
 		header.Set("Authorization", "Bearer "+pick(f.rng, []string{"sai", "", "gopy_0000000000000000"}))
+	case r < withToken+2:
+		// The session cookie of a signed-in official, now and then sent by another site's page.
+		header.Set("Cookie", f.w.cookie)
+		if f.chance(0.3) {
+			header.Set("Sec-Fetch-Site", "cross-site")
+		}
 	}
 	u := f.env.URL + apiPrefix + path
 	if len(query) > 0 {
