@@ -155,7 +155,7 @@ func TestAPIFollowsItsDocument(t *testing.T) {
 		if n >= fuzzRequests {
 			var never []string
 			for _, op := range ops {
-				if !slices.ContainsFunc(slices.Collect(maps.Keys(seen[op.method+" "+op.path])), func(s int) bool { return s < 300 }) {
+				if !slices.ContainsFunc(slices.Collect(maps.Keys(seen[op.method+" "+op.path])), func(s int) bool { return s >= 200 && s < 300 }) {
 					never = append(never, op.method+" "+op.path)
 				}
 			}
@@ -426,9 +426,10 @@ func (f *fuzzer) value(ref *openapi3.SchemaRef, depth int, name string) any {
 		if depth > 3 {
 			return out
 		}
-		for prop, ps := range s.Properties {
+		// In a fixed order: the same seed makes the same requests.
+		for _, prop := range slices.Sorted(maps.Keys(s.Properties)) {
 			if slices.Contains(s.Required, prop) || f.chance(0.5) {
-				out[prop] = f.value(ps, depth+1, prop)
+				out[prop] = f.value(s.Properties[prop], depth+1, prop)
 			}
 		}
 		return out
