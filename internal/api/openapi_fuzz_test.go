@@ -4,8 +4,8 @@ package api_test
 // from the document's schemas (valid values, mutated ones, random paths, queries, headers and
 // bodies, with and without a token), sends them through the real server on both databases,
 // and holds every answer to what the document promises: no 5xx, no status the operation does
-// not list, a body of the documented content type that its schema accepts, and every time in
-// the portal's zone. The document is loaded and responses are checked by kin-openapi
+// not list, a body of the documented content type that its schema accepts, every time in the
+// portal's zone, and no success for a request the document does not allow. The document is loaded and responses are checked by kin-openapi
 // (openapi3filter.ValidateResponse, JSON Schema 2020-12 for OpenAPI 3.1), an implementation
 // of the standard that does not share this repository's reading of it.
 //
@@ -676,6 +676,18 @@ func (f *fuzzer) check(op fuzzOp, req *http.Request, params map[string]string, r
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		f.fail(key+": "+first, what+"\n"+abbrev(string(raw)))
 		return
+	}
+	if res.StatusCode < 300 {
+		// A request the document does not allow must not succeed: a client reading the
+		// document would never send it, and one that does learns nothing of its mistake.
+		vreq := req.Clone(context.Background())
+		vreq.Body = io.NopCloser(bytes.NewReader(sent))
+		rin := &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		if err := openapi3filter.ValidateRequest(context.Background(), rin); err != nil {
+			first, _, _ := strings.Cut(err.Error(), "\n")
+			f.fail(key+": accepted a request the document does not allow: "+first, what+"\n"+abbrev(string(raw)))
+		}
 	}
 	if strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		var v any
