@@ -9,7 +9,9 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -30,6 +32,9 @@ type API struct {
 	LimitOpinions echo.MiddlewareFunc
 	// LimitCodeGuesses caps the wrong tracking codes an address may send.
 	LimitCodeGuesses echo.MiddlewareFunc
+	// LimitRatings caps satisfaction ratings per address and consultation (shared with the
+	// consultation page's form).
+	LimitRatings echo.MiddlewareFunc
 	// ChangePassword changes the signed-in account's password and keeps the session that asked
 	// (shared with the HTML form).
 	ChangePassword func(c echo.Context, in app.NewPassword) error
@@ -49,6 +54,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/opinions/:code/erase", a.eraseMyData, a.LimitCodeGuesses)
 	g.POST("/opinions/:code/appeal", a.appeal, a.LimitCodeGuesses)
 	g.GET("/consultations/:id/moderation-stats", a.moderationStats)
+	g.POST("/consultations/:id/ratings", a.rate, a.LimitRatings)
 	g.GET("/consultations/:id/versions", a.listVersions)
 	g.GET("/consultations/:id/changes", a.listChanges)
 	g.GET("/consultations/:id/recognition", a.getCharter)
@@ -100,7 +106,7 @@ func decode(c echo.Context, v any) error {
 	if err := json.Unmarshal(raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			return domain.InvalidField(te.Field, "validation.type")
+			return domain.InvalidField(jsonField(te.Field), "validation.type")
 		}
 		var pe *time.ParseError
 		if errors.As(err, &pe) {
@@ -109,6 +115,23 @@ func decode(c echo.Context, v any) error {
 		return domain.Errorf(domain.CodeMalformed, "error.malformed_json")
 	}
 	return nil
+}
+
+// jsonField is the JSON name of the field a type error names. encoding/json writes the path
+// through an embedded struct with the struct's Go name ("NewConsultation.item"), a name the
+// client never sent: the JSON names of this API are lower case, so the Go names are left out.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if p != "" && !unicode.IsUpper([]rune(p)[0]) {
+			kept = append(kept, p)
+		}
+	}
+	if len(kept) == 0 {
+		return path
+	}
+	return strings.Join(kept, ".")
 }
 
 // pathID parses a numeric path parameter; anything else is simply not found.

@@ -66,3 +66,20 @@ func TestIdempotencyWithoutContactInHash(t *testing.T) {
 		}
 	})
 }
+
+// TestIdempotencyKeyLength checks the documented limit of an Idempotency-Key: 64 characters,
+// counted as characters, so a key of 64 Vietnamese letters (more than 64 bytes) is taken and
+// repeats its receipt, and a 65th character is refused with 422 on idempotency_key.
+func TestIdempotencyKeyLength(t *testing.T) {
+	eachServer(t, func(t *testing.T, env *testutil.Env) {
+		cons := env.OpenConsultation(t)
+		in := map[string]any{"stance": "agree", "body": "Khóa dài bằng chữ có dấu."}
+		key := strings.Repeat("ệ", 64)
+		c := anon(t, env).with("Idempotency-Key", key)
+		first := decodeAs[receiptJSON](t, c.post(opinionsPath(cons.ID), in), http.StatusCreated)
+		if again := decodeAs[receiptJSON](t, c.post(opinionsPath(cons.ID), in), http.StatusCreated); again != first {
+			t.Errorf("repeat with a 64-character key: %+v, want %+v", again, first)
+		}
+		wantInvalid(t, anon(t, env).with("Idempotency-Key", key+"ệ").post(opinionsPath(cons.ID), in), "idempotency_key")
+	})
+}

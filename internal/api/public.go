@@ -154,14 +154,15 @@ type publicOpinionJSON struct {
 	SectionID *int64 `json:"section_id"`
 	// Status is "approved", or "hidden" for an opinion a moderator removed after
 	// publication: its text is gone and RemovedReason says why.
-	Status        string    `json:"status"`
-	RemovedReason string    `json:"removed_reason,omitempty"`
-	Stance        string    `json:"stance"`
-	Body          string    `json:"body"`
-	Channel       string    `json:"channel"`
-	AuthorName    string    `json:"author_name,omitempty"`
-	Village       *unitRef  `json:"village,omitempty"`
-	SubmittedAt   time.Time `json:"submitted_at"`
+	Status        string `json:"status"`
+	RemovedReason string `json:"removed_reason,omitempty"`
+	// Stance and Channel are left out of a hidden marker, which says nothing of the opinion.
+	Stance      string    `json:"stance,omitempty"`
+	Body        string    `json:"body"`
+	Channel     string    `json:"channel,omitempty"`
+	AuthorName  string    `json:"author_name,omitempty"`
+	Village     *unitRef  `json:"village,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at"`
 }
 
 func toPublicOpinion(o *domain.Opinion) publicOpinionJSON {

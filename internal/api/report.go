@@ -87,7 +87,7 @@ func (a *API) report(c echo.Context) error {
 	}
 	j := reportJSON{
 		ConsultationID: r.ConsultationID, Title: r.Title, Unit: r.UnitName, Status: string(r.Status),
-		ResultsPublishedAt: r.ResultsPublishedAt, Total: r.Totals.Total,
+		ResultsPublishedAt: inZone(r.ResultsPublishedAt), Total: r.Totals.Total,
 		Totals:    stanceJSON{Agree: r.Totals.Agree, Disagree: r.Totals.Disagree, Other: r.Totals.Other},
 		ByChannel: map[string]int{}, Communes: []unitCount{}, NoVillage: r.NoVillage, Unanswered: r.Unanswered,
 		Sections: []reportSectionJSON{},
@@ -102,7 +102,7 @@ func (a *API) report(c echo.Context) error {
 		j.Communes = append(j.Communes, unitCount{Code: cc.Code, Name: cc.Name, Total: cc.N})
 	}
 	for _, s := range r.Sections {
-		sj := reportSectionJSON{Path: s.Path, Heading: s.Heading, Counts: s.Counts, Decision: s.Decision,
+		sj := reportSectionJSON{Path: s.Path, Heading: s.Heading, Counts: s.Counts, Decision: decisionInZone(s.Decision),
 			Majority: string(s.Majority), Groups: []reportGroupJSON{}}
 		if !s.General {
 			sid := s.ID
@@ -135,5 +135,16 @@ func (a *API) decide(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, d)
+	return c.JSON(http.StatusOK, decisionInZone(d))
+}
+
+// decisionInZone is a decision as the API answers it: its time in the portal's zone, like
+// every time the API gives.
+func decisionInZone(d *domain.ArticleDecision) *domain.ArticleDecision {
+	if d == nil {
+		return nil
+	}
+	z := *d
+	z.DecidedAt = z.DecidedAt.In(domain.Zone)
+	return &z
 }

@@ -96,7 +96,8 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	in.VillageCode = strings.TrimSpace(in.VillageCode)
 	in.Reference = textnorm.CleanLine(in.Reference)
 	err = a.check(in)
-	if len(key) > domain.MaxIdempotency || !utf8.ValidString(key) {
+	// Counted in characters, as the API documents it (the column is TEXT).
+	if !utf8.ValidString(key) || utf8.RuneCountInString(key) > domain.MaxIdempotency {
 		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
 	}
 	if in.SectionID != nil {

@@ -5,6 +5,7 @@ package export
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -104,15 +105,21 @@ func slug(text string, max int) string {
 	return strings.Trim(b.String(), "-")
 }
 
-// Neutralise keeps a spreadsheet from reading a cell as a formula (CSV injection): a text
-// that starts with = + - @, a tab or a carriage return gets a leading single quote, which
-// spreadsheets take as "this is text". Residents write the opinions, so any of them may
-// start with "=HYPERLINK(".
+// Neutralise keeps a spreadsheet from reading a CSV cell as a formula (CSV injection): a
+// text that starts with = + - @, a tab or a carriage return gets a leading single quote,
+// which spreadsheets take as "this is text". Residents write the opinions, so any of them
+// may start with "=HYPERLINK(". A workbook marks such a cell with a style instead (see
+// styles.text), and keeps the text as written.
 func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if formulaLike(s) {
 		return "'" + s
 	}
 	return s
+}
+
+// formulaLike reports a text that a spreadsheet could read as a formula.
+func formulaLike(s string) bool {
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
 // row is one line of the export: a group of opinions with its section and answer.
@@ -247,14 +254,14 @@ var columnWidths = []float64{12, 32, 10, 10, 10, 60, 9, 24, 18, 14, 60, 14, 48, 
 func WriteXLSX(w io.Writer, r *app.Report, lang string, started func()) error {
 	return writeWorkbook(w, r.Title, lang, started, func(f *excelize.File, st styles) error {
 		groups := sheetName(i18n.T(lang, "report.sheet.groups"))
-		sw, err := startSheet(f, groups, columnWidths, header(lang), st.bold)
+		sw, err := startSheet(f, groups, columnWidths, header(lang), st)
 		if err != nil {
 			return err
 		}
 		n, period := 1, r.Period(lang)
 		err = rows(r, lang, func(rw row) error {
 			n++
-			text := func(s string) excelize.Cell { return excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(s))} }
+			text := func(s string) excelize.Cell { return st.text(st.wrap, s) }
 			num := func(v int) excelize.Cell { return excelize.Cell{StyleID: st.top, Value: v} }
 			return sw.SetRow("A"+strconv.Itoa(n), []any{
 				text(rw.Path), text(rw.Section), num(rw.Agree), num(rw.Disagree), num(rw.Other),
@@ -277,6 +284,38 @@ type styles struct {
 	bold int // a header: bold, shaded and ruled below, wrapped
 	wrap int // text, wrapped, from the top of the cell
 	top  int // a number, at the top of the cell beside wrapped text
+	// quoted gives each text style its twin with Excel's quote prefix.
+	quoted map[int]int
+}
+
+// text is a text cell in style. A text that could be read as a formula keeps its value as
+// written and takes the style's twin with Excel's quote prefix (quotePrefix="1"), which
+// marks the cell as text: Excel does not make it a formula, not even once the cell is
+// edited, and the value has no "'" of its own that a reader would see or a sum would trip on.
+func (st styles) text(style int, s string) excelize.Cell {
+	if formulaLike(s) {
+		if q, ok := st.quoted[style]; ok {
+			return excelize.Cell{StyleID: q, Value: fitCell(s)}
+		}
+		s = Neutralise(s) // a style without a twin: the CSV's way is still safe
+	}
+	return excelize.Cell{StyleID: style, Value: fitCell(s)}
+}
+
+// quotePrefixed adds to the workbook a copy of the cell format id with Excel's quote prefix,
+// and returns the copy's id. excelize has no style option for the prefix, so the copy is
+// made in the workbook's style sheet itself; a copy, because NewStyle would give an
+// identical style the same id, and the prefix would then reach every cell of that style.
+func quotePrefixed(f *excelize.File, id int) (int, error) {
+	if f.Styles == nil || f.Styles.CellXfs == nil || id < 0 || id >= len(f.Styles.CellXfs.Xf) {
+		return 0, fmt.Errorf("export: no cell format %d to copy", id)
+	}
+	xf := f.Styles.CellXfs.Xf[id]
+	yes := true
+	xf.QuotePrefix = &yes
+	f.Styles.CellXfs.Xf = append(f.Styles.CellXfs.Xf, xf)
+	f.Styles.CellXfs.Count = len(f.Styles.CellXfs.Xf)
+	return len(f.Styles.CellXfs.Xf) - 1, nil
 }
 
 // styleDef is a style to add to a workbook, and where to keep its id.
@@ -323,6 +362,12 @@ func writeWorkbook(w io.Writer, title, lang string, started func(), fill func(*e
 	)
 	if err != nil {
 		return err
+	}
+	st.quoted = map[int]int{}
+	for _, id := range []int{st.bold, st.wrap} {
+		if st.quoted[id], err = quotePrefixed(f, id); err != nil {
+			return err
+		}
 	}
 	if err := fill(f, st); err != nil {
 		return err
@@ -387,7 +432,7 @@ func writeOverview(f *excelize.File, r *app.Report, lang string, st styles) erro
 		row := make([]any, 2)
 		for j, v := range l {
 			if s, ok := v.(string); ok {
-				row[j] = excelize.Cell{StyleID: style, Value: fitCell(Neutralise(s))}
+				row[j] = st.text(style, s)
 			} else {
 				row[j] = excelize.Cell{StyleID: st.top, Value: v}
 			}
@@ -440,7 +485,7 @@ func fitCell(s string) string {
 
 // startSheet turns the workbook's first sheet into a streamed sheet called name, with its
 // column widths and a bold header row that stays in view while scrolling.
-func startSheet(f *excelize.File, name string, widths []float64, head []string, bold int) (*excelize.StreamWriter, error) {
+func startSheet(f *excelize.File, name string, widths []float64, head []string, st styles) (*excelize.StreamWriter, error) {
 	if err := f.SetSheetName("Sheet1", name); err != nil {
 		return nil, err
 	}
@@ -453,9 +498,9 @@ func startSheet(f *excelize.File, name string, widths []float64, head []string, 
 	}
 	cells := make([]any, len(head))
 	for i, h := range head {
-		cells[i] = excelize.Cell{StyleID: bold, Value: Neutralise(h)}
+		cells[i] = st.text(st.bold, h)
 	}
-	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: bold}); err != nil {
+	if err := sw.SetRow("A1", cells, excelize.RowOpts{StyleID: st.bold}); err != nil {
 		return nil, err
 	}
 	return sw, nil

@@ -170,7 +170,7 @@ func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func
 		}
 
 		sheet := sheetName(i18n.T(lang, "annual.sheet.consultations"))
-		sw, err := startSheet(f, sheet, annualWidths, annualHeader(lang), st.bold)
+		sw, err := startSheet(f, sheet, annualWidths, annualHeader(lang), st)
 		if err != nil {
 			return err
 		}
@@ -189,9 +189,9 @@ func WriteAnnualXLSX(w io.Writer, r *app.AnnualReport, lang string, started func
 				case c.num:
 					row[i] = excelize.Cell{StyleID: st.top, Value: c.n}
 				case total && c.text != "":
-					row[i] = excelize.Cell{StyleID: st.bold, Value: fitCell(Neutralise(c.text))}
+					row[i] = st.text(st.bold, c.text)
 				default:
-					row[i] = excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(c.text))}
+					row[i] = st.text(st.wrap, c.text)
 				}
 			}
 			return sw.SetRow("A"+strconv.Itoa(n), row)
@@ -226,9 +226,9 @@ func writeAnnualComments(f *excelize.File, r *app.AnnualReport, lang string, st 
 		for _, c := range row.Comments {
 			n++
 			err := sw.SetRow("A"+strconv.Itoa(n), []any{
-				excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(row.Title))},
+				st.text(st.wrap, row.Title),
 				excelize.Cell{StyleID: st.top, Value: c.Rating},
-				excelize.Cell{StyleID: st.wrap, Value: fitCell(Neutralise(c.CommentPublic))},
+				st.text(st.wrap, c.CommentPublic),
 			})
 			if err != nil {
 				return err

@@ -457,6 +457,7 @@ var publicRoutes = []string{
 	"GET /api/v1/units", "GET /api/v1/consultations", "GET /api/v1/consultations/:id",
 	"POST /api/v1/consultations/:id/opinions", "GET /api/v1/consultations/:id/opinions",
 	"GET /api/v1/consultations/:id/summary", "GET /api/v1/consultations/:id/report", "GET /api/v1/consultations/:id/moderation-stats",
+	"POST /api/v1/consultations/:id/ratings",
 	"GET /api/v1/opinions/:code", "DELETE /api/v1/opinions/:code",
 	"POST /api/v1/opinions/:code/erase", "POST /api/v1/opinions/:code/appeal",
 	"POST /api/v1/session", "GET /api/v1/openapi.json",

@@ -20,10 +20,6 @@ import (
 // visitor's language: a feed is fetched by a program, with no language cookie. The XML is
 // written by encoding/xml from structs, so every text is escaped by the encoder.
 
-// emptyFeedUpdated is the updated time of a feed without entries: fixed, so an empty feed
-// does not look new on every fetch.
-var emptyFeedUpdated = time.Unix(0, 0).UTC()
-
 type atomFeed struct {
 	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
 	Lang    string      `xml:"http://www.w3.org/XML/1998/namespace lang,attr"`
@@ -75,7 +71,7 @@ func (s *Server) feed(c echo.Context, results bool) error {
 	if err != nil {
 		return err
 	}
-	f := buildFeed(s.cfg.BaseURL, c.Request().URL.Path, unit, list, results)
+	f := buildFeed(s.cfg.BaseURL, c.Request().URL.Path, unit, list, results, s.started)
 	out, err := xml.MarshalIndent(f, "", " ")
 	if err != nil {
 		return err
@@ -83,8 +79,11 @@ func (s *Server) feed(c echo.Context, results bool) error {
 	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
 }
 
-// buildFeed turns consultations into a feed; base is the portal's public address.
-func buildFeed(base, path string, unit *domain.Unit, list []domain.Consultation, results bool) *atomFeed {
+// buildFeed turns consultations into a feed; base is the portal's public address. The feed
+// is updated when its newest entry was; a feed without entries when its unit was created,
+// or, for every unit, when the portal started serving: a time of its own that stays the same
+// from fetch to fetch, so an empty feed does not look new each time (nor dated 1970).
+func buildFeed(base, path string, unit *domain.Unit, list []domain.Consultation, results bool, started time.Time) *atomFeed {
 	const lang = i18n.VI
 	base = strings.TrimRight(base, "/")
 	self := base + path
@@ -107,7 +106,13 @@ func buildFeed(base, path string, unit *domain.Unit, list []domain.Consultation,
 	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
 		host = u.Hostname()
 	}
-	newest := emptyFeedUpdated
+	newest := started
+	if unit != nil && !unit.CreatedAt.IsZero() {
+		newest = unit.CreatedAt
+	}
+	if len(list) > 0 {
+		newest = time.Time{}
+	}
 	for _, c := range list {
 		e := feedEntry(lang, base, host, c, results)
 		f.Entries = append(f.Entries, e.entry)

@@ -184,8 +184,16 @@ func TestAtomFeeds(t *testing.T) {
 			if got := titles(doc); !slices.Equal(got, tc.want) {
 				t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
 			}
-			if len(tc.want) == 0 && doc.Updated != "1970-01-01T00:00:00Z" {
-				t.Errorf("%s: an empty feed is updated %s, want the fixed epoch", tc.path, doc.Updated)
+			if len(tc.want) == 0 {
+				// An empty unit's feed is as old as its unit: not 1970, and not new on each fetch.
+				code := tc.path[strings.Index(tc.path, "unit=")+len("unit="):]
+				u, err := st.UnitByCode(ctx, code)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := u.CreatedAt.UTC().Format(time.RFC3339); doc.Updated != want {
+					t.Errorf("%s: an empty feed is updated %s, want its unit's creation %s", tc.path, doc.Updated, want)
+				}
 			}
 		}
 		unitA, _ := read("/feeds/consultations.atom?unit=A")
@@ -247,4 +255,34 @@ func checkAtom(t *testing.T, path, base string, doc *atomDoc) {
 			t.Errorf("%s: entry %s: links %+v", path, e.ID, e.Links)
 		}
 	}
+}
+
+// TestEmptyFeedUpdated checks the updated time of the feed of every unit on a portal with
+// nothing published yet: when the portal started serving, the same on every fetch, and never
+// the 1970 of a zero time.
+func TestEmptyFeedUpdated(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		before := time.Now().Add(-time.Second)
+		env := testutil.StartServer(t, st)
+		after := time.Now().Add(time.Second)
+		b := env.NewBrowser(t)
+		var seen []string
+		for _, path := range []string{"/feeds/consultations.atom", "/feeds/results.atom", "/feeds/consultations.atom"} {
+			res := b.Get(path)
+			var doc atomDoc
+			if err := xml.Unmarshal([]byte(res.Body), &doc); err != nil || res.Status != http.StatusOK {
+				t.Fatalf("%s: %d %v", path, res.Status, err)
+			}
+			updated, err := time.Parse(time.RFC3339, doc.Updated)
+			if err != nil || len(doc.Entries) != 0 || updated.Before(before.Truncate(time.Second)) || updated.After(after) {
+				t.Errorf("%s: updated %q (%v) with %d entries, want the start of the server, between %v and %v",
+					path, doc.Updated, err, len(doc.Entries), before, after)
+			}
+			seen = append(seen, doc.Updated)
+		}
+		if seen[0] != seen[1] || seen[0] != seen[2] {
+			t.Errorf("the empty feeds' updated times differ from fetch to fetch: %q", seen)
+		}
+	})
 }

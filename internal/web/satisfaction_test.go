@@ -367,8 +367,13 @@ func TestAnnualSatisfactionReport(t *testing.T) {
 			{i18n.T(i18n.VI, "annual.col.consultation"), i18n.T(i18n.VI, "annual.col.score"), i18n.T(i18n.VI, "annual.col.comment")},
 			{"Kế hoạch chỉnh trang chợ xã", "5", "Cán bộ xã giải trình rõ ràng."},
 			{"Kế hoạch chỉnh trang chợ xã", "2", masked},
-			{"Kế hoạch chỉnh trang chợ xã", "4", "'" + formula}, // a formula is never a formula
+			{"Kế hoạch chỉnh trang chợ xã", "4", formula}, // as written, marked as text below
 		})
+		// A formula is never a formula: its cell's format carries Excel's quote prefix.
+		if id, err := f.GetCellStyle(i18n.T(i18n.VI, "annual.sheet.comments"), "C4"); err != nil ||
+			f.Styles.CellXfs.Xf[id].QuotePrefix == nil || !*f.Styles.CellXfs.Xf[id].QuotePrefix {
+			t.Errorf("the comment %q is not marked as text (%v)", formula, err)
+		}
 
 		// The page, for the only commune the observer oversees, without choosing it.
 		page := observer.Get("/staff/satisfaction?year=2026")

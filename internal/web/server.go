@@ -49,7 +49,10 @@ var uploadRoutes = map[string]bool{
 
 // Server is the HTTP side of the portal.
 type Server struct {
-	Echo     *echo.Echo
+	Echo *echo.Echo
+	// started is when the server was made, by the app's clock: the updated time of the
+	// feed of every unit while it has no entry.
+	started  time.Time
 	app      *app.App
 	cfg      config.Config
 	sessions *scs.SessionManager
@@ -92,7 +95,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = ipExtractor(cfg)
-	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as,
+	s := &Server{Echo: e, app: a, cfg: cfg, sessions: sm, views: rd, assets: as, started: a.Now().UTC(),
 		opinionLimit: throttle.New(cfg.OpinionsPerHour, time.Hour),
 		accountLimit: a.SharedLimiter("login-account", cfg.LoginFailures, 15*time.Minute),
 		addressLimit: a.SharedLimiter("login-address", 4*cfg.LoginFailures, 15*time.Minute),
@@ -101,7 +104,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		pages:        newPublicCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
-		ChangePassword: s.apiChangePassword}
+		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
