@@ -34,6 +34,9 @@ const (
 	MaxPart = 32 << 20
 	// MaxParagraphs bounds the paragraphs (table cells' included) of a document.
 	MaxParagraphs = 20000
+	// MaxText bounds the text read, in bytes: four times the longest draft the portal takes
+	// (200,000 characters, at most 4 bytes each), so reading stops long before a part's end.
+	MaxText = 4 * 200000 * 4
 )
 
 // Why a file cannot be read. The app turns each into a message for the official.
@@ -359,10 +362,11 @@ type reader struct {
 	styles map[string]style
 	// counters of each abstract list by level; lists that share an abstract definition
 	// continue each other's numbers, as in Word, unless a numId restarts them.
-	counters map[string]*[9]int
-	started  map[string]bool // numIds whose start overrides have been applied
-	lines    []string
-	paras    int
+	counters  map[string]*[9]int
+	started   map[string]bool // numIds whose start overrides have been applied
+	lines     []string
+	paras     int
+	textBytes int
 }
 
 func newReader() *reader {
@@ -535,6 +539,9 @@ func (r *reader) document(raw []byte) (string, error) {
 			}
 		case xml.CharData:
 			if inText && skip == 0 && len(paras) > 0 {
+				if r.textBytes += len(t); r.textBytes > MaxText {
+					return "", ErrTooLarge
+				}
 				paras[len(paras)-1].text.Write(t)
 			}
 		}

@@ -153,6 +153,7 @@ func TestRefused(t *testing.T) {
 	if len(bomb) > MaxFile/10 {
 		t.Fatalf("the bomb is %d bytes: not a bomb", len(bomb))
 	}
+	long := zipOf(t, map[string][]byte{"word/document.xml": documentXML("<w:p><w:r><w:t>" + strings.Repeat("chữ ", MaxText/5) + "</w:t></w:r></w:p>")})
 	many := zipOf(t, map[string][]byte{"word/document.xml": documentXML(strings.Repeat("<w:p/>", MaxParagraphs+1))})
 	for _, tc := range []struct {
 		name string
@@ -168,6 +169,7 @@ func TestRefused(t *testing.T) {
 		{"broken xml", zipOf(t, map[string][]byte{"word/document.xml": []byte("<w:document><w:body><w:p>")}), ErrNotWord},
 		{"zip bomb", bomb, ErrTooLarge},
 		{"too many paragraphs", many, ErrTooLarge},
+		{"too much text", long, ErrTooLarge},
 		{"too large", make([]byte, MaxFile+1), ErrTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
