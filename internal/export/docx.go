@@ -68,13 +68,13 @@ func fact(label, value string) docx.Para {
 }
 
 func numCell(n int) docx.Cell {
-	return docx.Cell{Paras: []docx.Para{{Runs: []docx.Run{{Text: groupThousands(n)}}, Align: docx.Right}}}
+	return docx.Cell{Paras: []docx.Para{{Runs: []docx.Run{{Text: Thousands(n)}}, Align: docx.Right}}}
 }
 
 func headCell(s string) docx.Cell { return docx.Cell{Paras: []docx.Para{docx.Plain(s)}, Header: true} }
 
-// groupThousands writes 1.234 as Vietnamese readers expect.
-func groupThousands(n int) string {
+// Thousands groups thousands with dots, as Vietnamese readers expect (1.234).
+func Thousands(n int) string {
 	s := strconv.Itoa(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
