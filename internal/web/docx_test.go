@@ -123,6 +123,14 @@ func TestDraftFromWordOnTheForm(t *testing.T) {
 			t.Fatalf("sections:\n%s\nwant:\n%s", got, want)
 		}
 
+		// Pasted text still works with the form as a browser sends it without a file: an
+		// empty file part with no name.
+		pasted := draftFields("Hương ước dán")
+		pasted["text"] = testutil.Draft
+		if res := postDraftForm(t, env, b, pasted, "", []byte{}); res.Status != http.StatusSeeOther {
+			t.Fatalf("pasted text on the multipart form: status %d\n%s", res.Status, res.Body)
+		}
+
 		ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
 		var encrypted []byte
 		encrypted = append(encrypted, ole...)
