@@ -3,9 +3,7 @@ package api
 import (
 	"errors"
 	"io"
-	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,14 +40,10 @@ func (a *API) attach(c echo.Context) error {
 		return err
 	}
 	r := c.Request()
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") && r.Header.Get("Sec-Fetch-Site") != "same-origin" {
-		// A cross-site HTML form can send multipart/form-data, which the JSON rule keeps out
-		// of every other call: on a session cookie, the browser must vouch that the request
-		// comes from the portal's own pages. Other clients use a bearer token.
-		return domain.Errorf(domain.CodeForbidden, "error.csrf")
+	if err := sameSiteOrToken(c); err != nil {
+		return err
 	}
-	mt, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
-	if mt != echo.MIMEMultipartForm {
+	if !isMultipart(c) {
 		return domain.Errorf(domain.CodeMalformed, "error.content_type_multipart")
 	}
 	var upload *app.Upload

@@ -67,7 +67,12 @@ func parseWhen(field, s string, endOfDay bool) (time.Time, error) {
 
 func (a *API) createConsultation(c echo.Context) error {
 	var in newConsultationJSON
-	if err := decode(c, &in); err != nil {
+	if isMultipart(c) {
+		// The draft as a Word file, the other fields as form fields (consultation_upload.go).
+		if err := decodeDocumentForm(c, &in); err != nil {
+			return err
+		}
+	} else if err := decode(c, &in); err != nil {
 		return err
 	}
 	var err error

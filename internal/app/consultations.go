@@ -34,6 +34,9 @@ type NewConsultation struct {
 	Sections   []SectionInput `json:"sections" validate:"max=2000,dive"`
 	OpensAt    time.Time      `json:"opens_at" validate:"required"`
 	ClosesAt   time.Time      `json:"closes_at" validate:"required"`
+	// Document is a Word file (.docx) to read the text from instead of Text, split the same
+	// way (draft_document.go).
+	Document *Upload `json:"-"`
 }
 
 // DefaultMatter is the legal class a kind usually has: village charters are decided by the
@@ -47,11 +50,24 @@ func DefaultMatter(kind domain.ConsultationKind) domain.Matter {
 
 // CreateConsultation saves a draft consultation, splitting pasted text into sections.
 func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in NewConsultation) (*domain.Consultation, error) {
+	var docErr *domain.Message
+	if in.Document != nil {
+		// One source of text: a Word file and pasted text together would leave the official
+		// unsure which one became the draft.
+		if strings.TrimSpace(in.Text) != "" || len(in.Sections) > 0 {
+			docErr = refusal("validation.document_and_text")
+		} else {
+			in.Text, docErr = draftFromDocument(in.Document)
+		}
+	}
 	in.Title = textnorm.CleanLine(in.Title)
 	in.Summary = textnorm.CleanText(in.Summary)
 	in.Text = textnorm.CleanText(in.Text)
 	in.UnitCode = strings.TrimSpace(in.UnitCode)
 	err := a.check(in)
+	if docErr != nil {
+		err = mergeInvalid(err, documentField, docErr.Key, docErr.Args...)
+	}
 
 	var sections []domain.Section
 	if len(in.Sections) > 0 {
@@ -72,7 +88,7 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 			})
 		}
 	}
-	if len(sections) == 0 {
+	if len(sections) == 0 && docErr == nil {
 		err = mergeInvalid(err, "text", "validation.draft_empty")
 	}
 	kind := domain.ConsultationKind(in.Kind)

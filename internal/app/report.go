@@ -16,11 +16,15 @@ import (
 // the three cannot disagree. It holds no commenter's name or contact: opinions appear by
 // their masked public text, and their authors only as villages and channels.
 type Report struct {
-	ConsultationID     int64
-	Title              string
-	Kind               domain.ConsultationKind
-	Matter             domain.Matter
-	UnitName           string
+	ConsultationID int64
+	Title          string
+	Kind           domain.ConsultationKind
+	Matter         domain.Matter
+	UnitName       string
+	// UnitAbove names the unit above the consultation's (a village's commune), for the
+	// heading of the signed report; Place is the commune or ward it is issued at.
+	UnitAbove          string
+	Place              string
 	Status             domain.Status
 	OpensAt            time.Time
 	LastDay            time.Time // the last day of the period, local time
@@ -167,7 +171,17 @@ func (a *App) buildReport(ctx context.Context, c *domain.Consultation, commune s
 		GeneratedAt: a.Now(), ClosedEarly: c.ClosedEarly(), CloseReason: c.CloseReason,
 	}
 	if c.Unit != nil {
-		r.UnitName = c.Unit.Name
+		r.UnitName, r.Place = c.Unit.Name, c.Unit.Name
+		if c.Unit.ParentID != nil {
+			above, err := a.store.UnitByID(ctx, *c.Unit.ParentID)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			r.UnitAbove = above.Name
+			if c.Unit.Kind == domain.UnitVillage {
+				r.Place = above.Name
+			}
+		}
 	}
 	if err := a.reportCommunes(ctx, c, r, list); err != nil {
 		return nil, err

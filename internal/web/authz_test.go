@@ -196,6 +196,8 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool { return w.hh(t).rows(t, "village_decisions", hhClosed) > 0 }},
 		{method: "GET", path: "/staff/consultations/:id/villages/:village/record", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) }},
+		{method: "GET", path: "/staff/consultations/:id/villages/:village/record.docx", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.hh(t).params(t, hhDecided) }},
 		// What follows a village's decision (Law 10/2022 art. 20-21): the official records
 		// when it was sent; the Front records its receipt and its signature of the record;
 		// the commune Front recognises an item-5 decision (the People's Committee, item 4:
@@ -247,6 +249,8 @@ func staffPageRoutes() []authzRoute {
 		{method: "GET", path: "/staff/consultations/:id/report.csv", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/staff/consultations/:id/report.xlsx", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
+		{method: "GET", path: "/staff/consultations/:id/report.docx", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/staff/moderation", want: expect(toLogin, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/staff/opinions/:id/moderate", want: expect(toLogin, s403, s403, s303, s403, s303),

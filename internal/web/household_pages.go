@@ -12,6 +12,7 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/export"
 	"github.com/gopy-vn/gopy/internal/httpx"
 )
 
@@ -318,6 +319,19 @@ func (s *Server) villageRecord(c echo.Context) error {
 	v := s.view(c, "household.record.title", r)
 	v.Title = httpx.T(c, "household.record.title") + " · " + r.Village.Name
 	return s.views.render(c, http.StatusOK, "decision_record", v)
+}
+
+// villageRecordDOCX is the record as a Word document to sign.
+func (s *Server) villageRecordDOCX(c echo.Context) error {
+	id, vid, err := villageParams(c)
+	if err != nil {
+		return err
+	}
+	r, err := s.app.VillageDecisionRecord(c.Request().Context(), httpx.Actor(c), id, vid)
+	if err != nil {
+		return err
+	}
+	return export.SendRecordDOCX(c, r)
 }
 
 func (s *Server) saveBallot(c echo.Context) error {

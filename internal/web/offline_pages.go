@@ -137,7 +137,7 @@ func (s *Server) enterOffline(c echo.Context) error {
 		}
 		f.In.SectionID = &n
 	}
-	if f.In.Attachment, err = readUpload(c, "attachment"); err != nil {
+	if f.In.Attachment, err = readUpload(c, "attachment", domain.MaxAttachment); err != nil {
 		return s.formError(c, err, "offline", "offline.title", f)
 	}
 	r, err := s.app.EnterOfflineOpinion(c.Request().Context(), httpx.Actor(c), id, f.In, f.Key)
@@ -149,9 +149,9 @@ func (s *Server) enterOffline(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(id, 10)+"/offline?"+next.Encode())
 }
 
-// readUpload reads the file of a form field, stopping one byte past the limit so that the
-// app can refuse a larger file without it being read whole. No file is not an error.
-func readUpload(c echo.Context, field string) (*app.Upload, error) {
+// readUpload reads the file of a form field, stopping one byte past limit so that the app
+// can refuse a larger file without it being read whole. No file is not an error.
+func readUpload(c echo.Context, field string, limit int) (*app.Upload, error) {
 	fh, err := c.FormFile(field)
 	switch {
 	case errors.Is(err, http.ErrMissingFile), errors.Is(err, http.ErrNotMultipart):
@@ -164,7 +164,7 @@ func readUpload(c echo.Context, field string) (*app.Upload, error) {
 		return nil, domain.InvalidField(field, "validation.attachment_unreadable")
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, domain.MaxAttachment+1))
+	data, err := io.ReadAll(io.LimitReader(file, int64(limit)+1))
 	if err != nil {
 		return nil, domain.InvalidField(field, "validation.attachment_unreadable")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gopy-vn/gopy/internal/detect"
 	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/export"
 	"github.com/gopy-vn/gopy/internal/httpx"
 	"github.com/gopy-vn/gopy/internal/i18n"
 )
@@ -151,23 +152,9 @@ func formatDateTime(t time.Time) string {
 	return t.In(domain.Zone).Format("15:04 02/01/2006")
 }
 
-// formatNumber groups thousands with dots, as Vietnamese readers expect (1.234).
-func formatNumber(n int) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// formatNumber groups thousands with dots, as Vietnamese readers expect (1.234); the Word
+// documents write numbers the same way.
+func formatNumber(n int) string { return export.Thousands(n) }
 
 // paragraphs splits plain text at blank lines; templates escape each part and keep line
 // breaks with CSS (white-space: pre-line), so no markup from the text is ever trusted.

@@ -48,6 +48,15 @@ func (s *Server) reportCSV(c echo.Context) error { return s.reportFile(c, false,
 
 func (s *Server) reportXLSX(c echo.Context) error { return s.reportFile(c, false, export.XLSX) }
 
+// reportDOCX is the report as a Word document to sign, for staff.
+func (s *Server) reportDOCX(c echo.Context) error {
+	r, err := s.loadReport(c, false)
+	if err != nil {
+		return err
+	}
+	return export.SendReportDOCX(c, r)
+}
+
 func (s *Server) publicReportCSV(c echo.Context) error { return s.reportFile(c, true, export.CSV) }
 
 func (s *Server) publicReportXLSX(c echo.Context) error { return s.reportFile(c, true, export.XLSX) }

@@ -35,9 +35,10 @@ import (
 // draft a few hundred.
 const MaxBody = "512K"
 
-// MaxUploadBody bounds the bodies of the routes that take a photo or scan of a paper
-// (uploadRoutes): the 5 MB file, the form's fields, and room to tell an official that a
-// slightly larger file is too big next to the field rather than on an error page.
+// MaxUploadBody bounds the bodies of the routes that take a photo or scan of a paper, or a
+// draft as a Word file (uploadRoutes): the 5 MB file, the form's fields, and room to tell an
+// official that a slightly larger file is too big next to the field rather than on an error
+// page.
 const MaxUploadBody = "8M"
 
 // uploadRoutes are the routes allowed MaxUploadBody, by method and registered path; every
@@ -45,6 +46,8 @@ const MaxUploadBody = "8M"
 var uploadRoutes = map[string]bool{
 	"POST /staff/consultations/:id/offline": true,
 	"POST /api/v1/opinions/:id/attachments": true,
+	"POST /staff/consultations":             true,
+	"POST /api/v1/consultations":            true,
 }
 
 // Server is the HTTP side of the portal.

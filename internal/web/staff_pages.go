@@ -159,6 +159,9 @@ func (s *Server) createConsultation(c echo.Context) error {
 		Summary: c.FormValue("summary"), Text: c.FormValue("text"), Moderation: c.FormValue("moderation"),
 		Matter: c.FormValue("matter"),
 	}
+	if f.In.Document, err = readUpload(c, "document", app.MaxDocument); err != nil {
+		return s.formError(c, domain.AsError(err), "consultation_new", "newc.title", f)
+	}
 	f.ItemValue = c.FormValue("item")
 	if f.ItemValue != "" {
 		item, ierr := strconv.Atoi(f.ItemValue)
