@@ -145,10 +145,10 @@ func pathID(c echo.Context, name string) (int64, error) {
 
 // queryPage parses ?page=, defaulting to 1.
 func queryPage(c echo.Context) (int, error) {
-	p := c.QueryParam("page")
-	if p == "" {
+	if !c.QueryParams().Has("page") {
 		return 1, nil
 	}
+	p := c.QueryParam("page") // present, so a number: "page=" is refused as the document says
 	n, err := strconv.Atoi(p)
 	if err != nil || n < 1 || n > 100000 {
 		return 0, domain.InvalidField("page", "validation.page")
