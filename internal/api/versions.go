@@ -127,10 +127,10 @@ func (a *API) listChanges(c echo.Context) error {
 		return err
 	}
 	num := func(name string) (int, error) {
-		v := c.QueryParam(name)
-		if v == "" {
+		if !c.QueryParams().Has(name) {
 			return 0, nil
 		}
+		v := c.QueryParam(name) // present, so a number: empty is refused as the document says
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
 			return 0, domain.InvalidField(name, "validation.version_number")
