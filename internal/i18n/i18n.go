@@ -78,7 +78,9 @@ func T(lang, key string, args ...any) string {
 			return key
 		}
 	}
-	if len(args) > 0 {
+	// A text without a verb is returned as is: arguments it does not show must never
+	// print Go's "%!(EXTRA …)" on a page.
+	if len(args) > 0 && strings.Contains(text, "%") {
 		return fmt.Sprintf(text, args...)
 	}
 	return text

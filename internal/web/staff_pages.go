@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -294,6 +295,19 @@ type queueData struct {
 	Reasons []domain.RejectReason
 	Filter  queueFilter
 	Flags   []string
+	// Kept is what the moderator chose in a refused decision, shown again on its item.
+	Kept queueKept
+}
+
+// queueKept is a refused decision carried over the redirect back to the queue: the queue
+// shows the message next to the item, with the reason and note the moderator chose, at the
+// queue's own address rather than the address the form posted to.
+type queueKept struct {
+	Item    string            `json:"item"` // an opinion's ID, or "bulk"
+	Message string            `json:"message"`
+	Errors  map[string]string `json:"errors"`
+	Reason  string            `json:"reason"`
+	Note    string            `json:"note"`
 }
 
 // queueFilter is the queue's filter form, kept in the URL so a moderator can bookmark it.
@@ -346,7 +360,14 @@ func (s *Server) moderationQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
+	ctx := c.Request().Context()
+	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
+	var kept queueKept
+	if raw := s.sessions.PopString(ctx, "queue_error"); raw != "" && json.Unmarshal([]byte(raw), &kept) == nil {
+		d := v.Data.(queueData)
+		d.Kept = kept
+		v.Data, v.Message, v.Errors = d, kept.Message, kept.Errors
+	}
 	return s.views.render(c, http.StatusOK, "queue", v)
 }
 
@@ -395,22 +416,33 @@ func (s *Server) backTo(c echo.Context) string {
 	return "/staff/moderation"
 }
 
-// queueError shows a refused decision on the queue, next to the item it was about.
+// queueError takes a refused decision back to the queue (GET, after a redirect), where it
+// shows next to the item it was about with the reason and note chosen. A decision taken
+// from another page (hiding from a public list) comes back to the queue as well, since that
+// page has no place for the message.
 func (s *Server) queueError(c echo.Context, err error, item string) error {
 	de := domain.AsError(err)
 	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
 		return err
 	}
-	v, verr := s.queueView(c, filterOf(c))
-	if verr != nil {
-		return verr
+	kept := queueKept{Item: item, Message: httpx.T(c, de.Message.Key, de.Message.Args...), Errors: map[string]string{},
+		Reason: c.FormValue("reason"), Note: c.FormValue("note")}
+	for f, msg := range httpx.FieldMessages(de, httpx.Lang(c)) {
+		kept.Errors[item+"."+f] = msg
 	}
-	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
-	v.Errors = map[string]string{}
-	for f, msg := range httpx.FieldMessages(de, v.L) {
-		v.Errors[item+"."+f] = msg
+	raw, jerr := json.Marshal(kept)
+	if jerr != nil {
+		return jerr
 	}
-	return s.views.render(c, httpx.Status(de.Code), "queue", v)
+	s.sessions.Put(c.Request().Context(), "queue_error", string(raw))
+	back := s.backTo(c)
+	if !strings.HasPrefix(back, "/staff/moderation") {
+		back = "/staff/moderation"
+	}
+	if item != "bulk" {
+		back += "#o-" + item
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 // moveField files a validation message under the name of the field the page shows; an
