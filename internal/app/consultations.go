@@ -177,6 +177,8 @@ type ConsultationQuery struct {
 	Status   string // "", "open", "closed", "results_published", "adopted", "rejected"
 	Q        string
 	Page     int
+	// OpenFirst puts the consultations taking opinions now at the top (the home page).
+	OpenFirst bool
 }
 
 // ListConsultations lists published consultations of a unit and the units under it.
@@ -202,6 +204,9 @@ func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]dom
 		f.Statuses = []domain.Status{domain.Status(q.Status)}
 	default:
 		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published adopted rejected")
+	}
+	if q.OpenFirst {
+		f.OpenFirst = &now
 	}
 	list, more, err := a.store.ListConsultations(ctx, f)
 	return list, more, wrap(err)

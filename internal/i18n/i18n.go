@@ -86,6 +86,25 @@ func T(lang, key string, args ...any) string {
 	return text
 }
 
+// N is T for a text about n things: where the language has a singular form, key+".one"
+// is used for exactly one ("1 rating", not "1 ratings"). Vietnamese has no plural, so its
+// ".one" texts read as the plain ones.
+func N(lang, key string, n any, args ...any) string {
+	one := false
+	switch v := n.(type) {
+	case int:
+		one = v == 1
+	case int64:
+		one = v == 1
+	}
+	if one {
+		if _, ok := catalogs[lang][key+".one"]; ok {
+			key += ".one"
+		}
+	}
+	return T(lang, key, args...)
+}
+
 var matcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})
 
 // Negotiate picks the language: an explicit choice (cookie or query) wins, then Accept-Language,

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/gopy-vn/gopy/internal/domain"
 )
 
@@ -54,9 +56,12 @@ type ConsultationFilter struct {
 	UnitIDs  []int64 // nil: every unit
 	Statuses []domain.Status
 	OpenAt   *time.Time // only those taking opinions at this moment
-	Query    string     // folded search text
-	Page     int        // 1-based
-	PerPage  int
+	// OpenFirst lists those taking opinions at this moment first, then those about to
+	// open, then the rest; each group newest period first.
+	OpenFirst *time.Time
+	Query     string // folded search text
+	Page      int    // 1-based
+	PerPage   int
 }
 
 // ListConsultations returns a page of consultations, newest period first, with their units,
@@ -82,7 +87,17 @@ func (s *Store) ListConsultations(ctx context.Context, f ConsultationFilter) ([]
 		f.Page = 1
 	}
 	var list []domain.Consultation
-	err := q.Order("opens_at DESC, id DESC").Limit(f.PerPage + 1).Offset((f.Page - 1) * f.PerPage).Find(&list).Error
+	// One ORDER BY expression: GORM builds only the expression of an ORDER BY clause that
+	// has one, dropping columns added by another Order call.
+	order := clause.Expr{SQL: "opens_at DESC, id DESC"}
+	if f.OpenFirst != nil {
+		at := f.OpenFirst.UTC()
+		order = clause.Expr{
+			SQL:  "CASE WHEN status = ? AND opens_at <= ? AND closes_at > ? THEN 0 WHEN status = ? AND opens_at > ? THEN 1 ELSE 2 END, opens_at DESC, id DESC",
+			Vars: []any{domain.StatusOpen, at, at, domain.StatusOpen, at},
+		}
+	}
+	err := q.Order(clause.OrderBy{Expression: order}).Limit(f.PerPage + 1).Offset((f.Page - 1) * f.PerPage).Find(&list).Error
 	if err != nil {
 		return nil, false, err
 	}

@@ -172,3 +172,52 @@ func walk(t *testing.T, b *testutil.Browser, who string) int {
 	}
 	return visited
 }
+
+// TestObserversSeeNoActs walks the portal as an observer, who may read but not act: no page
+// offers a form that would change anything (other than the observer's own account and
+// notices), and no link leads to a page the observer is refused.
+func TestObserversSeeNoActs(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		walkSeed(t, env)
+		b := env.NewBrowser(t)
+		b.Login("observer.a@example.vn")
+		// What anyone may do (comment, rate, follow an opinion) and the observer's own account.
+		own := regexp.MustCompile(`^/logout$|^/staff/account/|^/staff/inbox/|^/c/\d+/(comment|satisfaction)$|^/track/`)
+		// Words of buttons for acts an observer cannot do.
+		acts := regexp.MustCompile(`class="button[^"]*"[^>]*>(Trả lời ý kiến|Công bố, bắt đầu lấy ý kiến|Kết thúc lấy ý kiến|Nhập ý kiến trên giấy|Rút dự thảo|Tạo dự thảo lấy ý kiến)<`)
+		seen := map[string]bool{}
+		queue := []string{"/", "/staff"}
+		for len(queue) > 0 && len(seen) < 300 {
+			path := queue[0]
+			queue = queue[1:]
+			if seen[path] || walkSkip.MatchString(path) {
+				continue
+			}
+			seen[path] = true
+			res := b.Get(path)
+			if res.Status == http.StatusForbidden {
+				t.Errorf("a link leads the observer to %s, which refuses them", path)
+				continue
+			}
+			if m := acts.FindStringSubmatch(res.Body); m != nil {
+				t.Errorf("%s offers the observer %q", path, m[1])
+			}
+			for _, m := range walkForm.FindAllStringSubmatch(res.Body, -1) {
+				if action := html.UnescapeString(m[1]); !own.MatchString(action) {
+					t.Errorf("%s offers the observer a form to %s", path, action)
+				}
+			}
+			for _, m := range walkLink.FindAllStringSubmatch(res.Body, -1) {
+				link, _, _ := strings.Cut(html.UnescapeString(m[1]), "#")
+				if !strings.HasPrefix(link, "//") && !seen[link] {
+					queue = append(queue, link)
+				}
+			}
+		}
+		if !seen["/staff/consultations/2/answers"] {
+			t.Error("the walk did not reach the answers of the closed consultation")
+		}
+	})
+}
