@@ -167,7 +167,7 @@ func TestResidentPagesSpeakPlainly(t *testing.T) {
 			t.Error("the API is linked outside the footer")
 		}
 		form := resident.Get(fmt.Sprintf("/c/%d/form?lang=en", c.ID)).Body
-		mustContain(t, form, `<p class="sheet-subject" lang="vi">`+c.Title, `<h2 class="form-chapter" lang="vi">`, `<h3 class="part-label" lang="vi">Điều 2. Vệ sinh môi trường`,
+		mustContain(t, form, `<p class="sheet-subject" lang="vi">`+c.Title, `<h2 class="form-chapter" lang="vi">`, `<h3 class="part-label" lang="vi">Điều 2. Vệ sinh môi trường</h3>`,
 			`<p class="excerpt" lang="vi">`)
 		mustNotContain(t, resident.Get(fmt.Sprintf("/c/%d/form?lang=vi", c.ID)).Body, `lang="vi">Điều`)
 	})
