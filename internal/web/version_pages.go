@@ -126,9 +126,18 @@ func (s *Server) changes(c echo.Context) error {
 // quietText counts unchanged parts by their kind, chapters first, in the words of the
 // draft itself (chương, điều, khoản), never a vaguer "phần" next to a summary in điều.
 func quietText(lang string, quiet []revision.Change) string {
-	n := map[string]int{}
+	kinds := make([]string, len(quiet))
 	for i := range quiet {
-		n[quiet[i].Section().Kind]++
+		kinds[i] = quiet[i].Section().Kind
+	}
+	return i18n.T(lang, "changes.quiet", partsText(lang, kinds))
+}
+
+// partsText counts parts of a draft by kind: "2 chương, 5 điều, 2 khoản".
+func partsText(lang string, kinds []string) string {
+	n := map[string]int{}
+	for _, k := range kinds {
+		n[k]++
 	}
 	var parts []string
 	for _, kind := range []string{"chapter", "article", "clause", "preamble"} {
@@ -136,7 +145,7 @@ func quietText(lang string, quiet []revision.Change) string {
 			parts = append(parts, i18n.N(lang, "changes.part."+kind, n[kind], n[kind]))
 		}
 	}
-	return i18n.T(lang, "changes.quiet", strings.Join(parts, ", "))
+	return strings.Join(parts, ", ")
 }
 
 // changeLabels says what happened to a part, in the reader's language.
