@@ -296,6 +296,18 @@ func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]dom
 	return list, more, wrap(err)
 }
 
+// OpinionCounts counts the opinions of consultations by status, for staff who oversee
+// them: the staff home shows officials what arrives and what waits. Consultations outside
+// the actor's units are left out.
+func (a *App) OpinionCounts(ctx context.Context, actor *domain.Actor, ids []int64) (map[int64]*domain.ModerationStats, error) {
+	units, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := a.store.OpinionCounts(ctx, ids, units)
+	return counts, wrap(err)
+}
+
 // StaffConsultations lists every consultation, drafts included, in the units the actor manages or oversees.
 func (a *App) StaffConsultations(ctx context.Context, actor *domain.Actor, page int) ([]domain.Consultation, bool, error) {
 	units, err := a.scope(ctx, actor, domain.PermOversee)

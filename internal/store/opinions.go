@@ -545,6 +545,47 @@ func (s *Store) LastRejecter(ctx context.Context, opinionID int64) (int64, error
 }
 
 // ModerationStats computes the public moderation figures of a consultation.
+// OpinionCounts counts the opinions of each listed consultation by status, among the
+// consultations of the given units; only the status counts and Received are filled.
+func (s *Store) OpinionCounts(ctx context.Context, consultationIDs, unitIDs []int64) (map[int64]*domain.ModerationStats, error) {
+	out := map[int64]*domain.ModerationStats{}
+	if len(consultationIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ConsultationID int64
+		Status         domain.OpinionStatus
+		N              int
+	}
+	err := s.conn(ctx).Model(&domain.Opinion{}).Select("consultation_id, status, COUNT(*) AS n").
+		Where("consultation_id IN ? AND consultation_id IN (SELECT id FROM consultations WHERE unit_id IN ?)", consultationIDs, unitIDs).
+		Group("consultation_id, status").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		st := out[r.ConsultationID]
+		if st == nil {
+			st = &domain.ModerationStats{}
+			out[r.ConsultationID] = st
+		}
+		st.Received += r.N
+		switch r.Status {
+		case domain.OpinionPending:
+			st.Pending += r.N
+		case domain.OpinionApproved:
+			st.Approved += r.N
+		case domain.OpinionRejected:
+			st.Rejected += r.N
+		case domain.OpinionHidden:
+			st.Hidden += r.N
+		case domain.OpinionWithdrawn:
+			st.Withdrawn += r.N
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) ModerationStats(ctx context.Context, consultationID int64) (*domain.ModerationStats, error) {
 	st := &domain.ModerationStats{RejectedBy: map[domain.RejectReason]int{}}
 	var rows []struct {

@@ -108,3 +108,26 @@ func TestNewConsultationFormAsksOnce(t *testing.T) {
 		mustContain(t, form, `<option value="huong_uoc" selected>`, `<option value="A2" data-kind="village" selected>— Thôn Hai</option>`)
 	})
 }
+
+// TestOfficialsSeeOpinionsArrive: the staff home and the consultation's staff page count
+// its opinions by status, so an official sees what arrived and what waits.
+func TestOfficialsSeeOpinionsArrive(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		walkSeed(t, env) // the open consultation: one waiting, one published, one rejected
+		official := env.NewBrowser(t)
+		official.Login("official.a@example.vn")
+		want := "3 ý kiến nhận được · <strong>1 chờ duyệt</strong> · 1 đã công bố · 1 bị từ chối"
+		home := official.Get("/staff?lang=vi").Body
+		mustContain(t, home, "<th scope=\"col\">Ý kiến</th>", want)
+		mustContain(t, official.Get("/staff/consultations/1?lang=vi").Body, "Ý kiến: <span class=\"opinion-counts\">"+want)
+		if strings.Count(home, "Chưa có ý kiến nào") != 1 { // the closed one; the draft shows none
+			t.Errorf("home: %d consultations without opinions", strings.Count(home, "Chưa có ý kiến nào"))
+		}
+		observer := env.NewBrowser(t)
+		observer.Login("observer.a@example.vn")
+		mustContain(t, observer.Get("/staff?lang=vi").Body, want)
+		mustContain(t, official.Get("/staff?lang=en").Body, "3 received · <strong>1 waiting</strong> · 1 published · 1 rejected")
+	})
+}

@@ -82,7 +82,9 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 type staffHomeData struct {
-	Items    []domain.Consultation
+	Items []domain.Consultation
+	// Counts are each consultation's opinions by status.
+	Counts   map[int64]*domain.ModerationStats
 	Pending  int
 	CanAudit bool
 	// Front lists what waits for the Fatherland Front's own acts, for a Front account.
@@ -95,6 +97,13 @@ func (s *Server) staffHome(c echo.Context) error {
 	d := staffHomeData{CanAudit: actor.HasAny(domain.PermAudit)}
 	var err error
 	if d.Items, _, err = s.app.StaffConsultations(ctx, actor, 1); err != nil {
+		return err
+	}
+	ids := make([]int64, len(d.Items))
+	for i := range d.Items {
+		ids[i] = d.Items[i].ID
+	}
+	if d.Counts, err = s.app.OpinionCounts(ctx, actor, ids); err != nil {
 		return err
 	}
 	if actor.HasAny(domain.PermModerate) {
@@ -305,6 +314,8 @@ type staffConsultationData struct {
 	CanManage, CanModerate bool
 	// Structure counts the draft's parts in its own words: "2 chương, 5 điều, 2 khoản".
 	Structure string
+	// Counts are its opinions by status.
+	Counts *domain.ModerationStats
 }
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
@@ -329,6 +340,11 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 		kinds[i] = cons.Sections[i].Kind
 	}
 	d.Structure = partsText(httpx.Lang(c), kinds)
+	counts, err := s.app.OpinionCounts(ctx, actor, []int64{cons.ID})
+	if err != nil {
+		return View{}, err
+	}
+	d.Counts = counts[cons.ID]
 	if d.Events, err = s.app.ConsultationEvents(ctx, cons); err != nil {
 		return View{}, err
 	}
