@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -129,5 +131,39 @@ func TestOfficialsSeeOpinionsArrive(t *testing.T) {
 		observer.Login("observer.a@example.vn")
 		mustContain(t, observer.Get("/staff?lang=vi").Body, want)
 		mustContain(t, official.Get("/staff?lang=en").Body, "3 received · <strong>1 waiting</strong> · 1 published · 1 rejected")
+	})
+}
+
+// TestInboxSaysWhenOpinionsArriveAndWait: an official's inbox says when a consultation
+// gets its first opinions (once), and a moderator's when opinions wait more than a day.
+func TestInboxSaysWhenOpinionsArriveAndWait(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		c := env.OpenConsultation(t)
+		official := env.NewBrowser(t)
+		official.Login("official.a@example.vn")
+		first := viMessage("inbox.first_opinions", c.Title)
+		mustNotContain(t, official.Get("/staff/inbox?lang=vi").Body, first)
+		if _, err := env.App.SubmitOpinion(context.Background(), c.ID, app.NewOpinion{Stance: "agree", Body: "Tôi đồng ý."}, ""); err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, official.Get("/staff?lang=vi").Body, "Hộp thư (1)")
+		inbox := official.Get("/staff/inbox?lang=vi").Body
+		mustContain(t, inbox, fmt.Sprintf(`href="/staff/consultations/%d"><strong>%s`, c.ID, first))
+		if _, err := env.App.SubmitOpinion(context.Background(), c.ID, app.NewOpinion{Stance: "agree", Body: "Tôi cũng đồng ý."}, ""); err != nil {
+			t.Fatal(err)
+		}
+		if n := strings.Count(official.Get("/staff/inbox?lang=vi").Body, fmt.Sprintf(`href="/staff/consultations/%d">`, c.ID)); n != 1 {
+			t.Errorf("the first opinions are noticed %d times", n)
+		}
+		moderator := env.NewBrowser(t)
+		moderator.Login("moderator.a@example.vn")
+		waits := viMessage("inbox.queue_waits", c.Title)
+		mustNotContain(t, moderator.Get("/staff/inbox?lang=vi").Body, waits)
+		now := env.App.Now
+		env.App.Now = func() time.Time { return now().Add(25 * time.Hour) }
+		defer func() { env.App.Now = now }()
+		mustContain(t, moderator.Get("/staff/inbox?lang=vi").Body, fmt.Sprintf(`href="/staff/moderation?consultation_id=%d"><strong>%s`, c.ID, waits))
 	})
 }

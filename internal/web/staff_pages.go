@@ -95,6 +95,10 @@ func (s *Server) staffHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := httpx.Actor(c)
 	d := staffHomeData{CanAudit: actor.HasAny(domain.PermAudit)}
+	// Before the page counts the unread notices for its navigation.
+	if err := s.app.NoticeArrivals(ctx, actor); err != nil {
+		return err
+	}
 	var err error
 	if d.Items, _, err = s.app.StaffConsultations(ctx, actor, 1); err != nil {
 		return err
