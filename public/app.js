@@ -191,4 +191,25 @@
   }
   readAloud();
   copyCode();
+  unitFollowsKind();
+
+  // unitFollowsKind: on the new consultation form, a hương ước or quy ước belongs to a
+  // village and other kinds to the commune, so changing the kind moves the unit to the
+  // first unit of the right level, unless the official already chose one of that level.
+  function unitFollowsKind() {
+    var kind = document.getElementById('f-kind');
+    var unit = document.getElementById('f-unit_code');
+    if (!kind || !unit) return;
+    kind.addEventListener('change', function () {
+      var village = kind.value === 'huong_uoc' || kind.value === 'quy_uoc';
+      var current = unit.options[unit.selectedIndex];
+      if (current && (current.dataset.kind === 'village') === village) return;
+      for (var i = 0; i < unit.options.length; i++) {
+        if ((unit.options[i].dataset.kind === 'village') === village) {
+          unit.selectedIndex = i;
+          return;
+        }
+      }
+    });
+  }
 })();

@@ -117,13 +117,19 @@ func (a *App) check(in any) error {
 			continue
 		}
 		msg := domain.Message{Key: "validation." + fe.Tag()}
-		if fe.Param() != "" {
+		// Only a rule whose message shows its parameter passes it on: required_if's
+		// "Reason other" is a condition, not something to print.
+		if fe.Param() != "" && paramShown[fe.Tag()] {
 			msg.Args = []any{fe.Param()}
 		}
 		fields[fe.Field()] = msg
 	}
 	return domain.Invalid(fields)
 }
+
+// paramShown lists the validation rules whose message prints the rule's parameter
+// ("Tối đa %v ký tự.").
+var paramShown = map[string]bool{"max": true, "min": true, "oneof": true}
 
 // mergeInvalid adds field messages to a validation error, or starts one.
 func mergeInvalid(err error, field, key string, args ...any) error {

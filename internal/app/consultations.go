@@ -50,6 +50,101 @@ func DefaultMatter(kind domain.ConsultationKind) domain.Matter {
 
 // CreateConsultation saves a draft consultation, splitting pasted text into sections.
 func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in NewConsultation) (*domain.Consultation, error) {
+	c, err := a.draftFrom(ctx, actor, &in)
+	if err != nil {
+		return nil, err
+	}
+	unit := c.Unit
+	c.Unit, c.CreatedBy = nil, &actor.StaffID // the unit exists: nothing to save with the row
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateConsultation(ctx, c, in.Text); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.Unit = unit
+	return c, nil
+}
+
+// UpdateDraft replaces what an official entered for a draft (its fields and its text)
+// before it is published; once published, a draft changes only by a new version.
+func (a *App) UpdateDraft(ctx context.Context, actor *domain.Actor, id int64, in NewConsultation) (*domain.Consultation, error) {
+	old, err := a.unpublishedDraft(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.draftFrom(ctx, actor, &in)
+	if err != nil {
+		return nil, err
+	}
+	unit := c.Unit
+	c.Unit, c.ID, c.CreatedBy, c.CreatedAt = nil, old.ID, old.CreatedBy, old.CreatedAt
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.ReplaceDraft(ctx, c, in.Text); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.edit", "consultation", c.ID, c.UnitID, c.Title)
+	})
+	if err != nil {
+		return nil, wrap(err)
+	}
+	c.Unit = unit
+	return c, nil
+}
+
+// DeleteDraft removes a draft that was never published, with its text; the audit log keeps
+// that it existed. A draft with anything recorded against it (a village's election result)
+// is refused: withdraw it instead.
+func (a *App) DeleteDraft(ctx context.Context, actor *domain.Actor, id int64) error {
+	c, err := a.unpublishedDraft(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	return wrap(a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.DeleteDraft(ctx, c.ID); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.delete", "consultation", c.ID, c.UnitID, c.Title)
+	}))
+}
+
+// EditableDraft is a draft the actor may still edit or delete: never published.
+func (a *App) EditableDraft(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	return a.unpublishedDraft(ctx, actor, id)
+}
+
+// DraftText is the text a draft was created or last edited from, for the edit form.
+func (a *App) DraftText(ctx context.Context, actor *domain.Actor, id int64) (string, error) {
+	c, err := a.unpublishedDraft(ctx, actor, id)
+	if err != nil {
+		return "", err
+	}
+	text, err := a.store.SourceText(ctx, c.ID, c.Version)
+	return text, wrap(err)
+}
+
+// unpublishedDraft is a draft the actor may manage, still unpublished.
+func (a *App) unpublishedDraft(ctx context.Context, actor *domain.Actor, id int64) (*domain.Consultation, error) {
+	c, err := a.Consultation(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID); err != nil {
+		return nil, err
+	}
+	if c.Status != domain.StatusDraft || c.PublishedAt != nil || c.Version != 1 {
+		return nil, domain.Errorf(domain.CodeConflict, "error.draft_published")
+	}
+	return c, nil
+}
+
+// draftFrom checks what an official entered and builds the draft it describes, in the
+// actor's unit; it is not stored.
+func (a *App) draftFrom(ctx context.Context, actor *domain.Actor, inp *NewConsultation) (*domain.Consultation, error) {
+	in := inp
 	var docErr *domain.Message
 	if in.Document != nil {
 		// One source of text: a Word file and pasted text together would leave the official
@@ -128,25 +223,14 @@ func (a *App) CreateConsultation(ctx context.Context, actor *domain.Actor, in Ne
 	if mode == "" {
 		mode = domain.PreModeration
 	}
-	c := &domain.Consultation{
+	return &domain.Consultation{
 		UnitID: unit.ID, Kind: kind, Matter: matter, Title: in.Title, Summary: in.Summary,
 		SearchText: textnorm.Fold(in.Title + " " + in.Summary),
 		Status:     domain.StatusDraft, Moderation: mode, Version: 1, Item: item,
 		OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
-		CreatedBy: &actor.StaffID, CreatedAt: now, UpdatedAt: now,
-		Sections: sections,
-	}
-	err = a.inTx(ctx, func(ctx context.Context) error {
-		if err := a.store.CreateConsultation(ctx, c, in.Text); err != nil {
-			return err
-		}
-		return a.audit(ctx, actor, "consultation.create", "consultation", c.ID, c.UnitID, c.Title)
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.Unit = unit
-	return c, nil
+		CreatedAt: now, UpdatedAt: now,
+		Sections: sections, Unit: unit,
+	}, nil
 }
 
 // itemFor works out the art. 15 item of a new consultation, or the message refusing it: a
@@ -193,6 +277,8 @@ type ConsultationQuery struct {
 	Status   string // "", "open", "closed", "results_published", "adopted", "rejected"
 	Q        string
 	Page     int
+	// OpenFirst puts the consultations taking opinions now at the top (the home page).
+	OpenFirst bool
 }
 
 // ListConsultations lists published consultations of a unit and the units under it.
@@ -219,8 +305,23 @@ func (a *App) ListConsultations(ctx context.Context, q ConsultationQuery) ([]dom
 	default:
 		return nil, false, domain.InvalidField("status", "validation.oneof", "open closed results_published adopted rejected")
 	}
+	if q.OpenFirst {
+		f.OpenFirst = &now
+	}
 	list, more, err := a.store.ListConsultations(ctx, f)
 	return list, more, wrap(err)
+}
+
+// OpinionCounts counts the opinions of consultations by status, for staff who oversee
+// them: the staff home shows officials what arrives and what waits. Consultations outside
+// the actor's units are left out.
+func (a *App) OpinionCounts(ctx context.Context, actor *domain.Actor, ids []int64) (map[int64]*domain.ModerationStats, error) {
+	units, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := a.store.OpinionCounts(ctx, ids, units)
+	return counts, wrap(err)
 }
 
 // StaffConsultations lists every consultation, drafts included, in the units the actor manages or oversees.

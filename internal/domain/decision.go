@@ -77,3 +77,10 @@ func (Notification) TableName() string { return "staff_notifications" }
 
 // NoticeResults is the kind of notification sent when a consultation's results are published.
 const NoticeResults = "results"
+
+// NoticeFirstOpinions tells a consultation's officials that it has received its first
+// opinions; NoticeQueueWaits tells its moderators that opinions wait longer than a day.
+const (
+	NoticeFirstOpinions = "first_opinions"
+	NoticeQueueWaits    = "queue_waits"
+)

@@ -78,10 +78,31 @@ func T(lang, key string, args ...any) string {
 			return key
 		}
 	}
-	if len(args) > 0 {
+	// A text without a verb is returned as is: arguments it does not show must never
+	// print Go's "%!(EXTRA …)" on a page.
+	if len(args) > 0 && strings.Contains(text, "%") {
 		return fmt.Sprintf(text, args...)
 	}
 	return text
+}
+
+// N is T for a text about n things: where the language has a singular form, key+".one"
+// is used for exactly one ("1 rating", not "1 ratings"). Vietnamese has no plural, so its
+// ".one" texts read as the plain ones.
+func N(lang, key string, n any, args ...any) string {
+	one := false
+	switch v := n.(type) {
+	case int:
+		one = v == 1
+	case int64:
+		one = v == 1
+	}
+	if one {
+		if _, ok := catalogs[lang][key+".one"]; ok {
+			key += ".one"
+		}
+	}
+	return T(lang, key, args...)
 }
 
 var matcher = language.NewMatcher([]language.Tag{language.Vietnamese, language.English})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"gorm.io/gorm/clause"
+
 	"github.com/gopy-vn/gopy/internal/domain"
 )
 
@@ -33,6 +35,83 @@ func (s *Store) CreateConsultation(ctx context.Context, c *domain.Consultation, 
 	})
 }
 
+// ReplaceDraft stores new fields and a new text for a draft that was never published: the
+// row is updated and the sections of its one version replaced, in one transaction. A draft
+// published meanwhile is left alone (conflict).
+func (s *Store) ReplaceDraft(ctx context.Context, c *domain.Consultation, sourceText string) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Consultation{}).
+			Where("id = ? AND status = ? AND published_at IS NULL", c.ID, domain.StatusDraft).
+			Updates(map[string]any{
+				"unit_id": c.UnitID, "kind": c.Kind, "matter": c.Matter, "item": c.Item, "title": c.Title, "summary": c.Summary,
+				"search_text": c.SearchText, "moderation": c.Moderation, "opens_at": c.OpensAt, "closes_at": c.ClosesAt,
+				"updated_at": c.UpdatedAt,
+			})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.draft_published")
+		}
+		if err := s.changed(ctx, cache.TopicConsultation(c.ID), cache.TopicConsultations); err != nil {
+			return err
+		}
+		var v domain.Version
+		if err := s.conn(ctx).Where("consultation_id = ? AND number = ?", c.ID, c.Version).Take(&v).Error; err != nil {
+			return err
+		}
+		if err := s.conn(ctx).Model(&v).Update("source_text", sourceText).Error; err != nil {
+			return err
+		}
+		if err := s.conn(ctx).Where("version_id = ?", v.ID).Delete(&domain.Section{}).Error; err != nil {
+			return err
+		}
+		for i := range c.Sections {
+			c.Sections[i].ConsultationID, c.Sections[i].VersionID = c.ID, v.ID
+		}
+		if len(c.Sections) > 0 {
+			return s.conn(ctx).CreateInBatches(c.Sections, 200).Error
+		}
+		return nil
+	})
+}
+
+// SourceText is the text a version was split from.
+func (s *Store) SourceText(ctx context.Context, consultationID int64, number int) (string, error) {
+	var v domain.Version
+	err := s.conn(ctx).Where("consultation_id = ? AND number = ?", consultationID, number).Take(&v).Error
+	return v.SourceText, notFound(err)
+}
+
+// DeleteDraft removes a draft that was never published, with its version, its sections and
+// the notices about it. Anything else recorded against it makes the database refuse, and
+// the draft stays (conflict).
+func (s *Store) DeleteDraft(ctx context.Context, id int64) error {
+	err := s.InTx(ctx, func(ctx context.Context) error {
+		for _, q := range []string{
+			"DELETE FROM staff_notifications WHERE consultation_id = ?",
+			"DELETE FROM sections WHERE consultation_id = ?",
+			"DELETE FROM consultation_versions WHERE consultation_id = ?",
+		} {
+			if err := s.conn(ctx).Exec(q, id).Error; err != nil {
+				return err
+			}
+		}
+		res := s.conn(ctx).Exec("DELETE FROM consultations WHERE id = ? AND status = ? AND published_at IS NULL", id, domain.StatusDraft)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "error.draft_published")
+		}
+		return s.changed(ctx, cache.TopicConsultation(id), cache.TopicConsultations)
+	})
+	if isForeignKey(err) {
+		return domain.Errorf(domain.CodeConflict, "error.draft_in_use")
+	}
+	return err
+}
+
 // ConsultationByID loads a consultation with its unit and the sections of its current version.
 func (s *Store) ConsultationByID(ctx context.Context, id int64) (*domain.Consultation, error) {
 	var c domain.Consultation
@@ -56,9 +135,12 @@ type ConsultationFilter struct {
 	UnitIDs  []int64 // nil: every unit
 	Statuses []domain.Status
 	OpenAt   *time.Time // only those taking opinions at this moment
-	Query    string     // folded search text
-	Page     int        // 1-based
-	PerPage  int
+	// OpenFirst lists those taking opinions at this moment first, then those about to
+	// open, then the rest; each group newest period first.
+	OpenFirst *time.Time
+	Query     string // folded search text
+	Page      int    // 1-based
+	PerPage   int
 }
 
 // ListConsultations returns a page of consultations, newest period first, with their units,
@@ -84,7 +166,17 @@ func (s *Store) ListConsultations(ctx context.Context, f ConsultationFilter) ([]
 		f.Page = 1
 	}
 	var list []domain.Consultation
-	err := q.Order("opens_at DESC, id DESC").Limit(f.PerPage + 1).Offset((f.Page - 1) * f.PerPage).Find(&list).Error
+	// One ORDER BY expression: GORM builds only the expression of an ORDER BY clause that
+	// has one, dropping columns added by another Order call.
+	order := clause.Expr{SQL: "opens_at DESC, id DESC"}
+	if f.OpenFirst != nil {
+		at := f.OpenFirst.UTC()
+		order = clause.Expr{
+			SQL:  "CASE WHEN status = ? AND opens_at <= ? AND closes_at > ? THEN 0 WHEN status = ? AND opens_at > ? THEN 1 ELSE 2 END, opens_at DESC, id DESC",
+			Vars: []any{domain.StatusOpen, at, at, domain.StatusOpen, at},
+		}
+	}
+	err := q.Order(clause.OrderBy{Expression: order}).Limit(f.PerPage + 1).Offset((f.Page - 1) * f.PerPage).Find(&list).Error
 	if err != nil {
 		return nil, false, err
 	}

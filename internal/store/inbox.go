@@ -79,3 +79,34 @@ func (s *Store) MarkAllNotificationsRead(ctx context.Context, staffID int64, now
 		Update("read_at", now.UTC())
 	return res.RowsAffected, res.Error
 }
+
+// FirstOpinionsUnnoticed lists the open consultations of the given units that have
+// received an opinion and of which the staff member has no "first opinions" notice yet.
+func (s *Store) FirstOpinionsUnnoticed(ctx context.Context, staffID int64, unitIDs []int64) ([]domain.Consultation, error) {
+	var list []domain.Consultation
+	err := s.conn(ctx).Model(&domain.Consultation{}).
+		Where("unit_id IN ? AND status = ?", unitIDs, domain.StatusOpen).
+		Where("EXISTS (SELECT 1 FROM opinions WHERE opinions.consultation_id = consultations.id)").
+		Where("NOT EXISTS (SELECT 1 FROM staff_notifications n WHERE n.staff_id = ? AND n.kind = ? AND n.consultation_id = consultations.id)",
+			staffID, domain.NoticeFirstOpinions).
+		Find(&list).Error
+	return list, err
+}
+
+// WaitingSince lists, for the consultations of the given units, the oldest opinion still
+// waiting for a moderator, when it was sent before the given time.
+func (s *Store) WaitingSince(ctx context.Context, unitIDs []int64, before time.Time) (map[int64]time.Time, error) {
+	var rows []struct {
+		ConsultationID int64
+		Oldest         time.Time
+	}
+	err := s.conn(ctx).Model(&domain.Opinion{}).Select("consultation_id, MIN(submitted_at) AS oldest").
+		Where("status = ? AND submitted_at < ?", domain.OpinionPending, before.UTC()).
+		Where("consultation_id IN (SELECT id FROM consultations WHERE unit_id IN ?)", unitIDs).
+		Group("consultation_id").Scan(&rows).Error
+	out := map[int64]time.Time{}
+	for _, r := range rows {
+		out[r.ConsultationID] = r.Oldest
+	}
+	return out, err
+}

@@ -573,6 +573,49 @@ func (s *Store) LastRejecter(ctx context.Context, opinionID int64) (int64, error
 	return *ev.ActorID, nil
 }
 
+// OpinionCounts counts the opinions of each listed consultation by status, among the
+// consultations of the given units, from the counters the database keeps (tallies.go);
+// only the status counts and Received are filled.
+func (s *Store) OpinionCounts(ctx context.Context, consultationIDs, unitIDs []int64) (map[int64]*domain.ModerationStats, error) {
+	out := map[int64]*domain.ModerationStats{}
+	if len(consultationIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ConsultationID int64
+		Key            string
+		N              int
+	}
+	err := s.conn(ctx).Table("opinion_tallies").Select("consultation_id, key, n").
+		Where("kind = 'status' AND n <> 0 AND consultation_id IN ? AND consultation_id IN (SELECT id FROM consultations WHERE unit_id IN ?)",
+			consultationIDs, unitIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		st := out[r.ConsultationID]
+		if st == nil {
+			st = &domain.ModerationStats{}
+			out[r.ConsultationID] = st
+		}
+		status, _, _ := strings.Cut(r.Key, ":")
+		st.Received += r.N
+		switch domain.OpinionStatus(status) {
+		case domain.OpinionPending:
+			st.Pending += r.N
+		case domain.OpinionApproved:
+			st.Approved += r.N
+		case domain.OpinionRejected:
+			st.Rejected += r.N
+		case domain.OpinionHidden:
+			st.Hidden += r.N
+		case domain.OpinionWithdrawn:
+			st.Withdrawn += r.N
+		}
+	}
+	return out, nil
+}
+
 // BodyRef is an opinion's id and original text, for comparing texts.
 type BodyRef struct {
 	ID   int64

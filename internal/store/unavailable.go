@@ -59,3 +59,14 @@ func IsBadText(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05") // character_not_in_repertoire, untranslatable_character
 }
+
+// isForeignKey reports whether the database refused a delete or write because a row of
+// another table still refers to the row: PostgreSQL's foreign_key_violation, SQLite's
+// "FOREIGN KEY constraint failed" (its driver gives the extended code in the text only).
+func isForeignKey(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
+}

@@ -183,7 +183,7 @@ func TestWithdrawAndErase(t *testing.T) {
 		}
 		mustNotContain(t, resident.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Đỗ Thị Hoa")
 
-		res = resident.Submit(track, track+"/withdraw", url.Values{})
+		res = resident.Submit(track, track+"/withdraw", url.Values{"confirm": {"yes"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", res.Status)
 		}
@@ -192,7 +192,7 @@ func TestWithdrawAndErase(t *testing.T) {
 		mustNotContain(t, public, "Ý kiến tôi sẽ rút lại")
 		mustContain(t, public, "Tổng số: 0 ý kiến")
 		// The page no longer offers it; a crafted second request is refused all the same.
-		again := resident.Submit("/login", track+"/withdraw", url.Values{})
+		again := resident.Submit("/login", track+"/withdraw", url.Values{"confirm": {"yes"}})
 		if again.Status != http.StatusConflict {
 			t.Fatalf("second withdrawal: %d", again.Status)
 		}

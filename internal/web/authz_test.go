@@ -111,6 +111,25 @@ func staffPageRoutes() []authzRoute {
 		// A draft: the official of another commune is not told it exists.
 		{method: "GET", path: "/staff/consultations/:id", want: expect(toLogin, s200, s404, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) }},
+		// An unpublished draft is edited and deleted by its officials only; the official of
+		// another commune is not told it exists.
+		{method: "GET", path: "/staff/consultations/:id/edit", want: expect(toLogin, s200, s404, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) }},
+		{method: "POST", path: "/staff/consultations/:id/edit", want: expect(toLogin, s303, s404, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
+			form: func(t *testing.T, w *authzWorld) url.Values {
+				return url.Values{"title": {"Sửa " + w.title()}, "kind": {"huong_uoc"}, "unit_code": {"A"},
+					"first_day": {today(0)}, "last_day": {today(34)}, "text": {testutil.Draft}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "consultations", "title = 'Sửa "+w.title()+"'") > 0
+			}},
+		{method: "POST", path: "/staff/consultations/:id/delete", want: expect(toLogin, s303, s404, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
+			form:   func(*testing.T, *authzWorld) url.Values { return url.Values{"confirm": {"yes"}} },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "consultations", fmt.Sprintf("id = %d", w.draft(t).ID)) == 0
+			}},
 		// Publishing, closing and withdrawing: a confirmation page each (status_pages.go),
 		// then the confirmed form. Closing needs a consultation whose legal minimum has run.
 		{method: "GET", path: "/staff/consultations/:id/publish", want: expect(toLogin, s200, s403, s403, s403, s200),

@@ -182,7 +182,7 @@ func TestWithdrawErasesToo(t *testing.T) {
 		}
 
 		track := "/track/" + code
-		if res := env.NewBrowser(t).Submit(track, track+"/withdraw", url.Values{}); res.Status != http.StatusSeeOther {
+		if res := env.NewBrowser(t).Submit(track, track+"/withdraw", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", res.Status)
 		}
 		o, _ = st.OpinionByCode(ctx, code)

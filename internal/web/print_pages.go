@@ -46,6 +46,9 @@ type printData struct {
 	QR    template.HTML // inline SVG, drawn by package qr from the link alone
 	// Places names where residents hand in paper, in the words of the unit's kind.
 	Places places
+	// Signer is who signs the notice ("TM. ỦY BAN NHÂN DÂN" / "CHỦ TỊCH", or the head of
+	// a village for a village's own draft), in capitals as on an official document.
+	Signer []string
 	// The household form only.
 	Villages []domain.Unit
 	Parts    []formPart
@@ -128,11 +131,18 @@ func (s *Server) printView(c echo.Context, titleKey string) (View, *printData, e
 	return v, d, nil
 }
 
-// printNotice is the notice (thông báo niêm yết) for the village notice board.
+// printNotice is the notice (thông báo niêm yết) for the village notice board. It is
+// always in Vietnamese, the language of an official notice, whatever language the official
+// who prints it reads the portal in.
 func (s *Server) printNotice(c echo.Context) error {
-	v, _, err := s.printView(c, "print.notice.title")
+	httpx.SetLang(c, i18n.VI)
+	v, d, err := s.printView(c, "print.notice.title")
 	if err != nil {
 		return err
+	}
+	d.Signer = []string{i18n.T(i18n.VI, "print.sign.committee"), i18n.T(i18n.VI, "print.sign.chair")}
+	if u := d.C.Unit; u != nil && u.Kind == domain.UnitVillage {
+		d.Signer = []string{strings.ToUpper(d.Places.Head)}
 	}
 	return s.views.render(c, http.StatusOK, "notice", v)
 }

@@ -51,6 +51,16 @@ func (s *Server) verifyStart(v string, consultationID int64) (time.Time, bool) {
 // botCheck applies the public form's quiet defences: a field people never see (and so leave
 // empty) and a minimum time to fill the form. Elderly residents never meet a CAPTCHA.
 func (s *Server) botCheck(c echo.Context, consultationID int64) error {
+	return s.formCheck(c, consultationID, s.cfg.MinFillTime)
+}
+
+// ratingCheck is botCheck for a satisfaction rating: a score is one click, so a person
+// may send it within seconds of the page; the honeypot and the signed start still apply.
+func (s *Server) ratingCheck(c echo.Context, consultationID int64) error {
+	return s.formCheck(c, consultationID, 0)
+}
+
+func (s *Server) formCheck(c echo.Context, consultationID int64, minFill time.Duration) error {
 	if c.FormValue("website") != "" {
 		return domain.Errorf(domain.CodeInvalid, "error.bot")
 	}
@@ -58,18 +68,23 @@ func (s *Server) botCheck(c echo.Context, consultationID int64) error {
 	if !ok {
 		return domain.Errorf(domain.CodeInvalid, "error.form_expired")
 	}
-	if time.Since(started) < s.cfg.MinFillTime {
+	if time.Since(started) < minFill {
 		return domain.Errorf(domain.CodeInvalid, "error.too_fast")
 	}
 	return nil
 }
 
+// withdrawOpinion withdraws an opinion once its author has ticked the confirmation: a
+// withdrawal cannot be undone, and the button sits among others on the tracking page.
 func (s *Server) withdrawOpinion(c echo.Context) error {
+	if c.FormValue("confirm") != "yes" {
+		return s.trackError(c, domain.InvalidField("confirm", "track.withdraw_unconfirmed"))
+	}
 	o, err := s.app.WithdrawOpinion(c.Request().Context(), c.Param("code"))
 	if err != nil {
 		return s.trackError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=withdrawn")
+	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=withdrawn#done")
 }
 
 func (s *Server) eraseMyData(c echo.Context) error {
@@ -77,16 +92,31 @@ func (s *Server) eraseMyData(c echo.Context) error {
 	if err != nil {
 		return s.trackError(c, err)
 	}
-	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=erased")
+	return c.Redirect(http.StatusSeeOther, "/track/"+url.PathEscape(o.TrackingCode)+"?done=erased#done")
 }
 
 // trackError shows a refused withdrawal or erasure on the tracking page itself.
 func (s *Server) trackError(c echo.Context, err error) error {
 	t, terr := s.app.Track(c.Request().Context(), c.Param("code"))
 	if terr != nil {
-		return s.formError(c, terr, "track", "track.title", trackData{Code: c.Param("code")})
+		return s.trackLookupError(c, terr, trackData{Code: c.Param("code")})
 	}
 	return s.formError(c, err, "track", "track.title", trackData{Code: c.Param("code"), Tracked: t})
+}
+
+// trackLookupError answers a code that finds no opinion with the lookup form again, the
+// code typed and the message next to it, so the resident can correct a misread character
+// instead of landing on an error page.
+func (s *Server) trackLookupError(c echo.Context, err error, d trackData) error {
+	de := domain.AsError(err)
+	if de.Code != domain.CodeNotFound {
+		return s.formError(c, err, "track", "track.title", d)
+	}
+	d.Tracked = nil
+	v := s.view(c, "track.title", d)
+	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+	v.Errors = map[string]string{"code": v.Message}
+	return s.views.render(c, http.StatusNotFound, "track", v)
 }
 
 type auditData struct {

@@ -40,7 +40,7 @@ type homeData struct {
 func (s *Server) home(c echo.Context) error {
 	d := homeData{Q: c.QueryParam("q"), Page: queryInt(c, "page", 1)}
 	var err error
-	d.Items, d.More, err = s.app.ListConsultations(c.Request().Context(), app.ConsultationQuery{Q: d.Q, Page: d.Page})
+	d.Items, d.More, err = s.app.ListConsultations(c.Request().Context(), app.ConsultationQuery{Q: d.Q, Page: d.Page, OpenFirst: true})
 	if err != nil {
 		return err
 	}
@@ -346,7 +346,7 @@ func (s *Server) track(c echo.Context) error {
 	}
 	t, err := s.app.Track(c.Request().Context(), code)
 	if err != nil {
-		return s.formError(c, err, "track", "track.title", d)
+		return s.trackLookupError(c, err, d)
 	}
 	d.Tracked = t
 	if d.Rating, err = s.trackRatingBox(c, t, nil); err != nil {

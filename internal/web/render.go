@@ -46,6 +46,7 @@ type renderer struct {
 func newRenderer(views fs.FS, assets *assets) (*renderer, error) {
 	funcs := template.FuncMap{
 		"t":     i18n.T,
+		"tn":    i18n.N,
 		"asset": assets.URL,
 		"date":  formatDate,
 		"dtime": formatDateTime,

@@ -94,7 +94,9 @@ func (s *Server) trackRatingBox(c echo.Context, t *app.TrackedOpinion, kept *rat
 	if prev != nil {
 		b.Previous = prev.Rating
 		if kept == nil {
-			b.In.Rating = prev.Rating
+			// A second rating starts from the first: its score and its comment, as the
+			// public sees it (personal data masked), as the tracking page shows the opinion.
+			b.In.Rating, b.In.Comment = prev.Rating, prev.CommentPublic
 		}
 	}
 	return b, s.fillFigures(c, b, t.Consultation.ID)
@@ -132,7 +134,7 @@ func (s *Server) rate(c echo.Context) error {
 	if err := s.app.RatingOpen(c.Request().Context(), id); err != nil {
 		return s.ratingError(c, err, kept)
 	}
-	if err := s.botCheck(c, id); err != nil {
+	if err := s.ratingCheck(c, id); err != nil {
 		if _, ok := s.verifyStart(kept.Started, id); !ok {
 			kept.Started = s.signStart(time.Now(), id)
 		}
@@ -187,7 +189,7 @@ func (s *Server) rateTracked(c echo.Context) error {
 	if err := s.app.RatingOpen(ctx, t.Consultation.ID); err != nil {
 		return fail(err)
 	}
-	if err := s.botCheck(c, t.Consultation.ID); err != nil {
+	if err := s.ratingCheck(c, t.Consultation.ID); err != nil {
 		if _, ok := s.verifyStart(kept.Started, t.Consultation.ID); !ok {
 			kept.Started = s.signStart(time.Now(), t.Consultation.ID)
 		}

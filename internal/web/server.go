@@ -418,7 +418,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.JSON(status, httpx.Body(de, lang))
 		return
 	}
-	v := s.view(c, "error.title", nil)
+	// A missing page is named so ("Không tìm thấy…"); "Có lỗi xảy ra" would tell a resident
+	// who mistyped an address that the portal is broken.
+	title := "error.title"
+	if de.Code == domain.CodeNotFound {
+		title = "error.title_not_found"
+	}
+	v := s.view(c, title, nil)
 	v.Message = i18n.T(lang, de.Message.Key, de.Message.Args...)
 	if rerr := s.views.render(c, status, "error", v); rerr != nil {
 		slog.Error("render error page", "err", rerr)

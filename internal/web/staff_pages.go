@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -81,7 +82,9 @@ func (s *Server) logout(c echo.Context) error {
 }
 
 type staffHomeData struct {
-	Items    []domain.Consultation
+	Items []domain.Consultation
+	// Counts are each consultation's opinions by status.
+	Counts   map[int64]*domain.ModerationStats
 	Pending  int
 	CanAudit bool
 	// Front lists what waits for the Fatherland Front's own acts, for a Front account.
@@ -92,8 +95,19 @@ func (s *Server) staffHome(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := httpx.Actor(c)
 	d := staffHomeData{CanAudit: actor.HasAny(domain.PermAudit)}
+	// Before the page counts the unread notices for its navigation.
+	if err := s.app.NoticeArrivals(ctx, actor); err != nil {
+		return err
+	}
 	var err error
 	if d.Items, _, err = s.app.StaffConsultations(ctx, actor, 1); err != nil {
+		return err
+	}
+	ids := make([]int64, len(d.Items))
+	for i := range d.Items {
+		ids[i] = d.Items[i].ID
+	}
+	if d.Counts, err = s.app.OpinionCounts(ctx, actor, ids); err != nil {
 		return err
 	}
 	if actor.HasAny(domain.PermModerate) {
@@ -123,6 +137,8 @@ type consultationForm struct {
 	MinPeriod map[domain.ConsultationKind]int
 	Items     []domain.Item
 	ItemValue string // the item as typed, kept when the form comes back
+	// Edit is the draft being edited (nil on a new one): the form posts to its address.
+	Edit *domain.Consultation
 }
 
 func (s *Server) consultationFormData(c echo.Context) (*consultationForm, error) {
@@ -144,6 +160,14 @@ func (s *Server) newConsultation(c echo.Context) error {
 	}
 	today := domain.StartOfDay(s.app.Now())
 	f.In.Kind = string(domain.KindHuongUoc)
+	// A hương ước belongs to a village: the form starts on the first village the official
+	// may create one for; other kinds start on the official's own unit (app.js switches).
+	for _, u := range f.Units {
+		if u.Kind == domain.UnitVillage {
+			f.In.UnitCode = u.Code
+			break
+		}
+	}
 	f.FirstDay = today.Format(time.DateOnly)
 	f.LastDay = today.AddDate(0, 0, 30).Format(time.DateOnly)
 	return s.views.render(c, http.StatusOK, "consultation_new", s.view(c, "newc.title", f))
@@ -154,11 +178,91 @@ func (s *Server) createConsultation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.saveConsultation(c, f, func(ctx context.Context, actor *domain.Actor, in app.NewConsultation) (*domain.Consultation, error) {
+		return s.app.CreateConsultation(ctx, actor, in)
+	})
+}
+
+// editConsultation shows a draft not yet published in the form it was created with.
+func (s *Server) editConsultation(c echo.Context) error {
+	f, err := s.draftForm(c)
+	if err != nil {
+		return err
+	}
+	cons := f.Edit
+	f.In = app.NewConsultation{Title: cons.Title, Kind: string(cons.Kind), Matter: string(cons.Matter), Moderation: string(cons.Moderation),
+		Summary: cons.Summary}
+	if cons.Unit != nil {
+		f.In.UnitCode = cons.Unit.Code
+	}
+	if cons.Item != 0 {
+		f.ItemValue = strconv.Itoa(int(cons.Item))
+	}
+	text, err := s.app.DraftText(c.Request().Context(), httpx.Actor(c), cons.ID)
+	if err != nil {
+		return err
+	}
+	f.In.Text = text
+	f.FirstDay = cons.OpensAt.In(domain.Zone).Format(time.DateOnly)
+	f.LastDay = cons.LastDay().Format(time.DateOnly)
+	return s.views.render(c, http.StatusOK, "consultation_new", s.view(c, "newc.edit_title", f))
+}
+
+// updateConsultation saves an edited draft.
+func (s *Server) updateConsultation(c echo.Context) error {
+	f, err := s.draftForm(c)
+	if err != nil {
+		return err
+	}
+	id := f.Edit.ID
+	return s.saveConsultation(c, f, func(ctx context.Context, actor *domain.Actor, in app.NewConsultation) (*domain.Consultation, error) {
+		return s.app.UpdateDraft(ctx, actor, id, in)
+	})
+}
+
+// deleteConsultation deletes a draft never published, once the official ticked the box.
+func (s *Server) deleteConsultation(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("confirm") != "yes" {
+		return s.transitionError(c, id, domain.InvalidField("confirm", "confirm.required"))
+	}
+	if err := s.app.DeleteDraft(c.Request().Context(), httpx.Actor(c), id); err != nil {
+		return s.transitionError(c, id, err)
+	}
+	s.sessions.Put(c.Request().Context(), "flash", "flash.draft_deleted")
+	return c.Redirect(http.StatusSeeOther, "/staff")
+}
+
+// draftForm is the form for the draft in the path, refused unless it may still be edited.
+func (s *Server) draftForm(c echo.Context) (*consultationForm, error) {
+	id, err := pathID(c)
+	if err != nil {
+		return nil, err
+	}
+	cons, err := s.app.EditableDraft(c.Request().Context(), httpx.Actor(c), id)
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.consultationFormData(c)
+	if err != nil {
+		return nil, err
+	}
+	f.Edit = cons
+	return f, nil
+}
+
+// saveConsultation reads the consultation form and creates or updates with save.
+func (s *Server) saveConsultation(c echo.Context, f *consultationForm,
+	save func(ctx context.Context, actor *domain.Actor, in app.NewConsultation) (*domain.Consultation, error)) error {
 	f.In = app.NewConsultation{
 		Title: c.FormValue("title"), Kind: c.FormValue("kind"), UnitCode: c.FormValue("unit_code"),
 		Summary: c.FormValue("summary"), Text: c.FormValue("text"), Moderation: c.FormValue("moderation"),
 		Matter: c.FormValue("matter"),
 	}
+	var err error
 	if f.In.Document, err = readUpload(c, "document", app.MaxDocument); err != nil {
 		return s.formError(c, domain.AsError(err), "consultation_new", "newc.title", f)
 	}
@@ -179,7 +283,7 @@ func (s *Server) createConsultation(c echo.Context) error {
 	}
 	// Unparseable dates leave the period empty, so the app reports it as required, together
 	// with any other mistake on the form.
-	cons, err := s.app.CreateConsultation(c.Request().Context(), httpx.Actor(c), f.In)
+	cons, err := save(c.Request().Context(), httpx.Actor(c), f.In)
 	if err != nil {
 		de := domain.AsError(err)
 		if de.Code == domain.CodeInvalid {
@@ -187,7 +291,14 @@ func (s *Server) createConsultation(c echo.Context) error {
 			moveField(de, "opens_at", "first_day", ferr != nil)
 			moveField(de, "closes_at", "last_day", lerr != nil)
 		}
-		return s.formError(c, de, "consultation_new", "newc.title", f)
+		title := "newc.title"
+		if f.Edit != nil {
+			title = "newc.edit_title"
+		}
+		return s.formError(c, de, "consultation_new", title, f)
+	}
+	if f.Edit != nil {
+		s.sessions.Put(c.Request().Context(), "flash", "flash.draft_saved")
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(cons.ID, 10))
 }
@@ -209,6 +320,10 @@ type staffConsultationData struct {
 	// CanManage and CanModerate show the buttons of officials and moderators to them only:
 	// observers and the Front read this page and act elsewhere.
 	CanManage, CanModerate bool
+	// Structure counts the draft's parts in its own words: "2 chương, 5 điều, 2 khoản".
+	Structure string
+	// Counts are its opinions by status.
+	Counts *domain.ModerationStats
 }
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
@@ -228,6 +343,16 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	actor := httpx.Actor(c)
 	d.CanManage = s.app.Permits(ctx, actor, domain.PermManageConsultation, cons.ID)
 	d.CanModerate = s.app.Permits(ctx, actor, domain.PermModerate, cons.ID)
+	kinds := make([]string, len(cons.Sections))
+	for i := range cons.Sections {
+		kinds[i] = cons.Sections[i].Kind
+	}
+	d.Structure = partsText(httpx.Lang(c), kinds)
+	counts, err := s.app.OpinionCounts(ctx, actor, []int64{cons.ID})
+	if err != nil {
+		return View{}, err
+	}
+	d.Counts = counts[cons.ID]
 	if d.Events, err = s.app.ConsultationEvents(ctx, cons); err != nil {
 		return View{}, err
 	}
@@ -273,23 +398,28 @@ func (s *Server) transition(c echo.Context, do func(ctx context.Context, actor *
 		return err
 	}
 	if _, err := do(c.Request().Context(), httpx.Actor(c), id); err != nil {
-		de := domain.AsError(err)
-		if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
-			return err
-		}
-		v, verr := s.staffConsultationView(c, id)
-		if verr != nil {
-			return verr
-		}
-		// This page has no form fields to point at: say what is wrong in one message.
-		v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
-		for _, m := range httpx.FieldMessages(de, v.L) {
-			v.Message = m
-		}
-		return s.views.render(c, httpx.Status(de.Code), "staff_consultation", v)
+		return s.transitionError(c, id, err)
 	}
 	s.sessions.Put(c.Request().Context(), "flash", flash)
 	return c.Redirect(http.StatusSeeOther, "/staff/consultations/"+strconv.FormatInt(id, 10))
+}
+
+// transitionError shows a refused act on the consultation's staff page.
+func (s *Server) transitionError(c echo.Context, id int64, err error) error {
+	de := domain.AsError(err)
+	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
+		return err
+	}
+	v, verr := s.staffConsultationView(c, id)
+	if verr != nil {
+		return verr
+	}
+	// This page has no form fields to point at: say what is wrong in one message.
+	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
+	for _, m := range httpx.FieldMessages(de, v.L) {
+		v.Message = m
+	}
+	return s.views.render(c, httpx.Status(de.Code), "staff_consultation", v)
 }
 
 type queueData struct {
@@ -297,6 +427,19 @@ type queueData struct {
 	Reasons []domain.RejectReason
 	Filter  queueFilter
 	Flags   []string
+	// Kept is what the moderator chose in a refused decision, shown again on its item.
+	Kept queueKept
+}
+
+// queueKept is a refused decision carried over the redirect back to the queue: the queue
+// shows the message next to the item, with the reason and note the moderator chose, at the
+// queue's own address rather than the address the form posted to.
+type queueKept struct {
+	Item    string            `json:"item"` // an opinion's ID, or "bulk"
+	Message string            `json:"message"`
+	Errors  map[string]string `json:"errors"`
+	Reason  string            `json:"reason"`
+	Note    string            `json:"note"`
 }
 
 // queueFilter is the queue's filter form, kept in the URL so a moderator can bookmark it.
@@ -349,7 +492,14 @@ func (s *Server) moderationQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
+	ctx := c.Request().Context()
+	v.Flash = flashText(c, s.sessions.PopString(ctx, "flash"))
+	var kept queueKept
+	if raw := s.sessions.PopString(ctx, "queue_error"); raw != "" && json.Unmarshal([]byte(raw), &kept) == nil {
+		d := v.Data.(queueData)
+		d.Kept = kept
+		v.Data, v.Message, v.Errors = d, kept.Message, kept.Errors
+	}
 	return s.views.render(c, http.StatusOK, "queue", v)
 }
 
@@ -398,22 +548,33 @@ func (s *Server) backTo(c echo.Context) string {
 	return "/staff/moderation"
 }
 
-// queueError shows a refused decision on the queue, next to the item it was about.
+// queueError takes a refused decision back to the queue (GET, after a redirect), where it
+// shows next to the item it was about with the reason and note chosen. A decision taken
+// from another page (hiding from a public list) comes back to the queue as well, since that
+// page has no place for the message.
 func (s *Server) queueError(c echo.Context, err error, item string) error {
 	de := domain.AsError(err)
 	if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
 		return err
 	}
-	v, verr := s.queueView(c, filterOf(c))
-	if verr != nil {
-		return verr
+	kept := queueKept{Item: item, Message: httpx.T(c, de.Message.Key, de.Message.Args...), Errors: map[string]string{},
+		Reason: c.FormValue("reason"), Note: c.FormValue("note")}
+	for f, msg := range httpx.FieldMessages(de, httpx.Lang(c)) {
+		kept.Errors[item+"."+f] = msg
 	}
-	v.Message = httpx.T(c, de.Message.Key, de.Message.Args...)
-	v.Errors = map[string]string{}
-	for f, msg := range httpx.FieldMessages(de, v.L) {
-		v.Errors[item+"."+f] = msg
+	raw, jerr := json.Marshal(kept)
+	if jerr != nil {
+		return jerr
 	}
-	return s.views.render(c, httpx.Status(de.Code), "queue", v)
+	s.sessions.Put(c.Request().Context(), "queue_error", string(raw))
+	back := s.backTo(c)
+	if !strings.HasPrefix(back, "/staff/moderation") {
+		back = "/staff/moderation"
+	}
+	if item != "bulk" {
+		back += "#o-" + item
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 // moveField files a validation message under the name of the field the page shows; an

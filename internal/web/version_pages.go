@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -10,6 +11,7 @@ import (
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/httpx"
+	"github.com/gopy-vn/gopy/internal/i18n"
 	"github.com/gopy-vn/gopy/internal/revision"
 )
 
@@ -67,9 +69,11 @@ type changesData struct {
 }
 
 type changeBlock struct {
-	Quiet  []revision.Change // parts that did not change: collapsed
-	Change *revision.Change
-	Labels []string // what happened, in words: never only a colour
+	Quiet []revision.Change // parts that did not change: collapsed
+	// QuietText names them by kind ("1 chương, 3 điều"), as the summary names articles.
+	QuietText string
+	Change    *revision.Change
+	Labels    []string // what happened, in words: never only a colour
 }
 
 // changes shows, article by article, what changed between two versions of a draft:
@@ -108,10 +112,40 @@ func (s *Server) changes(c echo.Context) error {
 		}
 		d.Blocks = append(d.Blocks, changeBlock{Change: chg, Labels: changeLabels(c, chg)})
 	}
+	for i := range d.Blocks {
+		if d.Blocks[i].Quiet != nil {
+			d.Blocks[i].QuietText = quietText(httpx.Lang(c), d.Blocks[i].Quiet)
+		}
+	}
 	v := s.view(c, "changes.title", d)
 	v.Title = httpx.T(c, "changes.title") + " · " + ch.C.Title
 	v.Flash = flashText(c, s.sessions.PopString(c.Request().Context(), "flash"))
 	return s.views.render(c, http.StatusOK, "changes", v)
+}
+
+// quietText counts unchanged parts by their kind, chapters first, in the words of the
+// draft itself (chương, điều, khoản), never a vaguer "phần" next to a summary in điều.
+func quietText(lang string, quiet []revision.Change) string {
+	kinds := make([]string, len(quiet))
+	for i := range quiet {
+		kinds[i] = quiet[i].Section().Kind
+	}
+	return i18n.T(lang, "changes.quiet", partsText(lang, kinds))
+}
+
+// partsText counts parts of a draft by kind: "2 chương, 5 điều, 2 khoản".
+func partsText(lang string, kinds []string) string {
+	n := map[string]int{}
+	for _, k := range kinds {
+		n[k]++
+	}
+	var parts []string
+	for _, kind := range []string{"chapter", "article", "clause", "preamble"} {
+		if n[kind] > 0 {
+			parts = append(parts, i18n.N(lang, "changes.part."+kind, n[kind], n[kind]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // changeLabels says what happened to a part, in the reader's language.

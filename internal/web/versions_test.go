@@ -220,21 +220,21 @@ func TestNewVersionKeepsOpinionsAndShowsChanges(t *testing.T) {
 			"Tiếp thu ý kiến: thêm điều giải thích từ ngữ, bỏ điều lễ hội.",
 			"Tóm tắt: 3 điều mới, 1 điều bỏ, 1 điều sửa đổi nội dung, 3 điều đánh số lại, 1 điều chuyển vị trí, 1 điều giữ nguyên.",
 			// Unchanged parts are collapsed: chapter I with Điều 1, then chapter II.
-			"2 phần không thay đổi", "1 phần không thay đổi",
+			"Không thay đổi: 1 chương, 1 điều (bấm", "Không thay đổi: 1 chương (bấm",
 			// The reworded clause, word by word, said in words for screen readers.
 			`2. Tổng vệ sinh vào <ins><span class="sr-only">[thêm: </span>sáng <span class="sr-only"> ]</span></ins>chủ nhật <del><span class="sr-only">[bỏ: </span>cuối <span class="sr-only"> ]</span></del><ins><span class="sr-only">[thêm: </span>đầu <span class="sr-only"> ]</span></ins>tháng.`,
 			// Escaped, never markup.
 			"khu dân cư &amp; chuồng trại &lt;3 mét.",
 		)
 		mustNotContain(t, changes.Body, "chuồng trại <3")
-		wedding := between(t, changes.Body, ">Điều 6. Việc cưới</h3>", "</section>")
+		wedding := between(t, changes.Body, ">Điều 6. Việc cưới</h2>", "</section>")
 		mustContain(t, wedding, "Đánh số lại: Điều 5 thành Điều 6", "Nội dung giữ nguyên")
 		mustNotContain(t, wedding, "Chuyển")
-		funeral := between(t, changes.Body, ">Điều 7. Việc tang</h3>", "</section>")
+		funeral := between(t, changes.Body, ">Điều 7. Việc tang</h2>", "</section>")
 		mustContain(t, funeral, "Đánh số lại: Điều 4 thành Điều 7", "Chuyển từ Chương II. NẾP SỐNG VĂN HÓA sang Chương III. VIỆC TANG")
-		festival := between(t, changes.Body, ">Điều 3. Lễ hội</h3>", "</section>")
+		festival := between(t, changes.Body, ">Điều 3. Lễ hội</h2>", "</section>")
 		mustContain(t, festival, "Đã bỏ", "<del>")
-		added := between(t, changes.Body, ">Điều 2. Giải thích từ ngữ</h3>", "</section>")
+		added := between(t, changes.Body, ">Điều 2. Giải thích từ ngữ</h2>", "</section>")
 		mustContain(t, added, "Phần mới thêm", "<ins>")
 		// The removed article is shown after the article that preceded it in version 1.
 		if strings.Index(changes.Body, ">Điều 3. Lễ hội<") < strings.Index(changes.Body, "Điều 4. Vệ sinh môi trường") ||
