@@ -53,6 +53,7 @@ type consultationData struct {
 	Summary *domain.Summary
 	Latest  map[int64][]domain.Opinion
 	Blocks  []sectionBlock
+	Draft   draftHTML // the rendered text of each block (draft_html.go)
 	Stats   *domain.ModerationStats
 	Charts  *summaryCharts // charts.go
 	// Satisfaction is the rating section once the results are published (satisfaction_pages.go).
@@ -108,6 +109,9 @@ func (s *Server) consultationView(c echo.Context, rating *ratingBox) (View, erro
 		return View{}, err
 	}
 	d := consultationData{C: cons, Phase: cons.PhaseAt(s.app.Now()), Blocks: blocksOf(cons.Sections)}
+	if d.Draft, err = s.draftOf(ctx, cons, d.Blocks, httpx.Lang(c)); err != nil {
+		return View{}, err
+	}
 	if l, err := s.shortLink(id); err == nil {
 		d.Short = &l
 	}

@@ -72,6 +72,8 @@ type Server struct {
 	trackLimit   throttle.Limiter // wrong tracking codes per address
 	// pages are the public answers shared by every visitor without a session (public_cache.go).
 	pages *cache.Cache[string, *cachedAnswer]
+	// drafts are the rendered texts of the drafts' versions (draft_html.go).
+	drafts *cache.Cache[draftKey, draftHTML]
 }
 
 // New builds the server with its middleware and routes.
@@ -105,6 +107,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		voteLimit:    a.SharedLimiter("vote-code", voteFailures, voteFailureWindow),
 		trackLimit:   a.SharedLimiter("tracking-code", trackFailures, trackFailureWindow),
 		pages:        newPublicCache(a.Changes()),
+		drafts:       newDraftCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
 		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword}
