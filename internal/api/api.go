@@ -65,6 +65,8 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	// "log in" where "not found" is the truth.
 	g.POST("/account/password", a.changePassword, requireStaff)
 	g.POST("/consultations", a.createConsultation, requireStaff)
+	g.PATCH("/consultations/:id", a.updateDraft, requireStaff)
+	g.DELETE("/consultations/:id", a.deleteDraft, requireStaff)
 	g.POST("/consultations/:id/publish", a.publish, requireStaff)
 	g.POST("/consultations/:id/close", a.close, requireStaff)
 	g.POST("/consultations/:id/withdraw", a.withdraw, requireStaff)

@@ -89,6 +89,60 @@ func (a *API) createConsultation(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toConsultationJSON(cons, a.App.Now(), true))
 }
 
+// updateDraft edits a draft never published (PATCH): the fields sent replace the draft's,
+// the others keep what the draft holds.
+func (a *API) updateDraft(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cur, err := a.App.EditableDraft(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	text, err := a.App.DraftText(ctx, actor(c), id)
+	if err != nil {
+		return err
+	}
+	in := newConsultationJSON{NewConsultation: app.NewConsultation{
+		Title: cur.Title, Kind: string(cur.Kind), Matter: string(cur.Matter), Item: int(cur.Item),
+		Moderation: string(cur.Moderation), Summary: cur.Summary, Text: text,
+	}, OpensAt: cur.OpensAt.Format(time.RFC3339), ClosesAt: cur.ClosesAt.Format(time.RFC3339)}
+	if cur.Unit != nil {
+		in.UnitCode = cur.Unit.Code
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if len(in.Sections) > 0 {
+		in.Text = "" // sections sent replace the text kept
+	}
+	if in.NewConsultation.OpensAt, err = parseWhen("opens_at", in.OpensAt, false); err != nil {
+		return err
+	}
+	if in.NewConsultation.ClosesAt, err = parseWhen("closes_at", in.ClosesAt, true); err != nil {
+		return err
+	}
+	cons, err := a.App.UpdateDraft(ctx, actor(c), id, in.NewConsultation)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toConsultationJSON(cons, a.App.Now(), true))
+}
+
+// deleteDraft deletes a draft never published; it takes no body.
+func (a *API) deleteDraft(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := a.App.DeleteDraft(c.Request().Context(), actor(c), id); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
 // publish opens the draft for opinions; it takes no body.
 func (a *API) publish(c echo.Context) error {
 	return a.transition(c, a.App.Publish)
@@ -183,6 +237,10 @@ type flagJSON struct {
 
 func (a *API) queue(c echo.Context) error {
 	q := app.QueueQuery{Flag: c.QueryParam("flag")}
+	if c.QueryParams().Has("flag") && q.Flag == "" {
+		// Present, so one of the flags: "flag=" is refused as the document says.
+		return domain.InvalidField("flag", "validation.oneof", "personal_data profanity link similar")
+	}
 	if s := c.QueryParam("consultation_id"); s != "" {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil {

@@ -87,6 +87,7 @@ type authzRoute struct {
 const (
 	s200 = http.StatusOK
 	s201 = http.StatusCreated
+	s204 = http.StatusNoContent
 	s303 = http.StatusSeeOther
 	s401 = http.StatusUnauthorized
 	s403 = http.StatusForbidden
@@ -388,6 +389,21 @@ func staffAPIRoutes() []authzRoute {
 			},
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "consultations", "title = '"+w.title()+"'") > 0
+			}},
+		// An unpublished draft, edited and deleted by its officials only; the official of
+		// another commune is not told it exists.
+		{method: "PATCH", path: "/api/v1/consultations/:id", want: expect(s401, s200, s404, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
+			json: func(t *testing.T, w *authzWorld) string {
+				return fmt.Sprintf(`{"title":%q}`, "Sửa qua API "+w.title())
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "consultations", "title = 'Sửa qua API "+w.title()+"'") > 0
+			}},
+		{method: "DELETE", path: "/api/v1/consultations/:id", want: expect(s401, s204, s404, s403, s403, s204),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "consultations", fmt.Sprintf("id = %d", w.draft(t).ID)) == 0
 			}},
 		{method: "POST", path: "/api/v1/consultations/:id/publish", want: expect(s401, s200, s403, s403, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.draft(t).ID) },
