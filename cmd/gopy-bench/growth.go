@@ -96,7 +96,7 @@ func hotQueries(cid, section int64) []hotQuery {
 			`SELECT * FROM "opinions" WHERE ` + pub + fmt.Sprintf(` AND section_id = %d`, section) +
 				` ORDER BY submitted_at DESC, id DESC LIMIT 21`},
 		{"tallies", "the counters of the page and the summary (Store.Summary, ModerationStats, ApprovedPerDay, ApprovedSetOf)",
-			fmt.Sprintf(`SELECT kind, key, n FROM opinion_tallies WHERE consultation_id = %d AND n <> 0`, cid)},
+			fmt.Sprintf(`SELECT kind, key, SUM(n) AS n FROM opinion_tallies WHERE consultation_id = %d GROUP BY kind, key HAVING SUM(n) <> 0`, cid)},
 		{"latest", "newest opinions of each article (Store.LatestApproved; page)",
 			fmt.Sprintf(`SELECT l.id FROM unnest(ARRAY(SELECT id FROM sections WHERE consultation_id = %d ORDER BY id)) AS s(id) `+
 				`CROSS JOIN LATERAL (SELECT id FROM opinions WHERE consultation_id = %d AND status IN ('approved', 'hidden') `+

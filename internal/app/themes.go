@@ -193,36 +193,58 @@ type phraseStat struct {
 
 // FindThemes returns up to limit themes of the texts, most shared first.
 func FindThemes(texts []string, limit int) []Theme {
-	stats := map[string]*phraseStat{}
+	pc := phraseCounter{}
 	for _, text := range texts {
-		seen := map[string]bool{}
-		for _, cl := range clauses(text) {
-			for n := 2; n <= 3; n++ {
-				for i := 0; i+n <= len(cl); i++ {
-					run := cl[i : i+n]
-					if !counts(run) {
-						continue
-					}
-					key := foldedKey(run)
-					st := stats[key]
-					if st == nil {
-						st = &phraseStat{n: n, forms: map[string]int{}}
-						stats[key] = st
-					}
-					ok := phraseOK(run)
-					st.allowed = st.allowed || ok
-					if !seen[key] {
-						seen[key] = true
-						st.count++
-					}
-					if ok && !seen[key+"\x00"+writtenForm(run)] {
-						seen[key+"\x00"+writtenForm(run)] = true
-						st.forms[writtenForm(run)]++
-					}
+		pc.add(text)
+	}
+	return pc.themes(limit)
+}
+
+// phraseCounter counts the phrases of texts added one at a time, so the texts of a large
+// consultation are read page by page and never held all at once: its memory is that of the
+// distinct phrases, not of the opinions.
+type phraseCounter struct {
+	stats map[string]*phraseStat
+}
+
+// add counts the phrases of one text.
+func (pc *phraseCounter) add(text string) {
+	if pc.stats == nil {
+		pc.stats = map[string]*phraseStat{}
+	}
+	stats := pc.stats
+	seen := map[string]bool{}
+	for _, cl := range clauses(text) {
+		for n := 2; n <= 3; n++ {
+			for i := 0; i+n <= len(cl); i++ {
+				run := cl[i : i+n]
+				if !counts(run) {
+					continue
+				}
+				key := foldedKey(run)
+				st := stats[key]
+				if st == nil {
+					st = &phraseStat{n: n, forms: map[string]int{}}
+					stats[key] = st
+				}
+				ok := phraseOK(run)
+				st.allowed = st.allowed || ok
+				if !seen[key] {
+					seen[key] = true
+					st.count++
+				}
+				if ok && !seen[key+"\x00"+writtenForm(run)] {
+					seen[key+"\x00"+writtenForm(run)] = true
+					st.forms[writtenForm(run)]++
 				}
 			}
 		}
 	}
+}
+
+// themes returns up to limit themes of the texts added, most shared first.
+func (pc *phraseCounter) themes(limit int) []Theme {
+	stats := pc.stats
 	var cands []string
 	for key, st := range stats {
 		if st.allowed && st.count >= MinThemeOpinions {
@@ -359,17 +381,27 @@ func (a *App) Themes(ctx context.Context, c *domain.Consultation, limit int) ([]
 	return slices.Clone(e.themes), nil
 }
 
-// computeThemes reads the approved opinions of a key's consultation and finds their themes.
+// themePage is how many opinions computeThemes reads at a time.
+const themePage = 5000
+
+// computeThemes reads the approved opinions of a key's consultation, a page at a time, and
+// finds their themes.
 func computeThemes(ctx context.Context, st *store.Store, key themeKey) ([]Theme, error) {
-	bodies, err := st.ApprovedPublicBodies(ctx, key.consultationID)
-	if err != nil {
-		return nil, wrap(err)
+	var pc phraseCounter
+	var after int64
+	for {
+		bodies, err := st.ApprovedPublicBodies(ctx, key.consultationID, after, themePage)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, b := range bodies {
+			pc.add(b.Body)
+		}
+		if len(bodies) < themePage {
+			return pc.themes(key.limit), nil
+		}
+		after = bodies[len(bodies)-1].ID
 	}
-	texts := make([]string, len(bodies))
-	for i, b := range bodies {
-		texts[i] = b.Body
-	}
-	return FindThemes(texts, key.limit), nil
 }
 
 // recomputeThemes finds the themes of an entry again in the background group, for the

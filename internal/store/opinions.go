@@ -586,9 +586,9 @@ func (s *Store) OpinionCounts(ctx context.Context, consultationIDs, unitIDs []in
 		Key            string
 		N              int
 	}
-	err := s.conn(ctx).Table("opinion_tallies").Select("consultation_id, key, n").
-		Where("kind = 'status' AND n <> 0 AND consultation_id IN ? AND consultation_id IN (SELECT id FROM consultations WHERE unit_id IN ?)",
-			consultationIDs, unitIDs).Scan(&rows).Error
+	err := s.conn(ctx).Table("opinion_tallies").Select("consultation_id, key, SUM(n) AS n").
+		Where("kind = 'status' AND consultation_id IN ? AND consultation_id IN (SELECT id FROM consultations WHERE unit_id IN ?)",
+			consultationIDs, unitIDs).Group("consultation_id, key").Having("SUM(n) <> 0").Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

@@ -6,13 +6,14 @@ import (
 	"github.com/gopy-vn/gopy/internal/domain"
 )
 
-// ApprovedPublicBodies returns the public text (personal data masked) of every approved
-// opinion of a consultation, for finding its themes.
-func (s *Store) ApprovedPublicBodies(ctx context.Context, consultationID int64) ([]BodyRef, error) {
+// ApprovedPublicBodies returns the public text (personal data masked) of up to limit
+// approved opinions of a consultation after the opinion afterID, in the order of their IDs:
+// a page of them, for finding its themes.
+func (s *Store) ApprovedPublicBodies(ctx context.Context, consultationID, afterID int64, limit int) ([]BodyRef, error) {
 	var list []BodyRef
 	err := s.conn(ctx).Model(&domain.Opinion{}).Select("id, body_public AS body").
-		Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved).
-		Order("id").Scan(&list).Error
+		Where("consultation_id = ? AND status = ? AND id > ?", consultationID, domain.OpinionApproved, afterID).
+		Order("id").Limit(limit).Scan(&list).Error
 	return list, err
 }
 

@@ -26,9 +26,11 @@ type tally struct {
 }
 
 func (s *Store) tallies(ctx context.Context, consultationID int64, kinds ...string) ([]tally, error) {
+	// A counter is kept in several rows (shards, migration 00015), added up here.
 	var rows []tally
-	err := s.conn(ctx).Table("opinion_tallies").Select("kind, key, n").
-		Where("consultation_id = ? AND kind IN ? AND n <> 0", consultationID, kinds).Scan(&rows).Error
+	err := s.conn(ctx).Table("opinion_tallies").Select("kind, key, SUM(n) AS n").
+		Where("consultation_id = ? AND kind IN ?", consultationID, kinds).
+		Group("kind, key").Having("SUM(n) <> 0").Scan(&rows).Error
 	return rows, err
 }
 

@@ -16,8 +16,9 @@ CREATE TABLE opinion_tallies (
     consultation_id INTEGER NOT NULL REFERENCES consultations (id),
     kind            TEXT NOT NULL,
     key             TEXT NOT NULL,
+    shard           INTEGER NOT NULL DEFAULT 0, -- always 0: SQLite has one writer at a time
     n               INTEGER NOT NULL,
-    PRIMARY KEY (consultation_id, kind, key)
+    PRIMARY KEY (consultation_id, kind, key, shard)
 ) WITHOUT ROWID;
 
 -- +goose StatementBegin
@@ -37,7 +38,7 @@ CREATE TRIGGER opinions_tally_insert AFTER INSERT ON opinions BEGIN
             WHERE NEW.decision_seconds IS NOT NULL
         UNION ALL SELECT NEW.consultation_id, 'changes', '', 1 WHERE NEW.status = 'approved'
     ) WHERE true
-    ON CONFLICT (consultation_id, kind, key) DO UPDATE SET n = n + excluded.n;
+    ON CONFLICT (consultation_id, kind, key, shard) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 
@@ -58,7 +59,7 @@ CREATE TRIGGER opinions_tally_delete AFTER DELETE ON opinions BEGIN
             WHERE OLD.decision_seconds IS NOT NULL
         UNION ALL SELECT OLD.consultation_id, 'changes', '', 1 WHERE OLD.status = 'approved'
     ) WHERE true
-    ON CONFLICT (consultation_id, kind, key) DO UPDATE SET n = n + excluded.n;
+    ON CONFLICT (consultation_id, kind, key, shard) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 
@@ -83,7 +84,7 @@ BEGIN
             WHERE OLD.decision_seconds IS NOT NULL
         UNION ALL SELECT OLD.consultation_id, 'changes', '', 1 WHERE OLD.status = 'approved'
     ) WHERE true
-    ON CONFLICT (consultation_id, kind, key) DO UPDATE SET n = n + excluded.n;
+    ON CONFLICT (consultation_id, kind, key, shard) DO UPDATE SET n = n + excluded.n;
     INSERT INTO opinion_tallies (consultation_id, kind, key, n)
     SELECT consultation_id, kind, key, d FROM (
         SELECT NEW.consultation_id AS consultation_id, 'status' AS kind, NEW.status || ':' || NEW.rejection_reason AS key, 1 AS d
@@ -99,7 +100,7 @@ BEGIN
             WHERE NEW.decision_seconds IS NOT NULL
         UNION ALL SELECT NEW.consultation_id, 'changes', '', 1 WHERE NEW.status = 'approved'
     ) WHERE true
-    ON CONFLICT (consultation_id, kind, key) DO UPDATE SET n = n + excluded.n;
+    ON CONFLICT (consultation_id, kind, key, shard) DO UPDATE SET n = n + excluded.n;
 END;
 -- +goose StatementEnd
 
