@@ -34,3 +34,11 @@ func (a *App) HoldPasswordSlots() (release func()) {
 
 // PasswordSlots is how many password checks may run at once.
 func (a *App) PasswordSlots() int { return cap(a.passwordSlots) }
+
+// SetThemePage sets how many opinions the theme filter reads at a time, so a test crosses
+// pages with a few dozen opinions; zero restores the default.
+func (a *App) SetThemePage(n int) {
+	a.themes.mu.Lock()
+	defer a.themes.mu.Unlock()
+	a.themes.page = n
+}

@@ -464,6 +464,17 @@ type themeCache struct {
 	entries map[themeKey]*themeEntry
 	hook    func() error // set by tests (export_test.go): called before each background recomputation
 	limit   int          // set by tests (export_test.go): themeSyncLimit when zero
+	page    int          // set by tests (export_test.go): themePage when zero
+}
+
+// pageSize is themePage, or the page a test set.
+func (tc *themeCache) pageSize() int {
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	if tc.page > 0 {
+		return tc.page
+	}
+	return themePage
 }
 
 // syncLimit is themeSyncLimit, or the limit a test set.
@@ -536,29 +547,48 @@ func (tc *themeCache) entry(key themeKey) *themeEntry {
 
 // ThemeOpinions lists a page of the approved opinions of a published consultation (or of one
 // of its sections) that contain a phrase, newest first, and whether another page follows.
-// It filters in Go over every approved opinion, which is fine for thousands of them.
+// It filters in Go, reading the approved opinions a page at a time.
 func (a *App) ThemeOpinions(ctx context.Context, consultationID int64, f domain.SectionFilter, phrase string, page int) ([]domain.Opinion, bool, error) {
 	c, err := a.Consultation(ctx, nil, consultationID)
 	if err != nil {
 		return nil, false, err
 	}
-	all, err := a.store.AllApproved(ctx, consultationID, f)
-	if err != nil {
-		return nil, false, wrap(err)
-	}
-	var list []domain.Opinion
-	for _, o := range all {
-		if MatchesTheme(o.BodyPublic, phrase) {
-			list = append(list, o)
-		}
-	}
 	if page < 1 {
 		page = 1
 	}
-	from := min((page-1)*domain.OpinionsPerPage, len(list))
-	to := min(from+domain.OpinionsPerPage, len(list))
-	more := to < len(list)
-	list = list[from:to]
+	// The approved opinions are read a page at a time, newest first, until the page asked
+	// for and one more match are found; the matches before that page are only counted. A
+	// theme of a large consultation thus never holds all of its opinions in memory.
+	skip := (page - 1) * domain.OpinionsPerPage
+	pageSize := a.themes.pageSize()
+	var list []domain.Opinion
+	var before *domain.Opinion
+scan:
+	for {
+		batch, err := a.store.ApprovedBefore(ctx, consultationID, f, before, pageSize)
+		if err != nil {
+			return nil, false, wrap(err)
+		}
+		for _, o := range batch {
+			if !MatchesTheme(o.BodyPublic, phrase) {
+				continue
+			}
+			if skip > 0 {
+				skip--
+				continue
+			}
+			list = append(list, o)
+			if len(list) > domain.OpinionsPerPage {
+				break scan
+			}
+		}
+		if len(batch) < pageSize {
+			break
+		}
+		before = &batch[len(batch)-1]
+	}
+	more := len(list) > domain.OpinionsPerPage
+	list = list[:min(len(list), domain.OpinionsPerPage)]
 	if err := a.store.AttachVillages(ctx, list); err != nil {
 		return nil, false, wrap(err)
 	}

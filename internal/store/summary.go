@@ -17,10 +17,11 @@ func (s *Store) ApprovedPublicBodies(ctx context.Context, consultationID, afterI
 	return list, err
 }
 
-// AllApproved returns every approved opinion of a consultation (or of one of its sections),
-// newest first, without villages; the caller filters them and attaches villages to the page
-// it shows with AttachVillages.
-func (s *Store) AllApproved(ctx context.Context, consultationID int64, f domain.SectionFilter) ([]domain.Opinion, error) {
+// ApprovedBefore returns up to limit approved opinions of a consultation (or of one of its
+// sections) older than before in the order submitted_at DESC, id DESC (from the newest when
+// before is nil), without villages: a page of them for a caller that filters them, so it
+// never holds them all; it attaches villages to what it shows with AttachVillages.
+func (s *Store) ApprovedBefore(ctx context.Context, consultationID int64, f domain.SectionFilter, before *domain.Opinion, limit int) ([]domain.Opinion, error) {
 	q := s.conn(ctx).Where("consultation_id = ? AND status = ?", consultationID, domain.OpinionApproved)
 	switch {
 	case f.SectionID != nil:
@@ -28,8 +29,11 @@ func (s *Store) AllApproved(ctx context.Context, consultationID int64, f domain.
 	case f.General:
 		q = q.Where("section_id IS NULL")
 	}
+	if before != nil {
+		q = q.Where("(submitted_at < ? OR (submitted_at = ? AND id < ?))", before.SubmittedAt, before.SubmittedAt, before.ID)
+	}
 	var list []domain.Opinion
-	return list, q.Order("submitted_at DESC, id DESC").Find(&list).Error
+	return list, q.Order("submitted_at DESC, id DESC").Limit(limit).Find(&list).Error
 }
 
 // AttachVillages loads the villages of the opinions that name one.
