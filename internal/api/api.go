@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +116,9 @@ func decode(c echo.Context, v any) error {
 			return domain.Errorf(domain.CodeInvalid, "validation.datetime")
 		}
 		return domain.Errorf(domain.CodeMalformed, "error.malformed_json")
+	}
+	if name := nullField(raw, reflect.TypeOf(v)); name != "" {
+		return domain.InvalidField(jsonField(name), "validation.type")
 	}
 	return nil
 }

@@ -99,6 +99,12 @@ func (a *API) listConsultations(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, name := range []string{"status", "unit"} {
+		if c.QueryParams().Has(name) && c.QueryParam(name) == "" {
+			// Present, so a value: "status=" is refused as the document says.
+			return domain.InvalidField(name, "validation.required")
+		}
+	}
 	list, more, err := a.App.ListConsultations(c.Request().Context(), app.ConsultationQuery{
 		UnitCode: c.QueryParam("unit"), Status: c.QueryParam("status"), Q: c.QueryParam("q"), Page: page,
 	})
