@@ -23,7 +23,7 @@ func TestNullIsRefusedWhereTheDocumentAllowsNone(t *testing.T) {
 		opinions := fmt.Sprintf("/api/v1/consultations/%d/opinions", c.ID)
 		for body, field := range map[string]string{
 			`{"stance":"agree","body":"Tôi đồng ý với dự thảo.","village_code":null}`: "village_code",
-			`{"stance":null,"body":"Tôi đồng ý với dự thảo."}`:                       "stance",
+			`{"stance":null,"body":"Tôi đồng ý với dự thảo."}`:                        "stance",
 		} {
 			r := b.JSON(http.MethodPost, opinions, body, nil)
 			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `"`+field+`"`) {
