@@ -268,6 +268,27 @@ type ModerationStats struct {
 	MedianDecisionSeconds *int64               `json:"median_decision_seconds"`
 }
 
+// Count adds n opinions of a status (and, for a rejection, its reason) to the figures.
+// RejectedBy is filled only when it was made.
+func (st *ModerationStats) Count(status OpinionStatus, reason RejectReason, n int) {
+	st.Received += n
+	switch status {
+	case OpinionPending:
+		st.Pending += n
+	case OpinionApproved:
+		st.Approved += n
+	case OpinionRejected:
+		st.Rejected += n
+		if st.RejectedBy != nil {
+			st.RejectedBy[reason] += n
+		}
+	case OpinionHidden:
+		st.Hidden += n
+	case OpinionWithdrawn:
+		st.Withdrawn += n
+	}
+}
+
 // ResponseKind is how the authority answered an opinion (Law 10/2022 art. 28(3)).
 type ResponseKind string
 

@@ -598,20 +598,8 @@ func (s *Store) OpinionCounts(ctx context.Context, consultationIDs, unitIDs []in
 			st = &domain.ModerationStats{}
 			out[r.ConsultationID] = st
 		}
-		status, _, _ := strings.Cut(r.Key, ":")
-		st.Received += r.N
-		switch domain.OpinionStatus(status) {
-		case domain.OpinionPending:
-			st.Pending += r.N
-		case domain.OpinionApproved:
-			st.Approved += r.N
-		case domain.OpinionRejected:
-			st.Rejected += r.N
-		case domain.OpinionHidden:
-			st.Hidden += r.N
-		case domain.OpinionWithdrawn:
-			st.Withdrawn += r.N
-		}
+		status, reason, _ := strings.Cut(r.Key, ":")
+		st.Count(domain.OpinionStatus(status), domain.RejectReason(reason), r.N)
 	}
 	return out, nil
 }

@@ -151,20 +151,7 @@ func (s *Store) ModerationStats(ctx context.Context, consultationID int64) (*dom
 			continue
 		}
 		status, reason, _ := strings.Cut(r.Key, ":")
-		st.Received += n
-		switch domain.OpinionStatus(status) {
-		case domain.OpinionPending:
-			st.Pending += n
-		case domain.OpinionApproved:
-			st.Approved += n
-		case domain.OpinionRejected:
-			st.Rejected += n
-			st.RejectedBy[domain.RejectReason(reason)] += n
-		case domain.OpinionHidden:
-			st.Hidden += n
-		case domain.OpinionWithdrawn:
-			st.Withdrawn += n
-		}
+		st.Count(domain.OpinionStatus(status), domain.RejectReason(reason), n)
 	}
 	var appeals []struct {
 		Outcome string
