@@ -1,0 +1,35 @@
+-- The register of what a commune or village made public (công khai, Law 10/2022 art. 11–13):
+-- each entry names its item of art. 11, the document it comes from, its text, links to its
+-- files, the days it was posted and the forms of art. 12(1) used.
+
+-- +goose Up
+CREATE TABLE disclosures (
+    id               BIGSERIAL PRIMARY KEY,
+    unit_id          BIGINT NOT NULL REFERENCES units (id),
+    -- The item of art. 11, 1 to 14.
+    category         INTEGER NOT NULL CHECK (category BETWEEN 1 AND 14),
+    title            TEXT NOT NULL CHECK (title <> ''),
+    body             TEXT NOT NULL DEFAULT '',
+    -- First and last day of the posting, at local midnight; art. 13(2) asks for at least 30
+    -- days, which the application checks.
+    posted_from      TIMESTAMPTZ NOT NULL,
+    posted_until     TIMESTAMPTZ NOT NULL,
+    doc_number       TEXT NOT NULL DEFAULT '',
+    doc_date         TIMESTAMPTZ NOT NULL,
+    doc_issuer       TEXT NOT NULL DEFAULT '',
+    -- The forms of art. 12(1) used, comma-separated (notice_board,portal,...).
+    forms            TEXT NOT NULL DEFAULT '',
+    -- The files, as a JSON list of {name, url}.
+    links            TEXT NOT NULL DEFAULT '[]',
+    taken_down_at    TIMESTAMPTZ,
+    takedown_reason  TEXT NOT NULL DEFAULT '',
+    created_by       BIGINT REFERENCES staff (id),
+    created_at       TIMESTAMPTZ NOT NULL,
+    updated_at       TIMESTAMPTZ NOT NULL,
+    CHECK (posted_until >= posted_from)
+);
+CREATE INDEX disclosures_unit_idx ON disclosures (unit_id, posted_from);
+CREATE INDEX disclosures_posted_idx ON disclosures (posted_from);
+
+-- +goose Down
+DROP TABLE disclosures;
