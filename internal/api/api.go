@@ -39,6 +39,8 @@ type API struct {
 	// ChangePassword changes the signed-in account's password and keeps the session that asked
 	// (shared with the HTML form).
 	ChangePassword func(c echo.Context, in app.NewPassword) error
+	// BaseURL is the portal's public address, for the links in files.
+	BaseURL string
 }
 
 // Register mounts the API under g (normally /api/v1). requireStaff guards staff endpoints.
@@ -61,6 +63,9 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/consultations/:id/recognition", a.getCharter)
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
+	g.GET("/disclosures", a.listDisclosures)
+	g.GET("/disclosures/quarterly", a.quarterlyDisclosures)
+	g.GET("/disclosures/quarterly.csv", a.quarterlyDisclosuresCSV)
 
 	// Guarded route by route: a guarded group would also catch unknown paths and answer
 	// "log in" where "not found" is the truth.
@@ -85,6 +90,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/consultations/:id/report.csv", a.reportCSV, requireStaff)
 	g.GET("/consultations/:id/report.xlsx", a.reportXLSX, requireStaff)
 	g.GET("/oversight", a.oversight, requireStaff)
+	g.POST("/disclosures", a.createDisclosure, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

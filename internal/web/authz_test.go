@@ -292,6 +292,29 @@ func staffPageRoutes() []authzRoute {
 		{method: "GET", path: "/staff/satisfaction", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 		{method: "GET", path: "/staff/satisfaction.csv", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 		{method: "GET", path: "/staff/satisfaction.xlsx", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
+		// The register of disclosures (Law 10/2022 art. 11–13): officials enter, correct and
+		// take down the entries of the units they manage (disclosure_test.go).
+		{method: "GET", path: "/staff/disclosures", want: expect(toLogin, s200, s200, s403, s403, s200)},
+		{method: "GET", path: "/staff/disclosures/new", want: expect(toLogin, s200, s200, s403, s403, s200)},
+		{method: "POST", path: "/staff/disclosures", want: expect(toLogin, s303, s403, s403, s403, s303),
+			form: func(t *testing.T, w *authzWorld) url.Values { return w.disclosureForm() },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "disclosures", "title = '"+w.title()+"'") > 0
+			}},
+		{method: "GET", path: "/staff/disclosures/:id/edit", want: expect(toLogin, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.disclosure(t)) }},
+		{method: "POST", path: "/staff/disclosures/:id/edit", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.disclosure(t)) },
+			form:   func(t *testing.T, w *authzWorld) url.Values { return w.disclosureForm() },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "disclosures", "title = '"+w.title()+"'") > 0
+			}},
+		{method: "POST", path: "/staff/disclosures/:id/take-down", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.disclosure(t)) },
+			form:   func(*testing.T, *authzWorld) url.Values { return url.Values{"reason": {"Nhập nhầm."}} },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "disclosures", "taken_down_at IS NOT NULL AND title = 'Sổ "+w.title()+"'") > 0
+			}},
 
 		// One's own second factor: every signed-in account. The forms send a code of the
 		// wrong length, refused on the page (422) whoever asks, so nothing changes here;
@@ -381,6 +404,14 @@ func staffAPIRoutes() []authzRoute {
 		{method: "POST", path: "/api/v1/account/password", want: expect(s401, s422, s422, s422, s422, s422),
 			json: func(*testing.T, *authzWorld) string {
 				return `{"current":"không phải mật khẩu","new":"một mật khẩu mới đủ dài"}`
+			}},
+		{method: "POST", path: "/api/v1/disclosures", want: expect(s401, s201, s403, s403, s403, s201),
+			json: func(t *testing.T, w *authzWorld) string {
+				return fmt.Sprintf(`{"unit":"A","category":2,"title":%q,"posted_from":"2026-11-06","posted_until":"2026-12-06",`+
+					`"document":{"number":"1/QĐ-UBND","date":"2026-11-05","issuer":"UBND xã"},"forms":["portal"]}`, w.title())
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "disclosures", "title = '"+w.title()+"'") > 0
 			}},
 		{method: "POST", path: "/api/v1/consultations", want: expect(s401, s201, s403, s403, s403, s201),
 			json: func(t *testing.T, w *authzWorld) string {
@@ -501,6 +532,10 @@ var publicRoutes = []string{
 	"POST /api/v1/opinions/:code/erase", "POST /api/v1/opinions/:code/appeal",
 	"POST /api/v1/session", "GET /api/v1/openapi.json",
 	"GET /api/v1/consultations/:id/versions", "GET /api/v1/consultations/:id/changes", "GET /api/v1/consultations/:id/recognition",
+	// The register of disclosures, public like the notice board it records.
+	"GET /u/:code/disclosures", "GET /u/:code/disclosures/quarterly", "GET /u/:code/disclosures/quarterly.csv",
+	"GET /u/:code/disclosures/quarterly/print", "GET /disclosures/:id", "GET /feeds/disclosures.atom",
+	"GET /api/v1/disclosures", "GET /api/v1/disclosures/quarterly", "GET /api/v1/disclosures/quarterly.csv",
 }
 
 // TestEveryRouteHasAnAuthzDecision fails for a registered route that is neither public nor

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
@@ -185,4 +187,23 @@ func queryID(t *testing.T, st *store.Store, query string) int64 {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return id
+}
+
+// disclosureForm is a valid entry of commune A titled after the request, for the matrix.
+func (w *authzWorld) disclosureForm() url.Values {
+	v := disclosureForm()
+	v.Set("title", w.title())
+	return v
+}
+
+// disclosure enters an entry of commune A for one request of the matrix.
+func (w *authzWorld) disclosure(t *testing.T) int64 {
+	t.Helper()
+	d, err := w.env.App.CreateDisclosure(context.Background(), w.env.OfficialA, app.DisclosureInput{
+		UnitCode: "A", Category: 2, Title: "Sổ " + w.title(), DocNumber: "1/QĐ-UBND", DocDate: "2026-11-05",
+		DocIssuer: "Ủy ban nhân dân xã An Bình", PostedFrom: "2026-11-06", PostedUntil: "2026-12-06", Forms: []string{"portal"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }

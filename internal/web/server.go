@@ -110,7 +110,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		drafts:       newDraftCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
-		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword}
+		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword, BaseURL: cfg.BaseURL}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
