@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/store"
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
@@ -48,12 +50,26 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		// Waiting, with automatic flags (a phone number, a link) for the queue to show.
 		submit(app.NewOpinion{Stance: "agree", Body: "Gọi tôi số 0912 345 678 hoặc xem http://example.com nhé.", SectionID: &art5.ID})
 
+		// An entry of the register of disclosures, posted today for 30 days.
+		today := time.Now().In(domain.Zone)
+		disc, err := env.App.CreateDisclosure(ctx, env.OfficialA, app.DisclosureInput{UnitCode: "A", Category: 2,
+			Title: "Dự toán ngân sách xã năm 2027", Body: "Dự toán thu, chi ngân sách xã.", DocNumber: "15/NQ-HĐND",
+			DocDate: today.Format(time.DateOnly), DocIssuer: "Hội đồng nhân dân xã An Bình",
+			PostedFrom: today.Format(time.DateOnly), PostedUntil: today.AddDate(0, 0, 30).Format(time.DateOnly),
+			Forms: []string{"notice_board", "portal"}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		resident := newTab(t, browser, env.URL)
 		for _, p := range []struct {
 			name, path string
 			status     int64
 		}{
 			{"unit", "/u/A", 200},
+			{"disclosures", "/u/A/disclosures", 200},
+			{"disclosure", fmt.Sprintf("/disclosures/%d", disc.ID), 200},
+			{"disclosures-quarterly", "/u/A/disclosures/quarterly", 200},
+			{"disclosures-quarterly-printable", "/u/A/disclosures/quarterly/print", 200},
 			{"opinions-all", fmt.Sprintf("/c/%d/opinions", c.ID), 200},
 			{"opinions-article", fmt.Sprintf("/c/%d/opinions?section=%d", c.ID, art5.ID), 200},
 			{"opinions-general", fmt.Sprintf("/c/%d/opinions?section=none", c.ID), 200},
@@ -82,7 +98,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		staffPages("/staff", "/staff/inbox", "/staff/oversight", "/staff/audit", "/staff/moderation", "/staff/moderation/log",
 			"/staff/admin/staff", fmt.Sprintf("/staff/admin/staff/%d", env.OfficialA.StaffID), "/staff/admin/units",
 			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", fmt.Sprintf("/staff/consultations/%d", c.ID),
-			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID))
+			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID),
+			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID))
 
 		// Closed: answers and decisions are made on their pages.
 		env.CloseAtEnd(t, env.OfficialA, c)
