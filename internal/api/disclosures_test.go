@@ -22,7 +22,7 @@ func TestDisclosuresAPI(t *testing.T) {
 		body := func(from, until string) map[string]any {
 			return map[string]any{"unit": "A1", "category": 5, "title": "Thu chi quỹ thôn quý III",
 				"posted_from": from, "posted_until": until, "forms": []string{"notice_board", "village_head"},
-				"document": map[string]string{"number": "03/BC-TM", "date": "2026-11-05", "issuer": "Ban quản lý thôn Một"},
+				"document":    map[string]string{"number": "03/BC-TM", "date": "2026-11-05", "issuer": "Ban quản lý thôn Một"},
 				"attachments": []map[string]string{{"name": "Báo cáo", "url": "https://anbinh.example.vn/bc03.pdf"}}}
 		}
 		res := official.post(api+"/disclosures", body("2026-11-12", "2026-12-11"))

@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/auth"
@@ -178,7 +179,36 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 			}
 		}
 	}
+	if err := disclosures(ctx, a, official, now); err != nil {
+		return nil, err
+	}
 	return logins, nil
+}
+
+// disclosures enters a few postings of the commune's register (Law 10/2022 art. 11–13): one
+// posted now, one posted late (more than 5 working days after its document), one whose
+// posting has ended.
+func disclosures(ctx context.Context, a *app.App, official *domain.Actor, now time.Time) error {
+	d := func(days int) string { return now.AddDate(0, 0, days).In(domain.Zone).Format(time.DateOnly) }
+	for _, in := range []app.DisclosureInput{
+		{UnitCode: "VD-HB", Category: 2, Title: "Dự toán ngân sách xã năm 2027",
+			Body:      "Dự toán thu, chi ngân sách xã năm 2027 đã được Hội đồng nhân dân xã quyết định tại kỳ họp cuối năm.",
+			DocNumber: "25/NQ-HĐND", DocDate: d(-4), DocIssuer: "Hội đồng nhân dân xã", PostedFrom: d(-2), PostedUntil: d(28),
+			Forms: []string{"notice_board", "portal", "loudspeaker"}},
+		{UnitCode: "VD-HB", Category: 7, Title: "Mức thu phí vệ sinh môi trường năm 2027",
+			Body:      "Mức thu phí thu gom rác thải sinh hoạt đối với hộ gia đình và hộ kinh doanh trên địa bàn xã.",
+			DocNumber: "112/QĐ-UBND", DocDate: d(-20), DocIssuer: "Ủy ban nhân dân xã", PostedFrom: d(-5), PostedUntil: d(25),
+			Forms: []string{"notice_board", "village_head"}},
+		{UnitCode: HuongUocUnit, Category: 5, Title: "Công khai thu chi quỹ thôn quý III",
+			Body:      "Tổng thu, tổng chi và số dư quỹ thôn trong quý III, kèm danh sách các khoản đóng góp tự nguyện.",
+			DocNumber: "03/BC-BQL", DocDate: d(-70), DocIssuer: "Ban quản lý thôn", PostedFrom: d(-68), PostedUntil: d(-36),
+			Forms: []string{"notice_board", "village_head"}},
+	} {
+		if _, err := a.CreateDisclosure(ctx, official, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func actor(ctx context.Context, a *app.App, email string) (*domain.Actor, error) {
