@@ -364,65 +364,55 @@ func (s *Server) createDisclosure(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/staff/disclosures?done=created")
 }
 
-// editDisclosure shows an entry in its correction form, with the form to take it down.
-func (s *Server) editDisclosure(c echo.Context) error {
+// entryForm loads the entry of the path into its correction form, for an official who
+// manages it.
+func (s *Server) entryForm(c echo.Context) (*disclosureForm, int64, error) {
 	id, err := pathID(c)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	f, err := s.newDisclosureForm(c)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	if f.Edit, err = s.app.DisclosureToEdit(c.Request().Context(), httpx.Actor(c), id); err != nil {
-		return err
+		return nil, 0, err
 	}
 	f.fromEntry()
+	return f, id, nil
+}
+
+// editDisclosure shows an entry in its correction form, with the form to take it down.
+func (s *Server) editDisclosure(c echo.Context) error {
+	f, _, err := s.entryForm(c)
+	if err != nil {
+		return err
+	}
 	return s.views.render(c, http.StatusOK, "disclosure_new", s.view(c, "disclosure.edit.title", f))
 }
 
 // correctDisclosure saves a correction.
 func (s *Server) correctDisclosure(c echo.Context) error {
-	id, err := pathID(c)
+	f, id, err := s.entryForm(c)
 	if err != nil {
-		return err
-	}
-	f, err := s.newDisclosureForm(c)
-	if err != nil {
-		return err
-	}
-	ctx := c.Request().Context()
-	if f.Edit, err = s.app.DisclosureToEdit(ctx, httpx.Actor(c), id); err != nil {
 		return err
 	}
 	f.In = disclosureInput(c)
-	if _, err := s.app.CorrectDisclosure(ctx, httpx.Actor(c), id, f.In); err != nil {
+	if _, err := s.app.CorrectDisclosure(c.Request().Context(), httpx.Actor(c), id, f.In); err != nil {
 		f.fillLinks()
 		return s.formError(c, err, "disclosure_new", "disclosure.edit.title", f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/disclosures?done=corrected")
 }
 
-// takeDownDisclosure takes an entry down, with a reason.
+// takeDownDisclosure takes an entry down, with a reason; a refusal shows the entry's form
+// with the message at the reason.
 func (s *Server) takeDownDisclosure(c echo.Context) error {
-	id, err := pathID(c)
+	f, id, err := s.entryForm(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request().Context()
-	if _, err := s.app.TakeDownDisclosure(ctx, httpx.Actor(c), id, c.FormValue("reason")); err != nil {
-		de := domain.AsError(err)
-		if de.Code != domain.CodeInvalid && de.Code != domain.CodeConflict {
-			return err
-		}
-		f, ferr := s.newDisclosureForm(c)
-		if ferr != nil {
-			return ferr
-		}
-		if f.Edit, ferr = s.app.DisclosureToEdit(ctx, httpx.Actor(c), id); ferr != nil {
-			return ferr
-		}
-		f.fromEntry()
+	if _, err := s.app.TakeDownDisclosure(c.Request().Context(), httpx.Actor(c), id, c.FormValue("reason")); err != nil {
 		return s.formError(c, err, "disclosure_new", "disclosure.edit.title", f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/disclosures?done=taken_down")
