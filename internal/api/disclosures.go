@@ -64,9 +64,12 @@ func (a *API) toDisclosureJSON(d *domain.Disclosure, now time.Time) disclosureJS
 	for _, f := range d.FormList() {
 		out.Forms = append(out.Forms, string(f))
 	}
-	if out.Attachments == nil {
-		out.Attachments = []domain.DisclosureLink{}
+	files := make([]domain.DisclosureLink, 0, len(d.Files)+len(d.Links))
+	for _, f := range d.Files {
+		files = append(files, domain.DisclosureLink{Name: f.FileName,
+			URL: strings.TrimRight(a.BaseURL, "/") + "/disclosures/" + strconv.FormatInt(d.ID, 10) + "/files/" + strconv.FormatInt(f.ID, 10)})
 	}
+	out.Attachments = append(files, d.Links...)
 	return out
 }
 

@@ -1,8 +1,13 @@
 package app
 
 import (
+	"archive/zip"
+	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -219,7 +224,16 @@ func (a *App) disclosureFor(ctx context.Context, actor *domain.Actor, id int64) 
 		return nil, err
 	}
 	a.markLate(d)
-	return d, nil
+	return d, a.withOneFiles(ctx, d)
+}
+
+func (a *App) withOneFiles(ctx context.Context, d *domain.Disclosure) error {
+	list := []domain.Disclosure{*d}
+	if err := a.withFiles(ctx, list); err != nil {
+		return err
+	}
+	d.Files = list[0].Files
+	return nil
 }
 
 // DisclosureToEdit returns an entry for its correction form.
@@ -312,7 +326,7 @@ func (a *App) PublicDisclosure(ctx context.Context, actor *domain.Actor, id int6
 		}
 	}
 	a.markLate(d)
-	return d, nil
+	return d, a.withOneFiles(ctx, d)
 }
 
 // DisclosureRegister is the register of a unit and the units under it, one page of it.
@@ -369,6 +383,9 @@ func (a *App) registerEntries(ctx context.Context, unitIDs []int64, cat domain.D
 			return nil, wrap(err)
 		}
 		list = append(list, a.resultsAsDisclosures(cons)...)
+	}
+	if err := a.withFiles(ctx, list); err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(list, func(x, y domain.Disclosure) int {
 		if c := y.PostedFrom.Compare(x.PostedFrom); c != 0 {
@@ -519,4 +536,97 @@ func (a *App) DisclosureYearFigures(ctx context.Context, unitIDs []int64, year i
 		f.Add(&list[i])
 	}
 	return f, nil
+}
+
+// withFiles adds to the entries the files uploaded with them.
+func (a *App) withFiles(ctx context.Context, list []domain.Disclosure) error {
+	var ids []int64
+	for _, d := range list {
+		if d.ConsultationID == 0 {
+			ids = append(ids, d.ID)
+		}
+	}
+	files, err := a.store.DisclosureFiles(ctx, ids)
+	if err != nil {
+		return wrap(err)
+	}
+	for i := range list {
+		list[i].Files = files[list[i].ID]
+	}
+	return nil
+}
+
+// disclosureFileType names the type of an uploaded file from its bytes, or "" for a type a
+// disclosure may not carry. A Word or Excel file is a zip whose parts say which it is; the
+// zip's directory is read, never its contents.
+func disclosureFileType(data []byte) string {
+	ct := http.DetectContentType(data)
+	if _, ok := domain.DisclosureFileTypes[ct]; ok {
+		return ct
+	}
+	if ct != "application/zip" {
+		return ""
+	}
+	z, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return ""
+	}
+	parts := map[string]bool{}
+	for _, f := range z.File {
+		parts[f.Name] = true
+	}
+	switch {
+	case !parts["[Content_Types].xml"]:
+		return ""
+	case parts["word/document.xml"]:
+		return domain.MIMEDOCX
+	case parts["xl/workbook.xml"]:
+		return domain.MIMEXLSX
+	}
+	return ""
+}
+
+// AttachDisclosureFile uploads a file with an entry the official manages: a PDF, Word or
+// Excel document or a JPEG or PNG image, recognised from its bytes, at most 5 MB. The audit
+// log keeps the upload.
+func (a *App) AttachDisclosureFile(ctx context.Context, actor *domain.Actor, id int64, u *Upload) (*domain.DisclosureFile, error) {
+	d, err := a.disclosureFor(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if d.TakenDownAt != nil {
+		return nil, domain.Errorf(domain.CodeConflict, "disclosure.error.taken_down")
+	}
+	switch {
+	case u == nil || len(u.Data) == 0:
+		return nil, domain.InvalidField("attachment", "validation.required")
+	case len(u.Data) > domain.MaxDisclosureFile:
+		return nil, domain.InvalidField("attachment", "disclosure.error.file_size", domain.MaxDisclosureFile>>20)
+	}
+	ct := disclosureFileType(u.Data)
+	if ct == "" {
+		return nil, domain.InvalidField("attachment", "disclosure.error.file_type")
+	}
+	sum := sha256.Sum256(u.Data)
+	f := &domain.DisclosureFile{DisclosureID: d.ID, ContentType: ct, FileName: cleanFileName(u.Name),
+		Size: int64(len(u.Data)), SHA256: hex.EncodeToString(sum[:]), Data: u.Data, UploadedBy: &actor.StaffID, CreatedAt: a.Now()}
+	err = a.inTx(ctx, func(ctx context.Context) error {
+		if err := a.store.CreateDisclosureFile(ctx, f); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "disclosure.attach", "disclosure", d.ID, d.UnitID, f.FileName)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// DisclosureFile returns a file of an entry with its bytes, to anyone who may see the entry.
+func (a *App) DisclosureFile(ctx context.Context, actor *domain.Actor, disclosureID, fileID int64) (*domain.DisclosureFile, error) {
+	if _, err := a.PublicDisclosure(ctx, actor, disclosureID); err != nil {
+		return nil, err
+	}
+	f, err := a.store.DisclosureFile(ctx, disclosureID, fileID)
+	return f, wrap(err)
 }

@@ -102,6 +102,8 @@ type Disclosure struct {
 	UpdatedAt      time.Time  `gorm:"column:updated_at"`
 
 	Unit *Unit `gorm:"-"`
+	// Files are the files uploaded with the entry, without their bytes.
+	Files []DisclosureFile `gorm:"-"`
 	// ConsultationID is set on an entry that is a consultation's published results, listed
 	// with the register's entries but not stored among them.
 	ConsultationID int64 `gorm:"-"`
@@ -111,6 +113,40 @@ type Disclosure struct {
 }
 
 func (Disclosure) TableName() string { return "disclosures" }
+
+// MaxDisclosureFile bounds an uploaded file of a disclosure, in bytes.
+const MaxDisclosureFile = 5 << 20
+
+// MIME types of the office documents a disclosure may carry.
+const (
+	MIMEDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	MIMEXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+)
+
+// DisclosureFileTypes are the types of file a disclosure may carry, as detected from their
+// bytes, with the extension they are served under: documents as issued (PDF, Word, Excel)
+// and photos or scans of them.
+var DisclosureFileTypes = map[string]string{
+	"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", MIMEDOCX: "docx", MIMEXLSX: "xlsx",
+}
+
+// DisclosureFile is a file uploaded with a disclosure. It is public with its entry.
+type DisclosureFile struct {
+	ID           int64     `gorm:"column:id;primaryKey"`
+	DisclosureID int64     `gorm:"column:disclosure_id"`
+	ContentType  string    `gorm:"column:content_type"`
+	FileName     string    `gorm:"column:file_name"`
+	Size         int64     `gorm:"column:size"`
+	SHA256       string    `gorm:"column:sha256"`
+	Data         []byte    `gorm:"column:data"`
+	UploadedBy   *int64    `gorm:"column:uploaded_by"`
+	CreatedAt    time.Time `gorm:"column:created_at"`
+}
+
+func (DisclosureFile) TableName() string { return "disclosure_files" }
+
+// KB is the file's size in kilobytes, rounded up, for display.
+func (f DisclosureFile) KB() int64 { return (f.Size + 1023) / 1024 }
 
 // FormList returns the recorded forms in the law's order.
 func (d *Disclosure) FormList() []DisclosureForm {

@@ -136,3 +136,30 @@ func (s *Store) ResultsPublished(ctx context.Context, unitIDs []int64, from, to 
 	}
 	return list, nil
 }
+
+// CreateDisclosureFile stores a file of a disclosure.
+func (s *Store) CreateDisclosureFile(ctx context.Context, f *domain.DisclosureFile) error {
+	return s.conn(ctx).Create(f).Error
+}
+
+// DisclosureFile finds a file of a disclosure with its bytes.
+func (s *Store) DisclosureFile(ctx context.Context, disclosureID, id int64) (*domain.DisclosureFile, error) {
+	var f domain.DisclosureFile
+	err := s.conn(ctx).Where("id = ? AND disclosure_id = ?", id, disclosureID).Take(&f).Error
+	return &f, notFound(err)
+}
+
+// DisclosureFiles lists the files of the disclosures, without their bytes, oldest first.
+func (s *Store) DisclosureFiles(ctx context.Context, disclosureIDs []int64) (map[int64][]domain.DisclosureFile, error) {
+	out := map[int64][]domain.DisclosureFile{}
+	if len(disclosureIDs) == 0 {
+		return out, nil
+	}
+	var list []domain.DisclosureFile
+	err := s.conn(ctx).Select("id, disclosure_id, content_type, file_name, size, sha256, uploaded_by, created_at").
+		Where("disclosure_id IN ?", disclosureIDs).Order("id").Find(&list).Error
+	for _, f := range list {
+		out[f.DisclosureID] = append(out[f.DisclosureID], f)
+	}
+	return out, err
+}

@@ -309,6 +309,12 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "disclosures", "title = '"+w.title()+"'") > 0
 			}},
+		{method: "POST", path: "/staff/disclosures/:id/files", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.disclosure(t)) },
+			upload: func(*testing.T, *authzWorld) []byte { return samplePDF },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "disclosure_files f JOIN disclosures d ON d.id = f.disclosure_id", "d.title = 'Sổ "+w.title()+"'") > 0
+			}},
 		{method: "POST", path: "/staff/disclosures/:id/take-down", want: expect(toLogin, s303, s403, s403, s403, s303),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.disclosure(t)) },
 			form:   func(*testing.T, *authzWorld) url.Values { return url.Values{"reason": {"Nhập nhầm."}} },
@@ -534,7 +540,7 @@ var publicRoutes = []string{
 	"GET /api/v1/consultations/:id/versions", "GET /api/v1/consultations/:id/changes", "GET /api/v1/consultations/:id/recognition",
 	// The register of disclosures, public like the notice board it records.
 	"GET /u/:code/disclosures", "GET /u/:code/disclosures/quarterly", "GET /u/:code/disclosures/quarterly.csv",
-	"GET /u/:code/disclosures/quarterly/print", "GET /disclosures/:id", "GET /feeds/disclosures.atom",
+	"GET /u/:code/disclosures/quarterly/print", "GET /disclosures/:id", "GET /disclosures/:id/files/:file", "GET /feeds/disclosures.atom",
 	"GET /api/v1/disclosures", "GET /api/v1/disclosures/quarterly", "GET /api/v1/disclosures/quarterly.csv",
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -253,7 +254,7 @@ func (s *Server) staffDisclosures(c echo.Context) error {
 	}
 	d := staffDisclosuresData{Items: s.disclosureViews(list, httpx.Lang(c)), Units: units}
 	switch c.QueryParam("done") {
-	case "created", "corrected", "taken_down":
+	case "created", "corrected", "taken_down", "attached":
 		d.Done = c.QueryParam("done")
 	}
 	return s.views.render(c, http.StatusOK, "staff_disclosures", s.view(c, "disclosure.staff.title", d))
@@ -267,6 +268,7 @@ type disclosureForm struct {
 	Categories []domain.DisclosureCategory
 	Forms      []domain.DisclosureForm
 	Links      []domain.DisclosureLink // the rows the form shows, filled or empty
+	Done       string                  // "attached" after an upload
 }
 
 func (f *disclosureForm) HasForm(form domain.DisclosureForm) bool {
@@ -388,6 +390,9 @@ func (s *Server) editDisclosure(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("done") == "attached" {
+		f.Done = "attached"
+	}
 	return s.views.render(c, http.StatusOK, "disclosure_new", s.view(c, "disclosure.edit.title", f))
 }
 
@@ -416,4 +421,43 @@ func (s *Server) takeDownDisclosure(c echo.Context) error {
 		return s.formError(c, err, "disclosure_new", "disclosure.edit.title", f)
 	}
 	return c.Redirect(http.StatusSeeOther, "/staff/disclosures?done=taken_down")
+}
+
+// attachDisclosureFile uploads a file with an entry (multipart/form-data, field "attachment").
+func (s *Server) attachDisclosureFile(c echo.Context) error {
+	f, id, err := s.entryForm(c)
+	if err != nil {
+		return err
+	}
+	up, err := readUpload(c, "attachment", domain.MaxDisclosureFile)
+	if err == nil {
+		_, err = s.app.AttachDisclosureFile(c.Request().Context(), httpx.Actor(c), id, up)
+	}
+	if err != nil {
+		return s.formError(c, err, "disclosure_new", "disclosure.edit.title", f)
+	}
+	return c.Redirect(http.StatusSeeOther, "/staff/disclosures/"+strconv.FormatInt(id, 10)+"/edit?done=attached")
+}
+
+// disclosureFile serves a file of an entry, always as a download of its detected type: a
+// browser must neither show it inline on the portal's origin nor guess another type.
+func (s *Server) disclosureFile(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	fileID, err := strconv.ParseInt(c.Param("file"), 10, 64)
+	if err != nil || fileID <= 0 {
+		return domain.ErrNotFound
+	}
+	f, err := s.app.DisclosureFile(c.Request().Context(), httpx.Actor(c), id, fileID)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("cong-khai-%d-tep-%d.%s", id, f.ID, domain.DisclosureFileTypes[f.ContentType])
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, f.ContentType, f.Data)
 }

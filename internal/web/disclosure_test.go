@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -206,4 +209,96 @@ func (w *authzWorld) disclosure(t *testing.T) int64 {
 		t.Fatal(err)
 	}
 	return d.ID
+}
+
+// TestDisclosureFiles uploads files with an entry: a PDF and a Word document are kept and
+// served to residents as downloads of their detected type, with nosniff; an HTML page
+// renamed .pdf and a zip that is no office document are refused; a taken-down entry's files
+// are gone with it.
+func TestDisclosureFiles(t *testing.T) {
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		env.App.Now = func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, domain.Zone) }
+		official := env.NewBrowser(t)
+		official.Login("official.a@example.vn")
+		if r := official.Submit("/staff/disclosures/new", "/staff/disclosures", disclosureForm()); r.Status != http.StatusSeeOther {
+			t.Fatalf("create: %d", r.Status)
+		}
+		id := queryID(t, st, "SELECT MIN(id) FROM disclosures")
+		edit := "/staff/disclosures/" + itoa(id) + "/edit"
+		send := func(name string, data []byte) *testutil.Response {
+			t.Helper()
+			page := official.Get(edit)
+			m := regexp.MustCompile(`name="_csrf" value="([^"]*)"`).FindStringSubmatch(page.Body)
+			if m == nil {
+				t.Fatal("no CSRF token on the edit page")
+			}
+			body, ct := multipartBody(t, url.Values{"_csrf": {m[1]}}, &upload{name, "application/octet-stream", data})
+			h := official.FormHeaders()
+			h["Content-Type"] = ct
+			return official.Do(http.MethodPost, "/staff/disclosures/"+itoa(id)+"/files", body, h)
+		}
+		if r := send("nghi-quyet.pdf", samplePDF); r.Status != http.StatusSeeOther {
+			t.Fatalf("PDF: %d %s", r.Status, r.Body)
+		}
+		if r := send("du-toan.docx", officeZip(t, "word/document.xml")); r.Status != http.StatusSeeOther {
+			t.Fatalf("DOCX: %d", r.Status)
+		}
+		if r := send("trang.pdf", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>")); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("HTML as .pdf: %d", r.Status)
+		} else {
+			mustContain(t, r.Body, "Chỉ nhận tệp PDF, Word (.docx), Excel (.xlsx)")
+		}
+		if r := send("a.zip", officeZip(t, "readme.txt")); r.Status != http.StatusUnprocessableEntity {
+			t.Errorf("plain zip: %d", r.Status)
+		}
+		if n := testutil.CountRows(t, st, "audit_log", "action = 'disclosure.attach'"); n != 2 {
+			t.Errorf("audit entries for uploads: %d", n)
+		}
+		resident := env.NewBrowser(t)
+		page := resident.Get("/disclosures/" + itoa(id))
+		links := regexp.MustCompile(`href="(/disclosures/\d+/files/\d+)"`).FindAllStringSubmatch(page.Body, -1)
+		if len(links) != 2 {
+			t.Fatalf("file links on the entry's page: %v", links)
+		}
+		for i, want := range []string{"application/pdf", domain.MIMEDOCX} {
+			r := resident.Get(links[i][1])
+			if r.Status != http.StatusOK || r.Header.Get("Content-Type") != want || r.Header.Get("X-Content-Type-Options") != "nosniff" ||
+				!strings.HasPrefix(r.Header.Get("Content-Disposition"), "attachment") {
+				t.Errorf("%s: %d %q %q %q", links[i][1], r.Status, r.Header.Get("Content-Type"),
+					r.Header.Get("X-Content-Type-Options"), r.Header.Get("Content-Disposition"))
+			}
+		}
+		if r := resident.Get("/disclosures/" + itoa(id) + "/files/999999"); r.Status != http.StatusNotFound {
+			t.Errorf("unknown file: %d", r.Status)
+		}
+		api := resident.Get("/api/v1/disclosures?unit=A")
+		mustContain(t, api.Body, `"name":"nghi-quyet.pdf"`, "/files/")
+		if r := official.Submit(edit, "/staff/disclosures/"+itoa(id)+"/take-down", url.Values{"reason": {"Sai văn bản."}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("take down: %d", r.Status)
+		}
+		if r := resident.Get(links[0][1]); r.Status != http.StatusNotFound {
+			t.Errorf("file of a taken-down entry: %d", r.Status)
+		}
+	})
+}
+
+// officeZip is a minimal zip with the content-types part and one more part.
+func officeZip(t *testing.T, part string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", part} {
+		w, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte("<x/>")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

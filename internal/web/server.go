@@ -48,6 +48,7 @@ var uploadRoutes = map[string]bool{
 	"POST /api/v1/opinions/:id/attachments": true,
 	"POST /staff/consultations":             true,
 	"POST /api/v1/consultations":            true,
+	"POST /staff/disclosures/:id/files":     true,
 }
 
 // Server is the HTTP side of the portal.

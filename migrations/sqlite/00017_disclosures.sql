@@ -1,6 +1,6 @@
 -- The register of what a commune or village made public (công khai, Law 10/2022 art. 11–13):
--- each entry names its item of art. 11, the document it comes from, its text, links to its
--- files, the days it was posted and the forms of art. 12(1) used.
+-- each entry names its item of art. 11, the document it comes from, its text, its files (uploaded
+-- or linked), the days it was posted and the forms of art. 12(1) used.
 
 -- +goose Up
 CREATE TABLE disclosures (
@@ -31,5 +31,24 @@ CREATE TABLE disclosures (
 CREATE INDEX disclosures_unit_idx ON disclosures (unit_id, posted_from);
 CREATE INDEX disclosures_posted_idx ON disclosures (posted_from);
 
+-- The files of a disclosure uploaded to the portal, kept in the database itself so a backup
+-- is the whole register. The type is detected from the bytes, never taken from the upload,
+-- and files are always served as downloads of that type.
+CREATE TABLE disclosure_files (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    disclosure_id  INTEGER NOT NULL REFERENCES disclosures (id),
+    content_type   TEXT NOT NULL CHECK (content_type IN ('application/pdf', 'image/jpeg', 'image/png',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')),
+    file_name      TEXT NOT NULL DEFAULT '',
+    size           INTEGER NOT NULL CHECK (size > 0 AND size <= 5242880),
+    sha256         TEXT NOT NULL,
+    data           BLOB NOT NULL,
+    uploaded_by    INTEGER REFERENCES staff (id),
+    created_at     DATETIME NOT NULL
+);
+CREATE INDEX disclosure_files_disclosure_idx ON disclosure_files (disclosure_id);
+
 -- +goose Down
+DROP TABLE disclosure_files;
 DROP TABLE disclosures;
