@@ -127,7 +127,8 @@ func TestDisclosureRegister(t *testing.T) {
 		// An official of commune B may not correct A's entry.
 		id := queryID(t, st, "SELECT MIN(id) FROM disclosures")
 		page := "/disclosures/" + itoa(id)
-		mustContain(t, resident.Get(page).Body, "Nghị quyết (PDF)", "https://anbinh.example.vn/nq15.pdf", "Niêm yết; Cổng/trang thông tin điện tử")
+		mustContain(t, resident.Get(page).Body, "Nghị quyết (PDF)", "https://anbinh.example.vn/nq15.pdf", "Niêm yết; Cổng/trang thông tin điện tử", "Đúng hạn")
+		mustContain(t, resident.Get("/disclosures/"+itoa(id+1)).Body, `<strong class="late">Công khai muộn</strong>`)
 		other := env.NewBrowser(t)
 		other.Login("official.b@example.vn")
 		if r := other.Get("/staff/disclosures/" + itoa(id) + "/edit"); r.Status != http.StatusForbidden {
