@@ -20,11 +20,19 @@ import (
 //   - incomplete: reasons (what is missing). complete: nothing.
 //   - recognise: decision_number and decision_date. refuse: reasons and decision_date (the
 //     written answer), decision_number if it has one.
-//   - return: decision_date, the day the charter was sent back to the village.
-//   - suspend, annul: decision_number, decision_date and reasons. reinstate: decision_number
-//     and decision_date.
+//   - return, send_front: decision_date, the day the charter was sent back to the village,
+//     or to the commune's Fatherland Front.
+//   - suspend: decision_number, decision_date, reasons, scope ("whole" or "part"; articles
+//     for a part), grounds_on (the day the report or finding reached the commune) and
+//     amend_by (the last day the village has to amend).
+//   - amend (the village, after a suspension): adopted_on, minutes_ref and minutes_date,
+//     articles and amended_text. The commune then records a new recognition (recognise).
+//   - annul: decision_number, decision_date, reasons, scope (articles for a part), and
+//     grounds_on unless the suspension's period to amend ran out.
+//   - drafting and review are not steps of the recognition: see RecordCharterDrafting and
+//     RecordCharterReview, which the same endpoint reaches.
 type CharterInput struct {
-	Step           string `json:"step" validate:"required,oneof=submit incomplete complete recognise refuse return suspend reinstate annul"`
+	Step           string `json:"step" validate:"required,oneof=submit incomplete complete recognise refuse return send_front suspend amend annul drafting review"`
 	AdoptedOn      string `json:"adopted_on"`
 	RequestRef     string `json:"request_ref" validate:"max=100"`
 	RequestDate    string `json:"request_date"`
@@ -34,6 +42,25 @@ type CharterInput struct {
 	DecisionNumber string `json:"decision_number" validate:"max=100"`
 	DecisionDate   string `json:"decision_date"`
 	Reasons        string `json:"reasons" validate:"max=5000"`
+	Scope          string `json:"scope" validate:"omitempty,oneof=whole part"`
+	Articles       string `json:"articles" validate:"max=500"`
+	GroundsOn      string `json:"grounds_on"`
+	AmendBy        string `json:"amend_by"`
+	AmendedText    string `json:"amended_text" validate:"max=20000"`
+
+	// drafting (Decree 61/2023 art. 7-8)
+	ProposedBy    string `json:"proposed_by" validate:"max=200"`
+	ProposedOn    string `json:"proposed_on"`
+	Proposal      string `json:"proposal" validate:"max=5000"`
+	TeamFormedOn  string `json:"team_formed_on"`
+	LeaderName    string `json:"leader_name" validate:"max=100"`
+	FrontHeadName string `json:"front_head_name" validate:"max=100"`
+	Members       string `json:"members" validate:"max=3000"`
+
+	// review (art. 15(4))
+	HeldOn   string `json:"held_on"`
+	Outcome  string `json:"outcome" validate:"omitempty,oneof=keep amend replace annul"`
+	Findings string `json:"findings" validate:"max=5000"`
 }
 
 // Charter is a hương ước or quy ước on its way from adoption to recognition, and after.
@@ -48,6 +75,15 @@ type Charter struct {
 	Deadlines []domain.Deadline
 	// Next lists the steps the actor may record now (none for the public).
 	Next []domain.CharterStep
+	// Drafting is the proposal and drafting team, nil until recorded; Reviews the annual
+	// reviews, the latest first.
+	Drafting *domain.CharterDrafting
+	Reviews  []domain.CharterReview
+	// CanDraft and CanReview say whether the actor may record the drafting team now and
+	// this year's review (the village's officials).
+	CanDraft, CanReview bool
+	// ReviewYear is the year whose review is owed or may be recorded (0: none).
+	ReviewYear int
 }
 
 // State is the charter's state; CharterNone before its dossier.
@@ -144,21 +180,59 @@ func (a *App) charterOf(ctx context.Context, actor *domain.Actor, c *domain.Cons
 		}
 		ch.Deadlines = domain.CharterDeadlines(ch.Record, adopted, a.Now(), a.calendar())
 	}
+	if ch.Drafting, err = a.store.CharterDrafting(ctx, c.ID); err != nil {
+		return nil, wrap(err)
+	}
+	if ch.Record != nil {
+		if ch.Reviews, err = a.store.CharterReviews(ctx, c.ID); err != nil {
+			return nil, wrap(err)
+		}
+		ch.ReviewYear = a.reviewYear(ch.Record, ch.Reviews)
+	}
 	if actor != nil && (ch.Record != nil || ch.Adopted) {
 		for _, step := range domain.StepsFrom(ch.State()) {
+			if step == domain.StepAmend && ch.Record.AmendedAt != nil {
+				continue
+			}
+			if step == domain.StepRecognise && ch.State() == domain.CharterSuspended && ch.Record.AmendedAt == nil {
+				continue
+			}
 			if a.authorizeCharter(ctx, actor, c, step) == nil {
 				ch.Next = append(ch.Next, step)
 			}
 		}
 	}
+	if actor != nil && a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID) == nil {
+		ch.CanDraft = ch.State() != domain.CharterAnnulled
+		ch.CanReview = ch.ReviewYear != 0
+	}
 	return ch, nil
+}
+
+// reviewYear is the year whose review a charter in force may have recorded now: the
+// current year once its review day (18 November, art. 15(4)) has come, or the year before
+// while that review is missing; 0 when none is owed.
+func (a *App) reviewYear(r *domain.CharterRecord, reviews []domain.CharterReview) int {
+	if r == nil || r.DecisionDate == nil || (r.State != domain.CharterRecognised && r.State != domain.CharterSuspended) {
+		return 0
+	}
+	now := a.Now().In(domain.Zone)
+	done := func(y int) bool {
+		return slices.ContainsFunc(reviews, func(x domain.CharterReview) bool { return x.Year == y })
+	}
+	for _, y := range []int{now.Year(), now.Year() - 1} {
+		if domain.ReviewDue(*r.DecisionDate, y) && !done(y) && !now.Before(domain.ReviewDay(y).AddDate(0, 0, -30)) {
+			return y
+		}
+	}
+	return 0
 }
 
 // authorizeCharter checks who records a step: the dossier is the village's (officials of the
 // consultation's unit submit it); everything after is the commune People's Committee's
 // (officials of the commune the charter's unit belongs to).
 func (a *App) authorizeCharter(ctx context.Context, actor *domain.Actor, c *domain.Consultation, step domain.CharterStep) error {
-	if step == domain.StepSubmit {
+	if step == domain.StepSubmit || step == domain.StepAmend {
 		return a.authorize(ctx, actor, domain.PermManageConsultation, c.UnitID)
 	}
 	commune, err := a.communeOf(ctx, c.UnitID)
@@ -197,8 +271,17 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 	in.MinutesRef = textnorm.CleanLine(in.MinutesRef)
 	in.DecisionNumber = textnorm.CleanLine(in.DecisionNumber)
 	in.Reasons = textnorm.CleanText(in.Reasons)
+	in.Articles = textnorm.CleanLine(in.Articles)
+	in.AmendedText = textnorm.CleanText(in.AmendedText)
+	in.Scope = strings.TrimSpace(in.Scope)
 	if err := a.check(in); err != nil {
 		return nil, err
+	}
+	switch in.Step {
+	case "drafting":
+		return a.RecordCharterDrafting(ctx, actor, consultationID, in)
+	case "review":
+		return a.RecordCharterReview(ctx, actor, consultationID, in)
 	}
 	step := domain.CharterStep(in.Step)
 	c, err := a.store.ConsultationByID(ctx, consultationID)
@@ -240,6 +323,20 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 	}
 	if step == domain.StepReturn && rec.ReturnedOn != nil {
 		return nil, domain.Errorf(domain.CodeConflict, "error.charter_returned", rec.ReturnedOn.In(domain.Zone).Format("02/01/2006"))
+	}
+	if step == domain.StepSendFront && rec.FrontSentOn != nil {
+		return nil, domain.Errorf(domain.CodeConflict, "error.charter_front_sent", rec.FrontSentOn.In(domain.Zone).Format("02/01/2006"))
+	}
+	// A suspension ends only with a new recognition of the amended charter (Decree 61/2023
+	// art. 12(5), 13(4)): the village's amendment comes first, once.
+	if step == domain.StepRecognise && from == domain.CharterSuspended && rec.AmendedAt == nil {
+		return nil, domain.Errorf(domain.CodeConflict, "error.charter_not_amended")
+	}
+	if step == domain.StepAmend && rec.AmendedAt != nil {
+		return nil, domain.Errorf(domain.CodeConflict, "error.charter_amended")
+	}
+	if step == domain.StepAnnul {
+		to = domain.CharterAnnulTo(in.Scope)
 	}
 
 	now := a.Now()
@@ -326,9 +423,20 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 			required("reasons", in.Reasons)
 		}
 		d := day("decision_date", in.DecisionDate, true)
-		notBefore("decision_date", d, rec.SubmittedAt, "validation.charter_decision_early")
+		if from == domain.CharterSuspended {
+			// The new recognition of the amended charter: after the amendment came.
+			notBefore("decision_date", d, *rec.AmendedAt, "validation.charter_decision_early")
+		} else {
+			notBefore("decision_date", d, rec.SubmittedAt, "validation.charter_decision_early")
+		}
 		if ferr != nil {
 			return nil, ferr
+		}
+		if from == domain.CharterSuspended {
+			// The amended charter is the dossier this decision answers, and the new
+			// decision is sent to the village and to the Front again.
+			next.SubmittedAt = *rec.AmendedAt
+			next.ReturnedOn, next.FrontSentOn = nil, nil
 		}
 		next.DecisionNumber, next.DecisionDate = in.DecisionNumber, utcPtr(d)
 		rs.DocNumber, rs.DocDate, rs.Reasons = in.DecisionNumber, utcPtr(d), in.Reasons
@@ -340,17 +448,83 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 		}
 		next.ReturnedOn = utcPtr(d)
 		rs.DocDate = utcPtr(d)
-	case domain.StepSuspend, domain.StepAnnul, domain.StepReinstate:
+	case domain.StepSendFront:
+		d := day("decision_date", in.DecisionDate, true)
+		notBefore("decision_date", d, *rec.DecisionDate, "validation.charter_return_early")
+		if ferr != nil {
+			return nil, ferr
+		}
+		next.FrontSentOn = utcPtr(d)
+		rs.DocDate = utcPtr(d)
+	case domain.StepAmend:
+		adoptedDay := day("adopted_on", in.AdoptedOn, true)
+		notBefore("adopted_on", adoptedDay, *rec.SuspendedOn, "validation.charter_act_early")
+		minutesDay := day("minutes_date", in.MinutesDate, true)
+		if adoptedDay != nil {
+			notBefore("minutes_date", minutesDay, *adoptedDay, "validation.charter_minutes_early")
+		}
+		required("amended_text", in.AmendedText)
+		if ferr != nil {
+			return nil, ferr
+		}
+		next.AmendedAt = &now
+		rs.AdoptedOn, rs.MinutesRef, rs.MinutesDate = utcPtr(adoptedDay), in.MinutesRef, utcPtr(minutesDay)
+		rs.Articles, rs.AmendedText = in.Articles, in.AmendedText
+	case domain.StepSuspend, domain.StepAnnul:
 		required("decision_number", in.DecisionNumber)
-		if step != domain.StepReinstate {
-			required("reasons", in.Reasons)
+		required("reasons", in.Reasons)
+		required("scope", in.Scope)
+		if in.Scope == domain.ScopePart {
+			required("articles", in.Articles)
 		}
 		d := day("decision_date", in.DecisionDate, true)
 		notBefore("decision_date", d, *rec.DecisionDate, "validation.charter_act_early")
+		// The period runs from the day the report or the finding reached the commune
+		// (art. 12(2)); for an annulment after a suspension whose period to amend ran out,
+		// from that period's last day (art. 14).
+		lapsed := step == domain.StepAnnul && from == domain.CharterSuspended && rec.AmendBy != nil &&
+			rec.AmendedAt == nil && today.After(domain.StartOfDay(*rec.AmendBy))
+		grounds := day("grounds_on", in.GroundsOn, !lapsed)
+		notBefore("grounds_on", grounds, *rec.DecisionDate, "validation.charter_act_early")
+		if grounds != nil {
+			notBefore("decision_date", d, *grounds, "validation.charter_grounds_early")
+		}
+		var amendBy *time.Time
+		if step == domain.StepSuspend {
+			// The period to amend lies ahead: a day after the decision, in the future too.
+			if v := strings.TrimSpace(in.AmendBy); v == "" {
+				ferr = mergeInvalid(ferr, "amend_by", "validation.required")
+			} else if t, err := time.ParseInLocation(time.DateOnly, v, domain.Zone); err != nil {
+				ferr = mergeInvalid(ferr, "amend_by", "validation.date")
+			} else {
+				amendBy = &t
+			}
+		}
 		if ferr != nil {
 			return nil, ferr
 		}
 		rs.DocNumber, rs.DocDate, rs.Reasons = in.DecisionNumber, utcPtr(d), in.Reasons
+		rs.Scope, rs.GroundsOn = in.Scope, utcPtr(grounds)
+		if in.Scope == domain.ScopePart {
+			rs.Articles = in.Articles
+		}
+		if step == domain.StepSuspend {
+			if !amendBy.After(*d) {
+				return nil, invalidField("amend_by", "validation.charter_amend_by_early", d.In(domain.Zone).Format("02/01/2006"))
+			}
+			rs.AmendBy = utcPtr(amendBy)
+			next.SuspendGroundsOn, next.SuspendedOn, next.SuspendScope = utcPtr(grounds), utcPtr(d), in.Scope
+			next.SuspendedArticles, next.AmendBy, next.AmendedAt = rs.Articles, utcPtr(amendBy), nil
+		} else {
+			start := grounds
+			if start == nil {
+				start = rec.AmendBy
+			}
+			next.AnnulFrom, next.AnnulledOn = utcPtr(start), utcPtr(d)
+			if in.Scope == domain.ScopePart {
+				next.AnnulledArticles = joinArticles(rec.AnnulledArticles, in.Articles)
+			}
+		}
 	}
 	next.State, next.UpdatedAt = to, now
 	detail := in.DecisionNumber
@@ -368,6 +542,16 @@ func (a *App) RecordCharterStep(ctx context.Context, actor *domain.Actor, consul
 	}
 	return a.charterOf(ctx, actor, c)
 }
+
+// joinArticles adds the articles of a partial annulment to those annulled before.
+func joinArticles(before, more string) string {
+	if before == "" {
+		return more
+	}
+	return before + "; " + more
+}
+
+func invalidField(field, key string, args ...any) error { return mergeInvalid(nil, field, key, args...) }
 
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {

@@ -36,8 +36,15 @@ func (s *Store) ApplyCharterStep(ctx context.Context, r *domain.CharterRecord, f
 			}
 		} else {
 			q := s.conn(ctx).Model(&domain.CharterRecord{}).Where("consultation_id = ? AND state = ?", r.ConsultationID, from)
-			if step.Step == domain.StepReturn {
+			// A charter is sent to the village and to the Front once for each recognition,
+			// and amended once for each suspension.
+			switch step.Step {
+			case domain.StepReturn:
 				q = q.Where("returned_on IS NULL")
+			case domain.StepSendFront:
+				q = q.Where("front_sent_on IS NULL")
+			case domain.StepAmend:
+				q = q.Where("amended_at IS NULL")
 			}
 			res := q.Select("*").Omit("id", "consultation_id").Updates(r)
 			if res.Error != nil {

@@ -23,6 +23,18 @@ type charterBox struct {
 	InForce   bool
 	Timeline  []timelineItem
 	Deadlines []deadlineItem
+	// Drafting says when the drafting team was formed and its size; Reviews lists the
+	// annual reviews (Decree 61/2023 art. 8, 15).
+	Drafting string
+	Reviews  []string
+}
+
+// members writes a number of drafting team members, singular or plural.
+func members(c echo.Context, n int) string {
+	if n == 1 {
+		return httpx.T(c, "charterlife.members_one")
+	}
+	return httpx.T(c, "charterlife.members_many", n)
 }
 
 type timelineItem struct {
@@ -66,16 +78,39 @@ func charterBoxOf(c echo.Context, ch *app.Charter, staff bool) *charterBox {
 		b.Sentence = httpx.T(c, "charter.sentence.complete")
 	case domain.CharterRecognised:
 		b.Sentence = httpx.T(c, "charter.sentence.recognised", r.DecisionNumber, dayOf(r.DecisionDate))
+		if r.AnnulledArticles != "" {
+			b.Sentence += " " + httpx.T(c, "charterlife.sentence.annulled_part", r.AnnulledArticles)
+		}
 	case domain.CharterRefused:
 		b.Sentence = httpx.T(c, "charter.sentence.refused", dayOf(r.DecisionDate), stepReasons(ch, "refuse"))
-	case domain.CharterSuspended, domain.CharterAnnulled:
-		step := "suspend"
-		if ch.State() == domain.CharterAnnulled {
-			step = "annul"
+	case domain.CharterSuspended:
+		// Decree 61/2023 art. 12: the whole charter or some articles, until the village
+		// amends it and the commune recognises it again.
+		if s := ch.Last("suspend"); s != nil {
+			switch {
+			case s.Scope == domain.ScopePart:
+				b.Badge = httpx.T(c, "charterlife.badge.suspended_part")
+				b.Sentence = httpx.T(c, "charterlife.sentence.suspend_part", s.Articles, s.DocNumber, dayOf(s.DocDate), s.Reasons, dayOf(s.AmendBy))
+			case s.AmendBy != nil:
+				b.Sentence = httpx.T(c, "charterlife.sentence.suspend_whole", s.DocNumber, dayOf(s.DocDate), s.Reasons, dayOf(s.AmendBy))
+			default: // recorded before suspensions had a scope and a period
+				b.Sentence = httpx.T(c, "charter.sentence.suspend", s.DocNumber, dayOf(s.DocDate), s.Reasons)
+			}
 		}
-		if s := ch.Last(step); s != nil {
-			b.Sentence = httpx.T(c, "charter.sentence."+step, s.DocNumber, dayOf(s.DocDate), s.Reasons)
+		if r.AmendedAt != nil {
+			b.Sentence += " " + httpx.T(c, "charterlife.sentence.amended", formatDate(*r.AmendedAt))
 		}
+	case domain.CharterAnnulled:
+		if s := ch.Last("annul"); s != nil {
+			b.Sentence = httpx.T(c, "charter.sentence.annul", s.DocNumber, dayOf(s.DocDate), s.Reasons)
+		}
+	}
+	if d := ch.Drafting; d != nil && d.TeamFormedOn != nil {
+		// The public sees that a team was formed and how large, never who is in it.
+		b.Drafting = httpx.T(c, "charterlife.drafting_summary", dayOf(d.TeamFormedOn), members(c, d.TeamSize()))
+	}
+	for _, rv := range ch.Reviews {
+		b.Reviews = append(b.Reviews, httpx.T(c, "charterlife.review_item", rv.Year, formatDate(rv.HeldOn), httpx.T(c, "charterlife.outcome."+rv.Outcome)))
 	}
 
 	if ch.AdoptedOn != nil && r == nil {
@@ -94,7 +129,33 @@ func charterBoxOf(c echo.Context, ch *app.Charter, staff bool) *charterBox {
 			it.Detail = append(it.Detail, dossierLines(c, s.RequestRef, s.RequestDate, s.MinutesRef, s.MinutesDate, s.HasText)...)
 		case domain.StepIncomplete:
 			it.Detail = append(it.Detail, httpx.T(c, "charter.detail.missing", s.Reasons))
+		case domain.StepAmend:
+			if s.AdoptedOn != nil {
+				it.Detail = append(it.Detail, httpx.T(c, "charter.detail.adopted_on", dayOf(s.AdoptedOn)))
+			}
+			if s.MinutesDate != nil {
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.minutes", s.MinutesRef, dayOf(s.MinutesDate)))
+			}
+			if s.Articles != "" {
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.scope_part", s.Articles))
+			}
+			it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.amended", s.AmendedText))
 		default:
+			switch s.Scope {
+			case domain.ScopeWhole:
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.scope_whole"))
+			case domain.ScopePart:
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.scope_part", s.Articles))
+			}
+			if s.GroundsOn != nil {
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.grounds", dayOf(s.GroundsOn)))
+			}
+			if s.AmendBy != nil {
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.amend_by", dayOf(s.AmendBy)))
+			}
+			if s.Step == domain.StepReinstate {
+				it.Detail = append(it.Detail, httpx.T(c, "charterlife.detail.legacy"))
+			}
 			if s.DocNumber != "" {
 				it.Detail = append(it.Detail, httpx.T(c, "charter.detail.document", s.DocNumber, dayOf(s.DocDate)))
 			}
@@ -180,6 +241,8 @@ type charterPage struct {
 	// otherwise what the portal already knows (the day of adoption, the dossier so far).
 	In     map[string]app.CharterInput
 	Failed string // the step whose form was refused
+	// Outcomes are the choices of an annual review.
+	Outcomes []string
 }
 
 func (s *Server) charterView(c echo.Context, id int64) (View, *charterPage, error) {
@@ -187,7 +250,7 @@ func (s *Server) charterView(c echo.Context, id int64) (View, *charterPage, erro
 	if err != nil {
 		return View{}, nil, err
 	}
-	p := &charterPage{Ch: ch, Box: charterBoxOf(c, ch, true), Steps: ch.Next, In: map[string]app.CharterInput{}}
+	p := &charterPage{Ch: ch, Box: charterBoxOf(c, ch, true), Steps: ch.Next, In: map[string]app.CharterInput{}, Outcomes: domain.ReviewOutcomes}
 	submit := app.CharterInput{Step: "submit", HasText: true}
 	if ch.AdoptedOn != nil {
 		submit.AdoptedOn = ch.AdoptedOn.In(domain.Zone).Format(time.DateOnly)
@@ -201,6 +264,11 @@ func (s *Server) charterView(c echo.Context, id int64) (View, *charterPage, erro
 		}
 	}
 	p.In["submit"] = submit
+	if d := ch.Drafting; d != nil {
+		p.In["drafting"] = app.CharterInput{Step: "drafting", ProposedBy: d.ProposedBy, ProposedOn: isoDay(d.ProposedOn),
+			Proposal: d.Proposal, TeamFormedOn: isoDay(d.TeamFormedOn), LeaderName: d.LeaderName,
+			FrontHeadName: d.FrontHeadName, Members: d.Members}
+	}
 	v := s.view(c, "", p)
 	v.Title = httpx.T(c, "charter.title") + " · " + ch.C.Title
 	return v, p, nil
@@ -240,6 +308,12 @@ func (s *Server) recordCharterStep(c echo.Context) error {
 		HasText:        c.FormValue("has_text") == "1",
 		DecisionNumber: c.FormValue("decision_number"), DecisionDate: c.FormValue("decision_date"),
 		Reasons: c.FormValue("reasons"),
+		Scope:   c.FormValue("scope"), Articles: c.FormValue("articles"), GroundsOn: c.FormValue("grounds_on"),
+		AmendBy: c.FormValue("amend_by"), AmendedText: c.FormValue("amended_text"),
+		ProposedBy: c.FormValue("proposed_by"), ProposedOn: c.FormValue("proposed_on"), Proposal: c.FormValue("proposal"),
+		TeamFormedOn: c.FormValue("team_formed_on"), LeaderName: c.FormValue("leader_name"),
+		FrontHeadName: c.FormValue("front_head_name"), Members: c.FormValue("members"),
+		HeldOn: c.FormValue("held_on"), Outcome: c.FormValue("outcome"), Findings: c.FormValue("findings"),
 	}
 	if _, err := s.app.RecordCharterStep(c.Request().Context(), httpx.Actor(c), id, in); err != nil {
 		de := domain.AsError(err)

@@ -181,32 +181,77 @@ func TestCharterRecognitionFlow(t *testing.T) {
 			t.Fatalf("second return: %v", err)
 		}
 
-		// Suspension needs its decision; once suspended the charter is no longer in force.
+		// Sent to the commune's Front on Fri 22 May too: 2 working days late (Decree 61/2023
+		// art. 18(1)(a)); not twice.
+		if res = submit(url.Values{"step": {"send_front"}, "decision_date": {"2026-05-22"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("send to the Front: %d %s", res.Status, res.Body)
+		}
+		if _, err := env.App.RecordCharterStep(ctx, env.OfficialA, c.ID, app.CharterInput{Step: "send_front", DecisionDate: "2026-05-22"}); !domain.IsCode(err, domain.CodeConflict) {
+			t.Fatalf("second sending to the Front: %v", err)
+		}
+
+		// Suspension of some articles (art. 12): its decision, reasons, scope, the day the
+		// report came and the period to amend are all required.
 		at("2026-06-10 09:00")
 		res = submit(url.Values{"step": {"suspend"}, "decision_date": {"2026-06-10"}, "reasons": {"Điều 5 trái với quy định về cưới hỏi."}})
 		if res.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("suspend without a decision number: %d", res.Status)
 		}
-		mustContain(t, res.Body, `id="e-suspend-decision_number">`+viMessage("validation.required"), "Điều 5 trái với quy định về cưới hỏi.")
+		mustContain(t, res.Body, `id="e-suspend-decision_number">`+viMessage("validation.required"), "Điều 5 trái với quy định về cưới hỏi.",
+			`id="e-suspend-scope">`+viMessage("validation.required"), `id="e-suspend-grounds_on">`+viMessage("validation.required"),
+			`id="e-suspend-amend_by">`+viMessage("validation.required"))
+		// Report received Fri 5 Jun: due Wed 10 Jun (8, 9, 10 Jun); decided that day: met.
 		if res = submit(url.Values{"step": {"suspend"}, "decision_number": {"30/QĐ-UBND"}, "decision_date": {"2026-06-10"},
-			"reasons": {"Điều 5 trái với quy định về cưới hỏi."}}); res.Status != http.StatusSeeOther {
-			t.Fatalf("suspend: %d", res.Status)
+			"reasons": {"Điều 5 trái với quy định về cưới hỏi."}, "scope": {"part"}, "articles": {"Điều 5"},
+			"grounds_on": {"2026-06-05"}, "amend_by": {"2026-07-10"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("suspend: %d %s", res.Status, res.Body)
 		}
 		cons = public.Get(fmt.Sprintf("/c/%d", c.ID)).Body
-		mustContain(t, cons, "Tạm ngừng thực hiện theo Quyết định số 30/QĐ-UBND ngày 10/06/2026. Lý do: Điều 5 trái với quy định về cưới hỏi.")
+		mustContain(t, cons, "Tạm ngừng một phần", "Tạm ngừng thực hiện Điều 5 theo Quyết định số 30/QĐ-UBND ngày 10/06/2026; các nội dung khác vẫn có hiệu lực.",
+			"sửa đổi, bổ sung đến hết ngày 10/07/2026")
 		mustNotContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực")
-		if res = submit(url.Values{"step": {"annul"}, "decision_number": {"31/QĐ-UBND"}, "decision_date": {"2026-06-10"},
-			"reasons": {"Không sửa được Điều 5."}}); res.Status != http.StatusSeeOther {
-			t.Fatalf("annul: %d", res.Status)
+		// Nothing reinstates it: the commune recognises again only after the village amends.
+		if _, err := env.App.RecordCharterStep(ctx, env.OfficialA, c.ID, app.CharterInput{Step: "reinstate", DecisionNumber: "31/QĐ-UBND", DecisionDate: "2026-06-10"}); !domain.IsCode(err, domain.CodeInvalid) {
+			t.Fatalf("reinstate: %v", err)
 		}
-		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Đã bị bãi bỏ theo Quyết định số 31/QĐ-UBND ngày 10/06/2026")
+		res = submit(url.Values{"step": {"recognise"}, "decision_number": {"31/QĐ-UBND"}, "decision_date": {"2026-06-10"}})
+		if res.Status != http.StatusConflict {
+			t.Fatalf("recognise before the amendment: %d", res.Status)
+		}
+		mustContain(t, res.Body, viMessage("error.charter_not_amended"))
+		at("2026-07-01 09:00")
+		if res = submit(url.Values{"step": {"amend"}, "adopted_on": {"2026-06-30"}, "minutes_ref": {"BB-02"}, "minutes_date": {"2026-06-30"},
+			"articles": {"Điều 5"}, "amended_text": {"Điều 5. Việc cưới hỏi theo quy định của pháp luật."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("amend: %d %s", res.Status, res.Body)
+		}
+		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "đã gửi nội dung sửa đổi, bổ sung ngày 01/07/2026")
+		if res = submit(url.Values{"step": {"recognise"}, "decision_number": {"45/QĐ-UBND"}, "decision_date": {"2026-07-01"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("recognise the amended charter: %d %s", res.Status, res.Body)
+		}
+		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Đang có hiệu lực: được Ủy ban nhân dân cấp xã công nhận theo Quyết định số 45/QĐ-UBND ngày 01/07/2026")
+		// The new decision is sent again: both sendings owed anew.
+		mustContain(t, between(t, official.Get(page).Body, "<table", "</table>"), "03/07/2026")
+
+		// Suspended in whole, then annulled in whole.
+		at("2026-08-03 09:00")
+		if res = submit(url.Values{"step": {"suspend"}, "decision_number": {"50/QĐ-UBND"}, "decision_date": {"2026-08-03"},
+			"reasons": {"Thông qua không đủ tỷ lệ."}, "scope": {"whole"}, "grounds_on": {"2026-07-31"}, "amend_by": {"2026-08-31"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("suspend in whole: %d %s", res.Status, res.Body)
+		}
+		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Tạm ngừng thực hiện toàn bộ theo Quyết định số 50/QĐ-UBND ngày 03/08/2026")
+		if res = submit(url.Values{"step": {"annul"}, "decision_number": {"31/QĐ-UBND"}, "decision_date": {"2026-08-03"},
+			"reasons": {"Không sửa được Điều 5."}, "scope": {"whole"}, "grounds_on": {"2026-08-03"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("annul: %d %s", res.Status, res.Body)
+		}
+		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Đã bị bãi bỏ theo Quyết định số 31/QĐ-UBND ngày 03/08/2026")
 
 		// Each step is in the timeline, in the audit log, and the log of steps is append-only.
-		if n := countRows(t, st, "charter_steps", fmt.Sprintf("consultation_id = %d", c.ID)); n != 8 {
-			t.Errorf("%d steps recorded, want 8 (submit, incomplete, submit, complete, recognise, return, suspend, annul)", n)
+		const steps = 12 // submit, incomplete, submit, complete, recognise, return, send_front, suspend, amend, recognise, suspend, annul
+		if n := countRows(t, st, "charter_steps", fmt.Sprintf("consultation_id = %d", c.ID)); n != steps {
+			t.Errorf("%d steps recorded, want %d", n, steps)
 		}
-		if n := countRows(t, st, "audit_log", fmt.Sprintf("action LIKE 'charter.%%' AND target_id = %d", c.ID)); n != 8 {
-			t.Errorf("%d audit entries, want 8", n)
+		if n := countRows(t, st, "audit_log", fmt.Sprintf("action LIKE 'charter.%%' AND target_id = %d", c.ID)); n != steps {
+			t.Errorf("%d audit entries, want %d", n, steps)
 		}
 		if _, err := st.SQLDB().ExecContext(ctx, fmt.Sprintf("UPDATE charter_steps SET reasons = 'sửa' WHERE consultation_id = %d", c.ID)); err == nil {
 			t.Error("a recorded step could be changed")
@@ -226,8 +271,12 @@ func TestCharterRecognitionFlow(t *testing.T) {
 		if err := json.Unmarshal([]byte(r.Body), &api); err != nil {
 			t.Fatal(err)
 		}
-		if api.State != "annulled" || api.InForce || len(api.Steps) != 8 || len(api.Deadlines) != 3 ||
-			api.Deadlines[0].Standing != "late" || api.Deadlines[1].DaysLate != 1 || api.Deadlines[2].DaysLate != 2 {
+		// The dossier 1 day late; the new recognition met its 5 working days from the
+		// amendment; the suspension 1 working day after the report of Fri 31 Jul; the
+		// annulment on the day of its report.
+		if api.State != "annulled" || api.InForce || len(api.Steps) != steps || len(api.Deadlines) != 4 ||
+			api.Deadlines[0].Standing != "late" || api.Deadlines[1].Standing != "met" ||
+			api.Deadlines[2].Kind != "suspend" || api.Deadlines[2].Standing != "met" || api.Deadlines[3].Kind != "annul" {
 			t.Errorf("recognition API: %s", r.Body)
 		}
 	})
