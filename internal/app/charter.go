@@ -551,7 +551,9 @@ func joinArticles(before, more string) string {
 	return before + "; " + more
 }
 
-func invalidField(field, key string, args ...any) error { return mergeInvalid(nil, field, key, args...) }
+func invalidField(field, key string, args ...any) error {
+	return mergeInvalid(nil, field, key, args...)
+}
 
 func utcPtr(t *time.Time) *time.Time {
 	if t == nil {
