@@ -416,3 +416,27 @@ func (a *App) CharterReportOf(ctx context.Context, actor *domain.Actor, unitCode
 	})
 	return rep, nil
 }
+
+// CharterReportUnits lists the units whose charter report the actor may read: the communes
+// (wards, special zones) and villages it oversees, communes first.
+func (a *App) CharterReportUnits(ctx context.Context, actor *domain.Actor) ([]domain.Unit, error) {
+	scope, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, err
+	}
+	units, err := a.store.UnitsIn(ctx, scope)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	units = slices.DeleteFunc(units, func(u domain.Unit) bool { return u.Kind != domain.UnitVillage && !communeLevel(u.Kind) })
+	slices.SortStableFunc(units, func(x, y domain.Unit) int {
+		if vx, vy := x.Kind == domain.UnitVillage, y.Kind == domain.UnitVillage; vx != vy {
+			if vx {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	return units, nil
+}

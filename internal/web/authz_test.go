@@ -172,6 +172,11 @@ func staffPageRoutes() []authzRoute {
 				return url.Values{"step": {"submit"}, "adopted_on": {today(0)}, "minutes_date": {today(0)}, "has_text": {"1"}}
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.charterRecorded(t) }},
+		// The documents of the charter's dossier, printed for whoever oversees the unit.
+		{method: "GET", path: "/staff/consultations/:id/recognition/form/:form", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string {
+				return map[string]string{"id": fmt.Sprint(w.adopted(t).ID), "form": "01"}
+			}},
 		// Papers gathered offline: entered by the consultation's officials; the photo or scan
 		// of a paper is read by whoever oversees the unit, never by anyone else.
 		{method: "GET", path: "/staff/consultations/:id/offline", want: expect(toLogin, s200, s403, s403, s403, s200),
@@ -290,6 +295,9 @@ func staffPageRoutes() []authzRoute {
 		// A commune's annual satisfaction report (Law 10/2022 art. 35), in each format: read
 		// by whoever oversees the commune.
 		{method: "GET", path: "/staff/satisfaction", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
+		// A commune's charter statistics (Decree 61/2023 art. 16(1)) and a village head's
+		// report (art. 19(1)(e)): read by whoever oversees the unit.
+		{method: "GET", path: "/staff/charters", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 		{method: "GET", path: "/staff/satisfaction.csv", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 		{method: "GET", path: "/staff/satisfaction.xlsx", want: expect(toLogin, s200, s403, s200, s200, s200), query: annualQuery},
 		// The register of disclosures (Law 10/2022 art. 11–13): officials enter, correct and
