@@ -184,6 +184,37 @@ type charterJSON struct {
 	ReturnedOn     *string          `json:"returned_on"`
 	Steps          []charterStepOut `json:"steps"`
 	Deadlines      []deadlineJSON   `json:"deadlines"`
+	// The rest of the charter's life (Decree 61/2023 art. 7-8, 12-15, 18).
+	FrontSentOn      *string         `json:"front_sent_on"`
+	Suspension       *suspensionJSON `json:"suspension"`
+	AnnulledArticles string          `json:"annulled_articles"`
+	Drafting         *draftingJSON   `json:"drafting"`
+	Reviews          []reviewJSON    `json:"reviews"`
+}
+
+// suspensionJSON is the suspension in force: whole or some articles, until the village
+// amends the charter and the commune recognises it again.
+type suspensionJSON struct {
+	Scope     string  `json:"scope"`
+	Articles  string  `json:"articles"`
+	GroundsOn *string `json:"grounds_on"`
+	Since     *string `json:"since"`
+	AmendBy   *string `json:"amend_by"`
+	AmendedOn *string `json:"amended_on"`
+}
+
+// draftingJSON is when the charter was proposed and its drafting team formed, and the
+// team's size; it names nobody.
+type draftingJSON struct {
+	ProposedOn   *string `json:"proposed_on"`
+	TeamFormedOn *string `json:"team_formed_on"`
+	TeamSize     int     `json:"team_size"`
+}
+
+type reviewJSON struct {
+	Year    int    `json:"year"`
+	HeldOn  string `json:"held_on"`
+	Outcome string `json:"outcome"`
 }
 
 type dossierJSON struct {
@@ -206,6 +237,13 @@ type charterStepOut struct {
 	Reasons    string    `json:"reasons,omitempty"`
 	AdoptedOn  *string   `json:"adopted_on,omitempty"`
 	RecordedAt time.Time `json:"recorded_at"`
+	// Suspension and annulment: scope, articles, the day the report came, and for a
+	// suspension the last day to amend; an amendment's articles and text.
+	Scope       string  `json:"scope,omitempty"`
+	Articles    string  `json:"articles,omitempty"`
+	GroundsOn   *string `json:"grounds_on,omitempty"`
+	AmendBy     *string `json:"amend_by,omitempty"`
+	AmendedText string  `json:"amended_text,omitempty"`
 }
 
 type deadlineJSON struct {
@@ -229,7 +267,7 @@ func day(t *time.Time) *string {
 
 func toCharterJSON(ch *app.Charter) charterJSON {
 	out := charterJSON{ConsultationID: ch.C.ID, State: string(ch.State()), InForce: ch.State().InForce(), Adopted: ch.Adopted,
-		AdoptedOn: day(ch.AdoptedOn), Steps: []charterStepOut{}, Deadlines: []deadlineJSON{}}
+		AdoptedOn: day(ch.AdoptedOn), Steps: []charterStepOut{}, Deadlines: []deadlineJSON{}, Reviews: []reviewJSON{}}
 	if out.State == "" {
 		out.State = "none"
 	}
@@ -242,10 +280,22 @@ func toCharterJSON(ch *app.Charter) charterJSON {
 		out.Dossier = &dossierJSON{VersionNumber: r.VersionNumber, RequestRef: r.RequestRef, RequestDate: day(r.RequestDate),
 			MinutesRef: r.MinutesRef, MinutesDate: day(r.MinutesDate), HasText: r.HasText, Missing: missing, SubmittedAt: r.SubmittedAt.In(domain.Zone)}
 		out.DecisionNumber, out.DecisionDate, out.ReturnedOn = r.DecisionNumber, day(r.DecisionDate), day(r.ReturnedOn)
+		out.FrontSentOn, out.AnnulledArticles = day(r.FrontSentOn), r.AnnulledArticles
+		if r.UnderSuspension() {
+			out.Suspension = &suspensionJSON{Scope: r.SuspendScope, Articles: r.SuspendedArticles, GroundsOn: day(r.SuspendGroundsOn),
+				Since: day(r.SuspendedOn), AmendBy: day(r.AmendBy), AmendedOn: day(r.AmendedAt)}
+		}
+	}
+	if d := ch.Drafting; d != nil {
+		out.Drafting = &draftingJSON{ProposedOn: day(d.ProposedOn), TeamFormedOn: day(d.TeamFormedOn), TeamSize: d.TeamSize()}
+	}
+	for _, rv := range ch.Reviews {
+		out.Reviews = append(out.Reviews, reviewJSON{Year: rv.Year, HeldOn: *day(&rv.HeldOn), Outcome: rv.Outcome})
 	}
 	for _, s := range ch.Steps {
 		out.Steps = append(out.Steps, charterStepOut{Step: string(s.Step), FromState: string(s.FromState), ToState: string(s.ToState),
-			DocNumber: s.DocNumber, DocDate: day(s.DocDate), Reasons: s.Reasons, AdoptedOn: day(s.AdoptedOn), RecordedAt: s.CreatedAt.In(domain.Zone)})
+			DocNumber: s.DocNumber, DocDate: day(s.DocDate), Reasons: s.Reasons, AdoptedOn: day(s.AdoptedOn), RecordedAt: s.CreatedAt.In(domain.Zone),
+			Scope: s.Scope, Articles: s.Articles, GroundsOn: day(s.GroundsOn), AmendBy: day(s.AmendBy), AmendedText: s.AmendedText})
 	}
 	for _, d := range ch.Deadlines {
 		out.Deadlines = append(out.Deadlines, toDeadlineJSON(d))
