@@ -121,6 +121,11 @@ func TestCharterLife(t *testing.T) {
 			GroundsOn: "2026-11-19", AmendBy: "2026-11-27"}); err != nil {
 			t.Fatal(err)
 		}
+		// The API shows the suspension in force and the team's size, naming nobody.
+		apiBody := public.Get(fmt.Sprintf("/api/v1/consultations/%d/recognition", c.ID)).Body
+		mustContain(t, apiBody, `"suspension":{"scope":"part","articles":"Điều 7","grounds_on":"2026-11-19","since":"2026-11-20","amend_by":"2026-11-27","amended_on":null}`,
+			`"team_size":4`, `"front_sent_on":"2026-09-16"`, `"reviews":[{"year":2026,"held_on":"2026-11-18","outcome":"keep"}]`)
+		mustNotContain(t, apiBody, "Nguyễn Văn Trưởng", "Các hộ thực hiện tốt.")
 		// Fri 4 Dec, the fifth working day after the period ran out: the amendment is late,
 		// the annulment due today, not overdue.
 		observer := env.NewBrowser(t)
@@ -171,6 +176,43 @@ func TestCharterLife(t *testing.T) {
 		res = observer.Get("/staff/charters?unit=P&year=2026")
 		if res.Status != http.StatusUnprocessableEntity {
 			t.Errorf("a province's report: %d", res.Status)
+		}
+	})
+}
+
+// TestLegacyReinstateStaysReadable keeps a suspension lifted by a "reinstate" step, recorded
+// before Decree 61/2023's path (a new recognition of the amended charter, art. 12(5)) was
+// followed, readable in the timeline, while the step itself can no longer be taken.
+func TestLegacyReinstateStaysReadable(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		ctx := context.Background()
+		c := adoptCharter(t, env, st, env.CloseAtEnd(t, env.OfficialA, env.Fixture.OpenedDaysAgo(t, 40, -2)), time.Now().AddDate(0, 0, -1))
+		today := time.Now().In(domain.Zone).Format(time.DateOnly)
+		for _, in := range []app.CharterInput{
+			{Step: "submit", AdoptedOn: time.Now().AddDate(0, 0, -1).In(domain.Zone).Format(time.DateOnly), RequestDate: today, MinutesDate: today, HasText: true},
+			{Step: "complete"}, {Step: "recognise", DecisionNumber: "1/QĐ-UBND", DecisionDate: today},
+			{Step: "suspend", DecisionNumber: "2/QĐ-UBND", DecisionDate: today, Reasons: "Trái luật.", Scope: "whole", GroundsOn: today,
+				AmendBy: time.Now().AddDate(0, 1, 0).In(domain.Zone).Format(time.DateOnly)},
+		} {
+			if _, err := env.App.RecordCharterStep(ctx, env.OfficialA, c.ID, in); err != nil {
+				t.Fatalf("%s: %v", in.Step, err)
+			}
+		}
+		// A lifting recorded by an earlier version, as the database holds it.
+		db := st.SQLDB()
+		if _, err := db.ExecContext(ctx, `INSERT INTO charter_steps (consultation_id, step, from_state, to_state, doc_number, doc_date, created_at)
+			VALUES ($1, 'reinstate', 'suspended', 'recognised', '3/QĐ-UBND', $2, $3)`, c.ID, time.Now().UTC(), time.Now().UTC()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `UPDATE charter_records SET state = 'recognised' WHERE consultation_id = $1`, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		body := env.NewBrowser(t).Get(fmt.Sprintf("/c/%d", c.ID)).Body
+		mustContain(t, body, "Quyết định cho thực hiện trở lại", "Số 3/QĐ-UBND", viMessage("charterlife.detail.legacy"), "Đang có hiệu lực")
+		if _, err := env.App.RecordCharterStep(ctx, env.OfficialA, c.ID, app.CharterInput{Step: "reinstate", DecisionNumber: "4", DecisionDate: today}); !domain.IsCode(err, domain.CodeInvalid) {
+			t.Fatalf("reinstate is no longer a step: %v", err)
 		}
 	})
 }
