@@ -146,6 +146,15 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if c, err = a.PublishBackdated(ctx, official, c.ID, opens); err != nil {
 		return nil, err
 	}
+	// Who proposed the charter and who drafted it (Decree 61/2023 art. 7-8).
+	day := func(n int) string { return now.AddDate(0, 0, n).In(domain.Zone).Format(time.DateOnly) }
+	if _, err := a.RecordCharterDrafting(ctx, official, c.ID, app.CharterInput{
+		ProposedBy: "Hội nghị Thôn Đông", ProposedOn: day(-30), Proposal: "Xây dựng hương ước mới thay hương ước năm 2015.",
+		TeamFormedOn: day(-25), LeaderName: "Trưởng thôn Đông (mẫu)", FrontHeadName: "Trưởng ban công tác Mặt trận thôn (mẫu)",
+		Members: "Đại diện Chi hội Phụ nữ (mẫu)\nĐại diện Chi đoàn Thanh niên (mẫu)\nNgười có uy tín trong thôn (mẫu)",
+	}); err != nil {
+		return nil, err
+	}
 	article := func(path string) *int64 {
 		for _, s := range c.Sections {
 			if s.Path == path {

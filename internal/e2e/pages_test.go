@@ -97,7 +97,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		}
 		staffPages("/staff", "/staff/inbox", "/staff/oversight", "/staff/audit", "/staff/moderation", "/staff/moderation/log",
 			"/staff/admin/staff", fmt.Sprintf("/staff/admin/staff/%d", env.OfficialA.StaffID), "/staff/admin/units",
-			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", fmt.Sprintf("/staff/consultations/%d", c.ID),
+			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", "/staff/charters?unit=A", fmt.Sprintf("/staff/consultations/%d", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID),
 			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID))
 
