@@ -572,18 +572,29 @@ type InForceCharter struct {
 	UnitName       string
 	DecisionNumber string
 	DecisionDate   time.Time
+	// SuspendedArticles and AnnulledArticles name the parts not in force.
+	SuspendedArticles string
+	AnnulledArticles  string
 }
 
 // ChartersInForce lists the hương ước and quy ước in force in the given units: recognised,
-// and neither suspended nor annulled since.
+// and not annulled in whole; one suspended in part is in force for the rest (Decree
+// 61/2023 art. 12(1)), and says which articles are suspended or annulled.
 func (a *App) ChartersInForce(ctx context.Context, unitIDs []int64) ([]InForceCharter, error) {
-	rows, err := a.store.Charters(ctx, unitIDs, []domain.CharterState{domain.CharterRecognised})
+	rows, err := a.store.Charters(ctx, unitIDs, []domain.CharterState{domain.CharterRecognised, domain.CharterSuspended})
 	if err != nil {
 		return nil, wrap(err)
 	}
 	out := make([]InForceCharter, 0, len(rows))
 	for _, r := range rows {
-		ic := InForceCharter{ID: r.ConsultationID, Title: r.Title, Kind: r.Kind, UnitCode: r.UnitCode, UnitName: r.UnitName, DecisionNumber: r.DecisionNumber}
+		if r.State == domain.CharterSuspended && r.SuspendScope != domain.ScopePart {
+			continue
+		}
+		ic := InForceCharter{ID: r.ConsultationID, Title: r.Title, Kind: r.Kind, UnitCode: r.UnitCode, UnitName: r.UnitName, DecisionNumber: r.DecisionNumber,
+			AnnulledArticles: r.AnnulledArticles}
+		if r.State == domain.CharterSuspended {
+			ic.SuspendedArticles = r.SuspendedArticles
+		}
 		if r.DecisionDate != nil {
 			ic.DecisionDate = *r.DecisionDate
 		}

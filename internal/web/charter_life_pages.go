@@ -92,7 +92,11 @@ func (s *Server) printCharterForm(c echo.Context) error {
 		d.Day = &local
 	}
 	v := s.view(c, "", d)
-	v.Title = httpx.T(c, "charterlife.print_form"+form) + " · " + ch.C.Title
+	title := "charterlife.print_form01"
+	if form == "03" {
+		title = "charterlife.print_form03"
+	}
+	v.Title = httpx.T(c, title) + " · " + ch.C.Title
 	return s.views.render(c, http.StatusOK, "charter_form", v)
 }
 

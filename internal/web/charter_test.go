@@ -209,7 +209,8 @@ func TestCharterRecognitionFlow(t *testing.T) {
 		cons = public.Get(fmt.Sprintf("/c/%d", c.ID)).Body
 		mustContain(t, cons, "Tạm ngừng một phần", "Tạm ngừng thực hiện Điều 5 theo Quyết định số 30/QĐ-UBND ngày 10/06/2026; các nội dung khác vẫn có hiệu lực.",
 			"sửa đổi, bổ sung đến hết ngày 10/07/2026")
-		mustNotContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực")
+		// Suspended in part, it stays in force for the rest (art. 12(1)).
+		mustContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực", "Tạm ngừng thực hiện: Điều 5.")
 		// Nothing reinstates it: the commune recognises again only after the village amends.
 		if _, err := env.App.RecordCharterStep(ctx, env.OfficialA, c.ID, app.CharterInput{Step: "reinstate", DecisionNumber: "31/QĐ-UBND", DecisionDate: "2026-06-10"}); !domain.IsCode(err, domain.CodeInvalid) {
 			t.Fatalf("reinstate: %v", err)
@@ -239,6 +240,7 @@ func TestCharterRecognitionFlow(t *testing.T) {
 			t.Fatalf("suspend in whole: %d %s", res.Status, res.Body)
 		}
 		mustContain(t, public.Get(fmt.Sprintf("/c/%d", c.ID)).Body, "Tạm ngừng thực hiện toàn bộ theo Quyết định số 50/QĐ-UBND ngày 03/08/2026")
+		mustNotContain(t, public.Get("/u/A").Body, "Hương ước, quy ước đang có hiệu lực")
 		if res = submit(url.Values{"step": {"annul"}, "decision_number": {"31/QĐ-UBND"}, "decision_date": {"2026-08-03"},
 			"reasons": {"Không sửa được Điều 5."}, "scope": {"whole"}, "grounds_on": {"2026-08-03"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("annul: %d %s", res.Status, res.Body)
