@@ -265,20 +265,24 @@ func (a *App) CharterYearFigures(ctx context.Context, unitIDs []int64, year int)
 	if err != nil {
 		return f, wrap(err)
 	}
+	villages := map[int64]bool{}
 	for _, u := range units {
 		if u.Kind == domain.UnitVillage {
 			f.Communities++
+			villages[u.ID] = true
 		}
 	}
 	years, err := a.charterYears(ctx, unitIDs, year)
 	if err != nil {
 		return f, err
 	}
-	f.fill(years)
+	f.fill(years, villages)
 	return f, nil
 }
 
-func (f *CharterFigures) fill(years []charterYear) {
+// fill counts the charters; a community counts as having a charter in force when one of
+// its own is (a commune's quy ước is not a village's).
+func (f *CharterFigures) fill(years []charterYear, villages map[int64]bool) {
 	with := map[int64]bool{}
 	for _, cy := range years {
 		switch cy.StateAtEnd {
@@ -326,7 +330,11 @@ func (f *CharterFigures) fill(years []charterYear) {
 			}
 		}
 	}
-	f.WithCharter = len(with)
+	for id := range with {
+		if villages[id] {
+			f.WithCharter++
+		}
+	}
 }
 
 func lastStep(steps []domain.CharterStepRecord, kind domain.CharterStep) *domain.CharterStepRecord {

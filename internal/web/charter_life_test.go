@@ -168,6 +168,11 @@ func TestCharterLife(t *testing.T) {
 		if f, err = env.App.CharterYearFigures(ctx, units, 2025); err != nil || f.InForce != 0 || f.Recognised != 0 {
 			t.Errorf("figures of 2025: %+v %v", f, err)
 		}
+		// The next year counts the charter in force but none of 2026's decisions.
+		if f, err = env.App.CharterYearFigures(ctx, units, 2027); err != nil ||
+			f != (app.CharterFigures{Year: 2027, Communities: 2, WithCharter: 1, InForce: 1}) {
+			t.Errorf("figures of 2027: %+v %v", f, err)
+		}
 		body := observer.Get("/staff/charters?unit=A&year=2026").Body
 		mustContain(t, body, "Thống kê, báo cáo tình hình xây dựng và thực hiện hương ước, quy ước năm 2026",
 			viMessage("charterlife.fig.suspended_part")+`</th><td class="num">1</td>`, "Hương ước Thôn Một", "70/QĐ-UBND")
