@@ -448,3 +448,42 @@ func (a *App) CharterReportUnits(ctx context.Context, actor *domain.Actor) ([]do
 	})
 	return units, nil
 }
+
+// feedSteps are the acts on a charter that its residents follow: the commune's decisions
+// and the village's amendment after a suspension.
+var feedSteps = []domain.CharterStep{domain.StepRecognise, domain.StepRefuse, domain.StepSuspend, domain.StepAmend, domain.StepAnnul, domain.StepReinstate}
+
+// CharterFeedItem is an entry of the charters' Atom feed.
+type CharterFeedItem struct {
+	Step     domain.CharterStepRecord
+	Title    string
+	Kind     domain.ConsultationKind
+	UnitName string
+}
+
+// CharterFeed lists the newest decisions on the hương ước and quy ước of a unit and the
+// units under it (every unit when unitCode is empty), for an Atom feed; the unit too, nil
+// for every unit.
+func (a *App) CharterFeed(ctx context.Context, unitCode string) (*domain.Unit, []CharterFeedItem, error) {
+	var unit *domain.Unit
+	var ids []int64
+	if unitCode != "" {
+		u, err := a.store.UnitByCode(ctx, unitCode)
+		if err != nil {
+			return nil, nil, wrap(err)
+		}
+		unit = u
+		if ids, err = a.store.UnitSubtree(ctx, []int64{u.ID}); err != nil {
+			return nil, nil, wrap(err)
+		}
+	}
+	rows, err := a.store.CharterFeedSteps(ctx, ids, feedSteps, FeedSize)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	out := make([]CharterFeedItem, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, CharterFeedItem{Step: r.CharterStepRecord, Title: r.Title, Kind: r.Kind, UnitName: r.UnitName})
+	}
+	return unit, out, nil
+}

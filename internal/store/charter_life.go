@@ -86,3 +86,30 @@ func (s *Store) CharterStepsBetween(ctx context.Context, unitIDs []int64, from, 
 		Order("st.id").Scan(&rows).Error
 	return rows, err
 }
+
+// CharterFeedRow is a recorded step of a charter as its Atom feed shows it.
+type CharterFeedRow struct {
+	domain.CharterStepRecord
+	Title    string
+	Kind     domain.ConsultationKind
+	UnitName string
+}
+
+// CharterFeedSteps lists the newest steps of the given kinds of the charters in the given
+// units (every unit when unitIDs is nil), newest first, at most limit.
+func (s *Store) CharterFeedSteps(ctx context.Context, unitIDs []int64, steps []domain.CharterStep, limit int) ([]CharterFeedRow, error) {
+	q := s.conn(ctx).Table("charter_steps st").
+		Select("st.*, c.title AS title, c.kind AS kind, u.name AS unit_name").
+		Joins("JOIN consultations c ON c.id = st.consultation_id").
+		Joins("JOIN units u ON u.id = c.unit_id").
+		Where("st.step IN ?", steps)
+	if unitIDs != nil {
+		if len(unitIDs) == 0 {
+			return nil, nil
+		}
+		q = q.Where("c.unit_id IN ?", unitIDs)
+	}
+	var rows []CharterFeedRow
+	err := q.Order("st.id DESC").Limit(limit).Scan(&rows).Error
+	return rows, err
+}

@@ -532,7 +532,7 @@ var publicRoutes = []string{
 	"GET /c/:id/report", "GET /c/:id/report.csv", "GET /c/:id/report.xlsx", "GET /u/:code",
 	"GET /c/:id/changes",
 	"GET /c/:id/notice", "GET /c/:id/form", // printables: the draft's public text, a QR code and blank lines
-	"GET /feeds/consultations.atom", "GET /feeds/results.atom",
+	"GET /feeds/consultations.atom", "GET /feeds/results.atom", "GET /feeds/charters.atom",
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
 	"POST /c/:id/satisfaction", "POST /track/:code/satisfaction",
 	"GET /v/:id", "POST /v/:id", // a household votes with the code on its slip; wrong codes are throttled

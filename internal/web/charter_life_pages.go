@@ -1,7 +1,11 @@
 package web
 
 import (
+	"cmp"
+	"encoding/xml"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -179,4 +183,73 @@ func charterEvents(c echo.Context, steps []domain.CharterStepRecord) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// chartersFeed is the Atom feed of the decisions on the hương ước and quy ước of a unit and
+// the units under it (?unit=CODE), or of every unit: recognitions, refusals, suspensions,
+// amendments and annulments, newest first, in Vietnamese like the other feeds.
+func (s *Server) chartersFeed(c echo.Context) error {
+	unit, items, err := s.app.CharterFeed(c.Request().Context(), strings.TrimSpace(c.QueryParam("unit")))
+	if err != nil {
+		return err
+	}
+	const lang = i18n.VI
+	base := strings.TrimRight(s.cfg.BaseURL, "/")
+	self := base + c.Request().URL.Path
+	title, author := i18n.T(lang, "charterlife.feed.title"), i18n.T(lang, "app.name")
+	if unit != nil {
+		self += "?unit=" + url.QueryEscape(unit.Code)
+		title, author = i18n.T(lang, "charterlife.feed.unit", unit.Name), unit.Name
+	}
+	f := &atomFeed{Lang: lang, ID: self, Title: atomText{Type: "text", Text: title}, Author: atomPerson{Name: author},
+		Links: []atomLink{{Rel: "self", Type: "application/atom+xml", Href: self}, {Rel: "alternate", Type: "text/html", Href: base + "/"}}}
+	host := "localhost"
+	if u, err := url.Parse(base); err == nil && u.Hostname() != "" {
+		host = u.Hostname()
+	}
+	newest := s.started
+	if unit != nil && !unit.CreatedAt.IsZero() {
+		newest = unit.CreatedAt
+	}
+	if len(items) > 0 {
+		newest = items[0].Step.CreatedAt
+	}
+	for _, it := range items {
+		st := it.Step
+		day := st.CreatedAt
+		if st.DocDate != nil {
+			day = *st.DocDate
+		}
+		lines := []string{joinNonEmpty(" · ", it.UnitName, i18n.T(lang, "kind."+string(it.Kind)), formatDate(day))}
+		if st.DocNumber != "" {
+			lines = append(lines, i18n.T(lang, "charter.detail.document", st.DocNumber, formatDate(day)))
+		}
+		switch st.Scope {
+		case domain.ScopeWhole:
+			lines = append(lines, i18n.T(lang, "charterlife.detail.scope_whole"))
+		case domain.ScopePart:
+			lines = append(lines, i18n.T(lang, "charterlife.detail.scope_part", st.Articles))
+		}
+		if st.Reasons != "" {
+			lines = append(lines, i18n.T(lang, "charter.detail.reasons", st.Reasons))
+		}
+		if st.AmendBy != nil {
+			lines = append(lines, i18n.T(lang, "charterlife.detail.amend_by", formatDate(*st.AmendBy)))
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			ID:      fmt.Sprintf("tag:%s,%s:charter-step/%d", host, st.CreatedAt.In(domain.Zone).Format("2006-01-02"), st.ID),
+			Title:   atomText{Type: "text", Text: i18n.T(lang, "charter.step."+string(st.Step)) + ": " + it.Title},
+			Updated: rfc3339(st.CreatedAt), Published: rfc3339(st.CreatedAt),
+			Links:    []atomLink{{Rel: "alternate", Type: "text/html", Href: fmt.Sprintf("%s/c/%d", base, st.ConsultationID)}},
+			Author:   atomPerson{Name: cmp.Or(it.UnitName, i18n.T(lang, "app.name"))},
+			Category: atomCategory{Term: string(st.Step), Label: i18n.T(lang, "charter.step."+string(st.Step))},
+			Summary:  atomText{Type: "text", Text: strings.Join(lines, "\n")},
+		})
+	}
+	f.Updated = rfc3339(newest)
+	out, err := xml.MarshalIndent(f, "", " ")
+	if err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
 }

@@ -147,6 +147,16 @@ func TestCharterLife(t *testing.T) {
 		mustContain(t, cons, "Đang có hiệu lực", "Đã bãi bỏ: Điều 7.")
 		mustContain(t, head.Get(page).Body, "Trễ 1 ngày làm việc")
 
+		// The decisions in the unit's Atom feed, newest first, naming nobody.
+		feed := public.Get("/feeds/charters.atom?unit=A1")
+		mustContain(t, feed.Body, "<title type=\"text\">Quyết định bãi bỏ: Hương ước Thôn Một</title>", "Phạm vi: Điều 7",
+			"Quyết định tạm ngừng thực hiện: Hương ước Thôn Một", "Quyết định công nhận: Hương ước Thôn Một")
+		mustNotContain(t, feed.Body, "Nguyễn Văn Trưởng")
+		if feed.Status != http.StatusOK {
+			t.Errorf("feed: %d", feed.Status)
+		}
+		mustContain(t, public.Get("/u/A").Body, `href="/feeds/charters.atom?unit=A"`)
+
 		// The commune's figures of 2026 (art. 16(1)).
 		unitA, err := st.UnitByCode(ctx, "A")
 		if err != nil {

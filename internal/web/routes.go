@@ -38,6 +38,7 @@ func (s *Server) routes() {
 	e.GET("/feeds/disclosures.atom", s.disclosuresFeed)
 	e.GET("/feeds/consultations.atom", s.consultationsFeed)
 	e.GET("/feeds/results.atom", s.resultsFeed)
+	e.GET("/feeds/charters.atom", s.chartersFeed)
 	e.GET("/v/:id", s.votePage)
 	e.POST("/v/:id", s.castVote)
 	e.GET("/track", s.track, s.limitCodeGuesses)
