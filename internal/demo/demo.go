@@ -7,6 +7,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gopy-vn/gopy/internal/app"
@@ -191,6 +192,9 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := disclosures(ctx, a, official, now); err != nil {
 		return nil, err
 	}
+	if err := recognisedCharter(ctx, a, official, ids["VD-HB-BAC"]); err != nil {
+		return nil, fmt.Errorf("demo charter: %w", err)
+	}
 	return logins, nil
 }
 
@@ -215,6 +219,65 @@ func disclosures(ctx context.Context, a *app.App, official *domain.Actor, now ti
 	} {
 		if _, err := a.CreateDisclosure(ctx, official, in); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// recognisedCharter gives Thôn Bắc a quy ước consulted on, adopted by its households and
+// recognised by the commune two months ago (Decree 61/2023 art. 9-11), sent to the village
+// and the commune's Front, so the charter reports, the feed and the unit page have one in
+// force. The App's clock is moved back for each step and restored after.
+func recognisedCharter(ctx context.Context, a *app.App, official *domain.Actor, villageID int64) error {
+	now := a.Now
+	defer func() { a.Now = now }()
+	start := now()
+	at := func(days int) { t := start.AddDate(0, 0, days); a.Now = func() time.Time { return t } }
+	day := func(days int) string { return start.AddDate(0, 0, days).In(domain.Zone).Format(time.DateOnly) }
+	at(-80)
+	opens, closes := domain.PeriodFromDates(start.AddDate(0, 0, -80), start.AddDate(0, 0, -46))
+	c, err := a.CreateConsultation(ctx, official, app.NewConsultation{
+		Title: "Quy ước Thôn Bắc", Kind: string(domain.KindQuyUoc), UnitCode: "VD-HB-BAC",
+		Summary: "Quy ước về giữ gìn vệ sinh môi trường và nếp sống văn minh của Thôn Bắc.",
+		Text:    strings.Replace(strings.Replace(HuongUoc, "HƯƠNG ƯỚC THÔN ĐÔNG", "QUY ƯỚC THÔN BẮC", 1), "Thôn Đông", "Thôn Bắc", -1),
+		OpensAt: opens, ClosesAt: closes,
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := a.RecordCharterDrafting(ctx, official, c.ID, app.CharterInput{ProposedBy: "Hội nghị Thôn Bắc", ProposedOn: day(-95),
+		TeamFormedOn: day(-90), LeaderName: "Trưởng thôn Bắc (mẫu)", FrontHeadName: "Trưởng ban công tác Mặt trận thôn Bắc (mẫu)"}); err != nil {
+		return err
+	}
+	if _, err := a.PublishBackdated(ctx, official, c.ID, opens); err != nil {
+		return err
+	}
+	a.Now = func() time.Time { return closes }
+	if _, err := a.Close(ctx, official, c.ID, ""); err != nil {
+		return err
+	}
+	at(-44)
+	if _, err := a.PublishResults(ctx, official, c.ID); err != nil {
+		return err
+	}
+	present, agree, disagree, other := 80, 72, 5, 3
+	if _, _, err := a.RecordVillageDecision(ctx, official, c.ID, villageID, app.NewVillageDecision{Form: "meeting",
+		HeldOn: start.AddDate(0, 0, -44), Place: "Nhà văn hóa Thôn Bắc", Present: &present, Agree: &agree, Disagree: &disagree, Other: &other}); err != nil {
+		return err
+	}
+	if _, err := a.Conclude(ctx, official, c.ID); err != nil {
+		return err
+	}
+	at(-42)
+	if _, err := a.RecordCharterStep(ctx, official, c.ID, app.CharterInput{Step: "submit", AdoptedOn: day(-44),
+		RequestRef: "02/TTr-TB", RequestDate: day(-42), MinutesRef: "01/BB-TB", MinutesDate: day(-44), HasText: true}); err != nil {
+		return err
+	}
+	at(-40)
+	for _, in := range []app.CharterInput{{Step: "complete"}, {Step: "recognise", DecisionNumber: "45/QĐ-UBND", DecisionDate: day(-40)},
+		{Step: "return", DecisionDate: day(-40)}, {Step: "send_front", DecisionDate: day(-40)}} {
+		if _, err := a.RecordCharterStep(ctx, official, c.ID, in); err != nil {
+			return fmt.Errorf("%s: %w", in.Step, err)
 		}
 	}
 	return nil
