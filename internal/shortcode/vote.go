@@ -26,3 +26,11 @@ func HashVote(ballotID int64, code string) string {
 	sum := sha256.Sum256([]byte("gopy-vote:" + strconv.FormatInt(ballotID, 10) + ":" + code))
 	return hex.EncodeToString(sum[:])
 }
+
+// HashHousehold is what is stored of a household's code for the initiatives of its village
+// (a voting code in form, printed on the village's sheet the same way). The village's number
+// is part of it, as the ballot's is of a voting code.
+func HashHousehold(villageID int64, code string) string {
+	sum := sha256.Sum256([]byte("gopy-household:" + strconv.FormatInt(villageID, 10) + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
