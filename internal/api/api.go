@@ -33,6 +33,9 @@ type API struct {
 	LimitOpinions echo.MiddlewareFunc
 	// LimitCodeGuesses caps the wrong tracking codes an address may send.
 	LimitCodeGuesses echo.MiddlewareFunc
+	// LimitHouseholdCodes caps the wrong household codes an address may send, with the
+	// allowance of voting codes.
+	LimitHouseholdCodes echo.MiddlewareFunc
 	// LimitRatings caps satisfaction ratings per address and consultation (shared with the
 	// consultation page's form).
 	LimitRatings echo.MiddlewareFunc
@@ -61,6 +64,10 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/consultations/:id/versions", a.listVersions)
 	g.GET("/consultations/:id/changes", a.listChanges)
 	g.GET("/consultations/:id/recognition", a.getCharter)
+	g.GET("/initiatives", a.listInitiatives)
+	g.GET("/initiatives/:id", a.getInitiative)
+	g.POST("/initiatives", a.proposeInitiative, a.LimitHouseholdCodes)
+	g.POST("/initiatives/:id/supports", a.supportInitiative, a.LimitHouseholdCodes)
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
 	g.GET("/disclosures", a.listDisclosures)
@@ -91,6 +98,9 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/consultations/:id/report.xlsx", a.reportXLSX, requireStaff)
 	g.GET("/oversight", a.oversight, requireStaff)
 	g.POST("/disclosures", a.createDisclosure, requireStaff)
+	g.POST("/initiatives/:id/paper-supports", a.enterPaperSupports, requireStaff)
+	g.POST("/initiatives/:id/moderation", a.moderateInitiative, requireStaff)
+	g.POST("/initiatives/:id/outcome", a.recordInitiativeOutcome, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

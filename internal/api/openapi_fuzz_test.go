@@ -67,6 +67,8 @@ type fuzzWorld struct {
 	staff         []*domain.Actor
 	tokens        []string // a bearer token of each of staff
 	cookie        string   // a session cookie of OfficialA, as POST /session sets it
+	initiatives   []int64  // citizens' initiatives of village A1: open, pending
+	households    []string // household codes of village A1
 }
 
 func fuzzEnv(name string, def int) int {
@@ -263,6 +265,22 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 	must(err)
 	article(draft)
 	w.consultations = append(w.consultations, open.ID, done.ID, closed.ID, closable.ID, draft.ID)
+
+	// Citizens' initiatives of village A1: one open for support, one awaiting moderation.
+	sheet, err := env.App.IssueHouseholdCodes(ctx, env.OfficialA, "A1", "")
+	must(err)
+	for _, c := range sheet.Codes[:20] {
+		w.households = append(w.households, c.Code)
+	}
+	for k, title := range []string{"Làm đường ngõ 3", "Sửa quy ước về vệ sinh"} {
+		i, err := env.App.ProposeInitiative(ctx, nil, "A1", app.NewInitiative{Kind: "matter", Title: title, Body: "Đề nghị cộng đồng bàn.",
+			LastDay: time.Now().AddDate(0, 0, 30).Format(time.DateOnly), Code: sheet.Codes[100+k].Code})
+		must(err)
+		if k == 0 {
+			must(env.App.ModerateInitiative(ctx, env.ModeratorA, i.ID, app.InitiativeModeration{Decision: "approve"}))
+		}
+		w.initiatives = append(w.initiatives, i.ID)
+	}
 	return w
 }
 
@@ -329,6 +347,8 @@ func (f *fuzzer) pathValue(path, name string) string {
 		switch {
 		case name == "code":
 			return pick(f.rng, f.w.codes)
+		case name == "id" && strings.HasPrefix(path, "/initiatives/") && f.chance(0.9):
+			return strconv.FormatInt(pick(f.rng, f.w.initiatives), 10)
 		case name == "id" && strings.HasPrefix(path, "/opinions/") && f.chance(0.9):
 			return strconv.FormatInt(pick(f.rng, f.w.opinions), 10)
 		case name == "id" && f.chance(0.9):
@@ -472,6 +492,12 @@ func (f *fuzzer) named(name string) (any, bool) {
 		return time.Now().Format(time.DateOnly), true
 	case "closes_at":
 		return time.Now().AddDate(0, 0, 40).Format(time.DateOnly), true
+	case "code":
+		return pick(f.rng, f.w.households), true
+	case "last_day", "signed_on", "on":
+		return time.Now().Format(time.DateOnly), true
+	case "households":
+		return strconv.Itoa(1 + f.rng.IntN(120)), true
 	case "held_on":
 		return time.Now().Format(time.DateOnly), true
 	case "reference":

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gopy-vn/gopy/internal/app"
 	"github.com/gopy-vn/gopy/internal/domain"
 	"github.com/gopy-vn/gopy/internal/throttle"
 )
@@ -109,6 +111,22 @@ func (s *Server) limitCodeGuesses(next echo.HandlerFunc) echo.HandlerFunc {
 		err = next(c)
 		notFound := domain.IsCode(err, domain.CodeNotFound) || err == nil && c.Response().Status == http.StatusNotFound
 		if !notFound {
+			try.notAGuess(c)
+		}
+		return err
+	}
+}
+
+// limitHouseholdCodes counts a request with a household code against the allowance of
+// voting codes, whose kind it is, and gives it back unless the code was wrong.
+func (s *Server) limitHouseholdCodes(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		try, err := beginAttempt(c, limitKey{s.voteLimit, clientKey(c)})
+		if err != nil {
+			return err
+		}
+		err = next(c)
+		if !errors.Is(err, app.ErrBadVotingCode) {
 			try.notAGuess(c)
 		}
 		return err

@@ -288,6 +288,49 @@ func staffPageRoutes() []authzRoute {
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.opinionStatus(t) != domain.OpinionPending }},
 		{method: "GET", path: "/staff/moderation/log", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		// Citizens' initiatives of village A1: read by whoever oversees it; moderated by its
+		// moderators; supports on paper, outcome and household codes by its officials.
+		{method: "GET", path: "/staff/initiatives", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		{method: "POST", path: "/staff/initiatives", want: expect(toLogin, s303, s403, s403, s403, s303),
+			form: func(t *testing.T, w *authzWorld) url.Values {
+				return url.Values{"village": {"A1"}, "kind": {"matter"}, "title": {w.title()}, "body": {"Làm đường ngõ 3."},
+					"last_day": {today(10)}, "household": {"5"}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiatives", "title = '"+w.title()+"'") > 0
+			}},
+		{method: "GET", path: "/staff/initiatives/codes", want: expect(toLogin, s200, s403, s403, s403, s200),
+			query: func(*testing.T, *authzWorld) string { return "village=A1" }},
+		{method: "POST", path: "/staff/initiatives/codes", want: expect(toLogin, s200, s403, s403, s403, s200),
+			form: func(t *testing.T, w *authzWorld) url.Values {
+				return url.Values{"village": {w.codesVillage(t)}, "issued": {""}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "village_household_codes", "village_id = (SELECT id FROM units WHERE code = '"+w.codesVillage(t)+"')") > 0
+			}},
+		{method: "GET", path: "/staff/initiatives/:id", want: expect(toLogin, s200, s404, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, false)) }},
+		// The official of another commune is not told a pending proposal exists.
+		{method: "POST", path: "/staff/initiatives/:id/moderate", want: expect(toLogin, s403, s404, s303, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, false)) },
+			form:   func(*testing.T, *authzWorld) url.Values { return url.Values{"decision": {"approve"}} },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'open'", w.initiative(t, false))) > 0
+			}},
+		{method: "POST", path: "/staff/initiatives/:id/supports", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, true)) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"households": {"7"}, "signed_on": {today(0)}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiative_supports", fmt.Sprintf("initiative_id = %d AND household_serial = 7", w.initiative(t, true))) > 0
+			}},
+		{method: "POST", path: "/staff/initiatives/:id/outcome", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, true)) },
+			form:   func(*testing.T, *authzWorld) url.Values { return url.Values{"outcome": {"put"}, "on": {today(0)}} },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'put'", w.initiative(t, true))) > 0
+			}},
 		{method: "GET", path: "/staff/audit", want: expect(toLogin, s403, s403, s403, s200, s200)},
 		// Oversight of the communes: every role oversees the units it is assigned (PermOversee),
 		// each seeing its own communes only (oversight_test.go checks who sees what).
@@ -515,6 +558,28 @@ func staffAPIRoutes() []authzRoute {
 		{method: "GET", path: "/api/v1/consultations/:id/report.xlsx", want: expect(s401, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/api/v1/oversight", want: expect(s401, s200, s200, s200, s200, s200)},
+		{method: "POST", path: "/api/v1/initiatives/:id/paper-supports", want: expect(s401, s201, s403, s403, s403, s201),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, true)) },
+			json: func(*testing.T, *authzWorld) string {
+				return fmt.Sprintf(`{"households":"8","signed_on":%q}`, today(0))
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiative_supports", fmt.Sprintf("initiative_id = %d AND household_serial = 8", w.initiative(t, true))) > 0
+			}},
+		{method: "POST", path: "/api/v1/initiatives/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, false)) },
+			json:   func(*testing.T, *authzWorld) string { return `{"decision":"reject","reason":"spam"}` },
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'rejected'", w.initiative(t, false))) > 0
+			}},
+		{method: "POST", path: "/api/v1/initiatives/:id/outcome", want: expect(s401, s200, s403, s403, s403, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.initiative(t, true)) },
+			json: func(*testing.T, *authzWorld) string {
+				return `{"outcome":"declined","note":"Không thuộc việc cộng đồng dân cư quyết định."}`
+			},
+			changed: func(t *testing.T, w *authzWorld) bool {
+				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'declined'", w.initiative(t, true))) > 0
+			}},
 		{method: "GET", path: "/api/v1/moderation/queue", want: expect(s401, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/api/v1/opinions/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -536,6 +601,9 @@ var publicRoutes = []string{
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
 	"POST /c/:id/satisfaction", "POST /track/:code/satisfaction",
 	"GET /v/:id", "POST /v/:id", // a household votes with the code on its slip; wrong codes are throttled
+	// Citizens' initiatives: a household proposes and supports with its household code, throttled as voting codes.
+	"GET /u/:code/initiatives", "POST /u/:code/initiatives", "GET /initiatives/:id", "POST /initiatives/:id/support",
+	"GET /feeds/initiatives.atom",
 	"GET /login", "POST /login", "GET /login/totp", "POST /login/totp", "POST /logout",
 
 	"GET /api/v1/units", "GET /api/v1/consultations", "GET /api/v1/consultations/:id",
@@ -550,6 +618,9 @@ var publicRoutes = []string{
 	"GET /u/:code/disclosures", "GET /u/:code/disclosures/quarterly", "GET /u/:code/disclosures/quarterly.csv",
 	"GET /u/:code/disclosures/quarterly/print", "GET /disclosures/:id", "GET /disclosures/:id/files/:file", "GET /feeds/disclosures.atom",
 	"GET /api/v1/disclosures", "GET /api/v1/disclosures/quarterly", "GET /api/v1/disclosures/quarterly.csv",
+	// Public; with a staff credential, POST /initiatives enters a paper proposal of the
+	// official's village (initiatives_test.go checks who may).
+	"GET /api/v1/initiatives", "GET /api/v1/initiatives/:id", "POST /api/v1/initiatives", "POST /api/v1/initiatives/:id/supports",
 }
 
 // TestEveryRouteHasAnAuthzDecision fails for a registered route that is neither public nor
@@ -767,6 +838,47 @@ type authzWorld struct {
 
 	// household makes the decide matters of commune A (household_test.go).
 	household *householdWorld
+
+	// Citizens' initiatives of village A1, pending and open; a village for household codes.
+	pendingIni, openIni int64
+	codesVillageCode    string
+}
+
+// initiative is a paper proposal of village A1 entered by official A, approved when open.
+func (w *authzWorld) initiative(t *testing.T, open bool) int64 {
+	t.Helper()
+	if open && w.openIni != 0 {
+		return w.openIni
+	}
+	if !open && w.pendingIni != 0 {
+		return w.pendingIni
+	}
+	ctx := context.Background()
+	h := 10 + w.n%100
+	i, err := w.env.App.ProposeInitiative(ctx, w.env.OfficialA, "A1", app.NewInitiative{Kind: "matter",
+		Title: fmt.Sprintf("Đề xuất %d", w.n), Body: "Làm đường ngõ 3.", LastDay: today(10), Household: &h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !open {
+		w.pendingIni = i.ID
+		return i.ID
+	}
+	if err := w.env.App.ModerateInitiative(ctx, w.env.ModeratorA, i.ID, app.InitiativeModeration{Decision: "approve"}); err != nil {
+		t.Fatal(err)
+	}
+	w.openIni = i.ID
+	return i.ID
+}
+
+// codesVillage is a new village of commune A without household codes.
+func (w *authzWorld) codesVillage(t *testing.T) string {
+	t.Helper()
+	if w.codesVillageCode == "" {
+		w.codesVillageCode = fmt.Sprintf("IC%d", w.n)
+		addVillage(t, w.st, w.codesVillageCode, "Thôn Mã", 30)
+	}
+	return w.codesVillageCode
 }
 
 func (w *authzWorld) id(id int64) map[string]string { return map[string]string{"id": fmt.Sprint(id)} }

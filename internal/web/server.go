@@ -111,7 +111,8 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 		drafts:       newDraftCache(a.Changes()),
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
-		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword, BaseURL: cfg.BaseURL}
+		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword, BaseURL: cfg.BaseURL,
+		LimitHouseholdCodes: s.limitHouseholdCodes}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
