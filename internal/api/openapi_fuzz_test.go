@@ -274,7 +274,7 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 	}
 	for k, title := range []string{"Làm đường ngõ 3", "Sửa quy ước về vệ sinh"} {
 		i, err := env.App.ProposeInitiative(ctx, nil, "A1", app.NewInitiative{Kind: "matter", Title: title, Body: "Đề nghị cộng đồng bàn.",
-			LastDay: time.Now().AddDate(0, 0, 30).Format(time.DateOnly), Code: sheet.Codes[100+k].Code})
+			LastDay: time.Now().In(domain.Zone).AddDate(0, 0, 30).Format(time.DateOnly), Code: sheet.Codes[100+k].Code})
 		must(err)
 		if k == 0 {
 			must(env.App.ModerateInitiative(ctx, env.ModeratorA, i.ID, app.InitiativeModeration{Decision: "approve"}))
@@ -495,7 +495,7 @@ func (f *fuzzer) named(name string) (any, bool) {
 	case "code":
 		return pick(f.rng, f.w.households), true
 	case "last_day", "signed_on", "on":
-		return time.Now().Format(time.DateOnly), true
+		return time.Now().In(domain.Zone).Format(time.DateOnly), true
 	case "households":
 		return strconv.Itoa(1 + f.rng.IntN(120)), true
 	case "held_on":
