@@ -60,6 +60,21 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+
+		// A citizens' initiative of village A1, approved, with the household codes issued.
+		codes, err := env.App.IssueHouseholdCodes(ctx, env.OfficialA, "A1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ini, err := env.App.ProposeInitiative(ctx, nil, "A1", app.NewInitiative{Kind: "charter", Title: "Sửa quy ước về giờ giữ trật tự",
+			Body: "Đề nghị sửa Điều 5: giữ trật tự sau 22 giờ.", LastDay: time.Now().In(domain.Zone).AddDate(0, 0, 30).Format(time.DateOnly), Code: codes.Codes[0].Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := env.App.ModerateInitiative(ctx, env.ModeratorA, ini.ID, app.InitiativeModeration{Decision: "approve"}); err != nil {
+			t.Fatal(err)
+		}
+
 		resident := newTab(t, browser, env.URL)
 		for _, p := range []struct {
 			name, path string
@@ -70,6 +85,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			{"disclosure", fmt.Sprintf("/disclosures/%d", disc.ID), 200},
 			{"disclosures-quarterly", "/u/A/disclosures/quarterly", 200},
 			{"disclosures-quarterly-printable", "/u/A/disclosures/quarterly/print", 200},
+			{"initiatives", "/u/A1/initiatives", 200},
+			{"initiative", fmt.Sprintf("/initiatives/%d", ini.ID), 200},
 			{"opinions-all", fmt.Sprintf("/c/%d/opinions", c.ID), 200},
 			{"opinions-article", fmt.Sprintf("/c/%d/opinions?section=%d", c.ID, art5.ID), 200},
 			{"opinions-general", fmt.Sprintf("/c/%d/opinions?section=none", c.ID), 200},
@@ -99,7 +116,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			"/staff/admin/staff", fmt.Sprintf("/staff/admin/staff/%d", env.OfficialA.StaffID), "/staff/admin/units",
 			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", "/staff/charters?unit=A", fmt.Sprintf("/staff/consultations/%d", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID),
-			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID))
+			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID),
+			"/staff/initiatives", fmt.Sprintf("/staff/initiatives/%d", ini.ID), "/staff/initiatives/codes?village=A1")
 
 		// Closed: answers and decisions are made on their pages.
 		env.CloseAtEnd(t, env.OfficialA, c)
