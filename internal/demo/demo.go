@@ -195,6 +195,9 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := recognisedCharter(ctx, a, official, ids["VD-HB-BAC"]); err != nil {
 		return nil, fmt.Errorf("demo charter: %w", err)
 	}
+	if err := initiatives(ctx, a, official, moderator); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 
@@ -281,6 +284,41 @@ func recognisedCharter(ctx context.Context, a *app.App, official *domain.Actor, 
 		}
 	}
 	return nil
+}
+
+// initiatives adds citizens' initiatives to Thôn Bắc (98 households, so 10 supports are
+// needed): one collecting support, online and on paper, and one awaiting moderation. The
+// household codes issued for them are not kept; an official issues a new sheet to try them.
+func initiatives(ctx context.Context, a *app.App, official, moderator *domain.Actor) error {
+	const village = "VD-HB-BAC"
+	sheet, err := a.IssueHouseholdCodes(ctx, official, village, "")
+	if err != nil {
+		return err
+	}
+	lastDay := a.Now().In(domain.Zone).AddDate(0, 0, 25).Format(time.DateOnly)
+	i, err := a.ProposeInitiative(ctx, nil, village, app.NewInitiative{Kind: string(domain.InitiativeMatter),
+		Title: "Lắp đèn chiếu sáng ngõ 5", Body: "Ngõ 5 dài hơn 300 mét, buổi tối rất tối, học sinh đi học thêm về không an toàn. " +
+			"Đề nghị thôn bàn việc lắp 8 bóng đèn năng lượng mặt trời, mỗi hộ trong ngõ góp 100.000 đồng.",
+		LastDay: lastDay, Code: sheet.Codes[0].Code})
+	if err != nil {
+		return err
+	}
+	if err := a.ModerateInitiative(ctx, moderator, i.ID, app.InitiativeModeration{Decision: "approve"}); err != nil {
+		return err
+	}
+	for _, c := range sheet.Codes[1:4] {
+		if _, err := a.SupportInitiative(ctx, i.ID, c.Code); err != nil {
+			return err
+		}
+	}
+	if _, err := a.EnterPaperSupports(ctx, official, i.ID, app.PaperSupports{Households: "12, 15, 20",
+		SignedOn: a.Now().In(domain.Zone).Format(time.DateOnly)}); err != nil {
+		return err
+	}
+	_, err = a.ProposeInitiative(ctx, nil, village, app.NewInitiative{Kind: string(domain.InitiativeCharter),
+		Title: "Bổ sung quy ước về nuôi chó", Body: "Đề nghị bổ sung vào quy ước của thôn: chó nuôi phải được tiêm phòng dại và không thả rông ra đường.",
+		LastDay: lastDay, Code: sheet.Codes[30].Code})
+	return err
 }
 
 func actor(ctx context.Context, a *app.App, email string) (*domain.Actor, error) {

@@ -53,6 +53,13 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("Thôn Đông's page does not list its hương ước: %v", err)
 		}
 
+		// Thôn Bắc's initiatives: one public with 7 of the 10 supports its 98 households need
+		// (at least 10%, Law 10/2022 art. 16(3)), one awaiting moderation.
+		_, list, err := a.UnitInitiatives(ctx, "VD-HB-BAC")
+		if err != nil || len(list) != 1 || list[0].Supports() != 7 || list[0].Threshold != 10 {
+			t.Fatalf("Thôn Bắc's public initiatives: %+v %v", list, err)
+		}
+
 		want := map[string]domain.Permission{
 			"admin": domain.PermAdminister, "official": domain.PermManageConsultation, "moderator": domain.PermModerate,
 			"observer": domain.PermAudit, "front": domain.PermFrontAct,
