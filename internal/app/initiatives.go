@@ -223,6 +223,8 @@ func (a *App) Initiative(ctx context.Context, actor *domain.Actor, id int64) (*I
 	if !i.Public() {
 		return nil, domain.ErrNotFound
 	}
+	// Residents never see personal data a proposal carries, in its title as in its text.
+	i.Title = detect.Mask(i.Title)
 	return view, nil
 }
 
@@ -237,6 +239,10 @@ func (a *App) UnitInitiatives(ctx context.Context, unitCode string) (*domain.Uni
 		return nil, nil, wrap(err)
 	}
 	list, err := a.store.Initiatives(ctx, store.InitiativeFilter{VillageIDs: ids, PublicOnly: true, Limit: 200})
+	for k := range list {
+		list[k].Title = detect.Mask(list[k].Title)
+		list[k].Body = detect.Mask(list[k].Body)
+	}
 	return u, list, wrap(err)
 }
 

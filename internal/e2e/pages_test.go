@@ -87,6 +87,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			{"disclosures-quarterly-printable", "/u/A/disclosures/quarterly/print", 200},
 			{"initiatives", "/u/A1/initiatives", 200},
 			{"initiative", fmt.Sprintf("/initiatives/%d", ini.ID), 200},
+			{"initiative-form-printable", fmt.Sprintf("/initiatives/%d/form", ini.ID), 200},
 			{"opinions-all", fmt.Sprintf("/c/%d/opinions", c.ID), 200},
 			{"opinions-article", fmt.Sprintf("/c/%d/opinions?section=%d", c.ID, art5.ID), 200},
 			{"opinions-general", fmt.Sprintf("/c/%d/opinions?section=none", c.ID), 200},

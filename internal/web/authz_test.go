@@ -603,6 +603,7 @@ var publicRoutes = []string{
 	"GET /v/:id", "POST /v/:id", // a household votes with the code on its slip; wrong codes are throttled
 	// Citizens' initiatives: a household proposes and supports with its household code, throttled as voting codes.
 	"GET /u/:code/initiatives", "POST /u/:code/initiatives", "GET /initiatives/:id", "POST /initiatives/:id/support",
+	"GET /initiatives/:id/form", // a blank A4 sheet for paper supports: no names
 	"GET /feeds/initiatives.atom",
 	"GET /login", "POST /login", "GET /login/totp", "POST /login/totp", "POST /logout",
 

@@ -88,6 +88,27 @@ func (s *Server) showInitiative(c echo.Context) error {
 	return s.views.render(c, http.StatusOK, "initiative", view)
 }
 
+// initiativeForm is the A4 sheet on which households sign their support on paper: blank
+// rows, twice the supports still needed (at least 20), never a name.
+func (s *Server) initiativeForm(c echo.Context) error {
+	id, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := s.app.Initiative(c.Request().Context(), nil, id)
+	if err != nil {
+		return err
+	}
+	rows := max(20, min(200, 2*(v.I.Threshold-v.I.Supports())))
+	view := s.view(c, "initiative.form.title", &initiativeFormData{V: v, Rows: rows})
+	return s.views.render(c, http.StatusOK, "initiative_form", view)
+}
+
+type initiativeFormData struct {
+	V    *app.InitiativeView
+	Rows int
+}
+
 // supportInitiative counts a household's support with its code, guesses counted as votes'.
 func (s *Server) supportInitiative(c echo.Context) error {
 	id, err := pathID(c)

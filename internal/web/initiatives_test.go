@@ -109,6 +109,14 @@ func TestInitiativeThresholdAtTheBoundary(t *testing.T) {
 				t.Errorf("page lacks %q", want)
 			}
 		}
+		// The A4 sheet for paper supports: the document's header, the rule, blank rows only.
+		form := resident.Get(fmt.Sprintf("/initiatives/%d/form", id))
+		for _, want := range []string{"Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập – Tự do – Hạnh phúc", "hộ gia đình ủng hộ đề xuất",
+			"Cần ít nhất 6 hộ", "TRƯỞNG THÔN", "Thôn Sáng Kiến"} {
+			if form.Status != http.StatusOK || !strings.Contains(form.Body, want) {
+				t.Errorf("support sheet lacks %q (%d)", want, form.Status)
+			}
+		}
 		for serial := 2; serial <= 5; serial++ {
 			if res := w.support(t, w.env.NewBrowser(t), id, serial); res.Status != http.StatusOK || !strings.Contains(res.Body, "Đã ghi nhận ủng hộ") {
 				t.Fatalf("support %d: %d %s", serial, res.Status, iniExcerpt(res.Body))

@@ -43,6 +43,7 @@ func (s *Server) routes() {
 	e.POST("/u/:code/initiatives", s.proposeInitiative)
 	e.GET("/initiatives/:id", s.showInitiative)
 	e.POST("/initiatives/:id/support", s.supportInitiative)
+	e.GET("/initiatives/:id/form", s.initiativeForm) // A4 sheet households sign on paper
 	e.GET("/feeds/initiatives.atom", s.initiativesFeed)
 	e.GET("/v/:id", s.votePage)
 	e.POST("/v/:id", s.castVote)
