@@ -183,8 +183,9 @@ func TestObserversSeeNoActs(t *testing.T) {
 		walkSeed(t, env)
 		b := env.NewBrowser(t)
 		b.Login("observer.a@example.vn")
-		// What anyone may do (comment, rate, follow an opinion) and the observer's own account.
-		own := regexp.MustCompile(`^/logout$|^/staff/account/|^/staff/inbox/|^/c/\d+/(comment|satisfaction)$|^/track/`)
+		// What anyone may do (comment, rate, follow an opinion, propose or support an initiative
+		// with a household code) and the observer's own account.
+		own := regexp.MustCompile(`^/logout$|^/staff/account/|^/staff/inbox/|^/c/\d+/(comment|satisfaction)$|^/track/|^/u/[^/]+/initiatives(#propose)?$|^/initiatives/\d+/support(#support)?$`)
 		// Words of buttons for acts an observer cannot do.
 		acts := regexp.MustCompile(`class="button[^"]*"[^>]*>(Trả lời ý kiến|Công bố, bắt đầu lấy ý kiến|Kết thúc lấy ý kiến|Nhập ý kiến trên giấy|Rút dự thảo|Tạo dự thảo lấy ý kiến)<`)
 		seen := map[string]bool{}
