@@ -374,9 +374,12 @@ func (a *App) EnterPaperSupports(ctx context.Context, actor *domain.Actor, id in
 		return 0, domain.Errorf(domain.CodeConflict, "initiative.error.not_open")
 	}
 	verr := a.check(in)
-	serials, ok := parseSerials(in.Households, i.Households)
+	// Households are numbered on the village's code sheet: up to its households now, which
+	// may have grown since the proposal.
+	n := max(i.Households, v.Households)
+	serials, ok := parseSerials(in.Households, n)
 	if in.Households != "" && !ok {
-		verr = mergeInvalid(verr, "households", "initiative.error.household_list", i.Households)
+		verr = mergeInvalid(verr, "households", "initiative.error.household_list", n)
 	}
 	var signed time.Time
 	if in.SignedOn != "" {

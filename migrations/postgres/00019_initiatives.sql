@@ -41,8 +41,9 @@ CREATE TABLE initiatives (
     outcome_by       BIGINT REFERENCES staff (id),
     created_by       BIGINT REFERENCES staff (id),
     created_at       TIMESTAMPTZ NOT NULL,
-    updated_at       TIMESTAMPTZ NOT NULL,
-    CHECK (supports_online + supports_paper <= households)
+    updated_at       TIMESTAMPTZ NOT NULL
+    -- No check of the supports against households: a household formed after the proposal,
+    -- numbered on a later code sheet, may support it too.
 );
 CREATE INDEX initiatives_village_idx ON initiatives (village_id, created_at);
 CREATE INDEX initiatives_status_idx ON initiatives (status);
