@@ -1,0 +1,383 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// DemocracyReport is the annual report of grassroots democracy of a commune (Báo cáo kết quả
+// thực hiện dân chủ ở cơ sở năm …; Law 10/2022 art. 86) or, for a province, of its communes
+// and their sum (art. 85). It is public: counts only, never a name.
+type DemocracyReport struct {
+	Unit  domain.Unit
+	Above []domain.Unit // the units above it, the province first
+	Year  int
+	From  time.Time // the period covered, [From, To), local midnights (domain.AnnualPeriod)
+	To    time.Time
+	// Sections are the commune's figures, or for a unit above communes the sum of its
+	// communes' (each line the sum of the same line of every commune).
+	Sections []domain.AnnualSection
+	// Communes are the communes under a unit above communes, each with its own report's
+	// sections, by name; empty for a commune.
+	Communes    []CommuneYear
+	GeneratedAt time.Time
+}
+
+// CommuneYear is one commune's row in a province's report.
+type CommuneYear struct {
+	Unit     domain.Unit
+	Sections []domain.AnnualSection
+}
+
+// Summed reports whether the report sums communes (a province's).
+func (r *DemocracyReport) Summed() bool { return !communeLevel(r.Unit.Kind) }
+
+// annualSection builds one section of the report for a set of units (a commune and its
+// villages) and a year. Adding a section to the report is adding one such function to
+// annualSections, with the labels of its lines in locales/*/annual.json; the page, the
+// print, the spreadsheet, the API and the province's sums take every section as it comes.
+type annualSection func(a *App, ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error)
+
+// annualSections are the sections in the order the report prints them.
+var annualSections = []annualSection{
+	(*App).annualConsultations,
+	(*App).annualParticipation,
+	(*App).annualAnswers,
+	(*App).annualDecisions,
+	(*App).annualCharters,
+	(*App).annualSatisfaction,
+	(*App).annualLate,
+}
+
+// DemocracyReport builds the report of a commune or province (by code) for a year.
+func (a *App) DemocracyReport(ctx context.Context, unitCode string, year int) (*DemocracyReport, error) {
+	u, err := a.store.UnitByCode(ctx, strings.TrimSpace(unitCode))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if year < domain.MinAnnualYear || year > domain.MaxAnnualYear {
+		return nil, domain.InvalidField("year", "annualreport.error.year", domain.MinAnnualYear, domain.MaxAnnualYear)
+	}
+	if u.Kind == domain.UnitVillage {
+		return nil, domain.InvalidField("unit", "annualreport.error.village")
+	}
+	now := a.Now()
+	r := &DemocracyReport{Unit: *u, Year: year, GeneratedAt: now}
+	r.From, r.To = domain.AnnualPeriod(year)
+	up, err := a.store.UnitAncestry(ctx, u.ID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	above, err := a.store.UnitsByIDs(ctx, up[1:])
+	if err != nil {
+		return nil, wrap(err)
+	}
+	for i := len(up) - 1; i >= 1; i-- {
+		if v := above[up[i]]; v != nil {
+			r.Above = append(r.Above, *v)
+		}
+	}
+	communes := []domain.Unit{*u}
+	if r.Summed() {
+		if communes, err = a.store.CommunesUnder(ctx, u.ID); err != nil {
+			return nil, wrap(err)
+		}
+	}
+	all := make([][]domain.AnnualSection, 0, len(communes)+1)
+	// The sections of no unit at all: every line present with zeros, so a province without
+	// communes still shows what is counted.
+	zero, err := a.annualSectionsOf(ctx, nil, year, now)
+	if err != nil {
+		return nil, err
+	}
+	all = append(all, zero)
+	for _, cu := range communes {
+		ids, err := a.store.UnitSubtree(ctx, []int64{cu.ID})
+		if err != nil {
+			return nil, wrap(err)
+		}
+		secs, err := a.annualSectionsOf(ctx, ids, year, now)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, secs)
+		if r.Summed() {
+			r.Communes = append(r.Communes, CommuneYear{Unit: cu, Sections: secs})
+		}
+	}
+	r.Sections = domain.SumAnnualSections(all...)
+	return r, nil
+}
+
+func (a *App) annualSectionsOf(ctx context.Context, unitIDs []int64, year int, now time.Time) ([]domain.AnnualSection, error) {
+	out := make([]domain.AnnualSection, 0, len(annualSections))
+	for _, build := range annualSections {
+		s, err := build(a, ctx, unitIDs, year, now)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// line and sub make the lines of a section: a figure, and a breakdown of the one above.
+func line(key string, n int64) domain.AnnualLine { return domain.AnnualLine{Key: key, N: n} }
+func sub(key string, n int64) domain.AnnualLine  { return domain.AnnualLine{Key: key, N: n, Depth: 1} }
+
+// annualConsultations counts the consultations whose period began in the year: matters
+// put to the people's opinion (Law 10/2022 art. 25) and matters the households decide
+// (art. 15), and each kind of draft.
+func (a *App) annualConsultations(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	from, to := domain.AnnualPeriod(year)
+	rows, err := a.store.AnnualConsultations(ctx, unitIDs, from, to)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	var total int64
+	byMatter := map[domain.Matter]int64{}
+	byKind := map[domain.ConsultationKind]int64{}
+	for _, r := range rows {
+		total += r.N
+		byMatter[r.Matter] += r.N
+		byKind[r.Kind] += r.N
+	}
+	s := domain.AnnualSection{Key: "consultations", Lines: []domain.AnnualLine{
+		line("consultations.total", total),
+		sub("consultations.consult", byMatter[domain.MatterConsult]),
+		sub("consultations.decide", byMatter[domain.MatterDecide]),
+	}}
+	for _, k := range domain.ConsultationKinds {
+		s.Lines = append(s.Lines, sub("consultations.kind."+string(k), byKind[k]))
+	}
+	return s, nil
+}
+
+// annualParticipation counts the opinions the year's consultations received, from the
+// database's counters: every opinion sent, those published, the published ones by the
+// channel they came through (Law 10/2022 art. 26), and how many villages were heard from.
+func (a *App) annualParticipation(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	from, to := domain.AnnualPeriod(year)
+	rows, err := a.store.AnnualTallies(ctx, unitIDs, from, to, "status", "approved", "village")
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	var received, published, villages int64
+	byChannel := map[domain.Channel]int64{}
+	for _, r := range rows {
+		switch r.Kind {
+		case "status": // status:rejection_reason
+			received += r.N
+			if st, _, _ := strings.Cut(r.Key, ":"); st == string(domain.OpinionApproved) {
+				published += r.N
+			}
+		case "approved": // section:stance:channel
+			if i := strings.LastIndexByte(r.Key, ':'); i >= 0 {
+				byChannel[domain.Channel(r.Key[i+1:])] += r.N
+			}
+		case "village":
+			if r.N > 0 {
+				villages++
+			}
+		}
+	}
+	s := domain.AnnualSection{Key: "participation", Lines: []domain.AnnualLine{
+		line("participation.received", received),
+		line("participation.published", published),
+	}}
+	for _, ch := range domain.Channels {
+		s.Lines = append(s.Lines, sub("participation.channel."+string(ch), byChannel[ch]))
+	}
+	s.Lines = append(s.Lines, line("participation.villages", villages))
+	return s, nil
+}
+
+// farFuture stands for "never late": a consultation still open has no deadline yet.
+var farFuture = time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// annualAnswers counts the answers to the published opinions of the year's consultations:
+// answered, answered late, and still unanswered. An answer is late when it was given after
+// the deadline for the results, 5 working days after the consultation ended (Law 10/2022
+// art. 12, as the oversight view counts it): from the start of the next working day.
+func (a *App) annualAnswers(ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error) {
+	from, to := domain.AnnualPeriod(year)
+	rows, err := a.store.OversightRows(ctx, unitIDs)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	cal := a.calendar()
+	lateFrom := map[int64]time.Time{}
+	for _, r := range rows {
+		if r.OpensAt.Before(from) || !r.OpensAt.Before(to) {
+			continue
+		}
+		o := overseen(r, now, cal)
+		lateFrom[r.ID] = farFuture
+		if o.EndedAt != nil {
+			lateFrom[r.ID] = cal.AddWorkingDays(*o.EndedAt, domain.ResultsDeadlineDays+1)
+		}
+	}
+	counts, err := a.store.AnnualAnswers(ctx, lateFrom)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	tallies, err := a.store.AnnualTallies(ctx, unitIDs, from, to, "status")
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	var published int64
+	for _, r := range tallies {
+		if st, _, _ := strings.Cut(r.Key, ":"); st == string(domain.OpinionApproved) {
+			published += r.N
+		}
+	}
+	return domain.AnnualSection{Key: "answers", Lines: []domain.AnnualLine{
+		line("answers.answered", counts.Answered),
+		sub("answers.late", counts.Late),
+		line("answers.unanswered", max(published-counts.Answered, 0)),
+	}}, nil
+}
+
+// annualDecisions counts the decisions of the villages' households taken in the year (Law
+// 10/2022 art. 15–21): at a meeting, by household forms or online, adopted or not under the
+// item's rule (art. 21), meetings without quorum (art. 18), and the households that took
+// part: present at the meetings, returning forms or voting online.
+func (a *App) annualDecisions(ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error) {
+	rows, err := a.store.DecisionFollowUps(ctx, unitIDs, now)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	var total, adopted, rejected, noQuorum, households, online int64
+	byForm := map[domain.DecisionForm]int64{}
+	for _, r := range rows {
+		if !domain.InAnnualYear(r.HeldOn, year) {
+			continue
+		}
+		d := r.Decision()
+		o := d.Result(r.Item)
+		total++
+		byForm[r.Form]++
+		households += int64(r.Present)
+		if r.Form == domain.FormOnline {
+			online += int64(r.Present)
+		}
+		switch {
+		case !o.Quorate:
+			noQuorum++
+		case o.Adopted:
+			adopted++
+		default:
+			rejected++
+		}
+	}
+	return domain.AnnualSection{Key: "decisions", Lines: []domain.AnnualLine{
+		line("decisions.total", total),
+		sub("decisions.form.meeting", byForm[domain.FormMeeting]),
+		sub("decisions.form.ballot", byForm[domain.FormBallot]),
+		sub("decisions.form.online", byForm[domain.FormOnline]),
+		line("decisions.adopted", adopted),
+		line("decisions.not_adopted", rejected),
+		line("decisions.no_quorum", noQuorum),
+		line("decisions.households", households),
+		sub("decisions.households_online", online),
+	}}, nil
+}
+
+// annualCharterSteps are the commune's decisions on hương ước and quy ước the report counts
+// (Decree 61/2023 art. 11–12), in its order.
+var annualCharterSteps = []domain.CharterStep{domain.StepRecognise, domain.StepRefuse, domain.StepSuspend, domain.StepAnnul}
+
+// annualCharters counts the commune's decisions on the villages' charters dated in the
+// year: recognised, refused, suspended, annulled.
+func (a *App) annualCharters(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	from, to := domain.AnnualPeriod(year)
+	m, err := a.store.AnnualCharterSteps(ctx, unitIDs, from, to, annualCharterSteps)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	s := domain.AnnualSection{Key: "charters"}
+	for _, st := range annualCharterSteps {
+		s.Lines = append(s.Lines, line("charters."+string(st), m[st]))
+	}
+	return s, nil
+}
+
+// annualSatisfaction counts the residents' ratings of the year's consultations (Law 10/2022
+// art. 35): how many, their mean, and each score.
+func (a *App) annualSatisfaction(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	from, to := domain.AnnualPeriod(year)
+	f, err := a.store.AnnualRatings(ctx, unitIDs, from, to)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	s := domain.AnnualSection{Key: "satisfaction", Lines: []domain.AnnualLine{
+		line("satisfaction.count", int64(f.Count)),
+		{Key: "satisfaction.mean", N: int64(f.Sum), Of: int64(f.Count), Mean: true},
+	}}
+	for score := domain.MaxRating; score >= domain.MinRating; score-- {
+		s.Lines = append(s.Lines, sub("satisfaction.score"+string(rune('0'+score)), int64(f.By[score-1])))
+	}
+	return s, nil
+}
+
+// annualLate counts what the oversight view counts as late, whose deadline fell in the
+// year: results published late or still owed (Law 10/2022 art. 12), villages' decisions
+// not sent or not recognised in time (art. 20(3), 21(2)), and the deadlines of the charters'
+// recognition (Decree 61/2023 art. 11).
+func (a *App) annualLate(ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error) {
+	var results, decisions, charters int64
+	if len(unitIDs) > 0 {
+		rows, err := a.store.OversightRows(ctx, unitIDs)
+		if err != nil {
+			return domain.AnnualSection{}, err
+		}
+		cal := a.calendar()
+		for _, r := range rows {
+			if o := overseen(r, now, cal); o.Late() && domain.InAnnualYear(*o.Deadline, year) {
+				results++
+			}
+		}
+		ds, err := a.decisionDeadlines(ctx, unitIDs, now)
+		if err != nil {
+			return domain.AnnualSection{}, err
+		}
+		for _, d := range ds {
+			if domain.InAnnualYear(d.Deadline.Due, year) {
+				decisions++
+			}
+		}
+		cs, err := a.charterDeadlines(ctx, unitIDs, now)
+		if err != nil {
+			return domain.AnnualSection{}, err
+		}
+		for _, c := range cs {
+			if domain.InAnnualYear(c.Deadline.Due, year) {
+				charters++
+			}
+		}
+	}
+	return domain.AnnualSection{Key: "late", Lines: []domain.AnnualLine{
+		line("late.total", results+decisions+charters),
+		sub("late.results", results),
+		sub("late.decisions", decisions),
+		sub("late.charters", charters),
+	}}, nil
+}
+
+// AnnualReportUnits lists the units whose annual report a staff member would open: the
+// provinces and communes they oversee.
+func (a *App) AnnualReportUnits(ctx context.Context, actor *domain.Actor) ([]domain.Unit, error) {
+	scope, err := a.scope(ctx, actor, domain.PermOversee)
+	if err != nil {
+		return nil, err
+	}
+	units, err := a.store.UnitsAboveVillages(ctx, scope)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return slices.Clip(units), nil
+}

@@ -1,0 +1,162 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+	"github.com/gopy-vn/gopy/internal/testutil"
+)
+
+// annualText writes the lines of a report's sections as "key=n" (a mean as "key=n/of"),
+// one section per line, so a failure shows every figure against the hand count.
+func annualText(sections []domain.AnnualSection) string {
+	var b strings.Builder
+	for _, s := range sections {
+		b.WriteString(s.Key + ":")
+		for _, l := range s.Lines {
+			if l.Mean {
+				fmt.Fprintf(&b, " %s=%d/%d", strings.TrimPrefix(l.Key, s.Key+"."), l.N, l.Of)
+				continue
+			}
+			fmt.Fprintf(&b, " %s=%d", strings.TrimPrefix(l.Key, s.Key+"."), l.N)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// The annual reports of 2026 of communes A and B, counted by hand from testutil.SeedAnnual
+// and SeedOversight.
+const (
+	annualA2026 = `consultations: total=3 consult=2 decide=1 kind.huong_uoc=1 kind.quy_uoc=0 kind.plan=1 kind.policy=1 kind.budget=0 kind.other=0
+participation: received=9 published=7 channel.online=6 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=2
+answers: answered=6 late=1 unanswered=1
+decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adopted=0 no_quorum=0 households=60 households_online=0
+charters: recognise=0 refuse=0 suspend=0 annul=0
+satisfaction: count=3 mean=13/3 score5=1 score4=2 score3=0 score2=0 score1=0
+late: total=2 results=2 decisions=0 charters=0
+`
+	annualB2026 = `consultations: total=4 consult=3 decide=1 kind.huong_uoc=1 kind.quy_uoc=0 kind.plan=3 kind.policy=0 kind.budget=0 kind.other=0
+participation: received=3 published=3 channel.online=3 channel.meeting=0 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=0
+answers: answered=2 late=0 unanswered=1
+decisions: total=0 form.meeting=0 form.ballot=0 form.online=0 adopted=0 not_adopted=0 no_quorum=0 households=0 households_online=0
+charters: recognise=1 refuse=0 suspend=0 annul=0
+satisfaction: count=1 mean=2/1 score5=0 score4=0 score3=0 score2=1 score1=0
+late: total=3 results=2 decisions=0 charters=1
+`
+	// The province sums its two communes line by line; its own consultation (10 Nov–20 Dec,
+	// overdue by January) is in neither commune's report, so not in the sum either.
+	annualP2026 = `consultations: total=7 consult=5 decide=2 kind.huong_uoc=2 kind.quy_uoc=0 kind.plan=4 kind.policy=1 kind.budget=0 kind.other=0
+participation: received=12 published=10 channel.online=9 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=2
+answers: answered=8 late=1 unanswered=2
+decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adopted=0 no_quorum=0 households=60 households_online=0
+charters: recognise=1 refuse=0 suspend=0 annul=0
+satisfaction: count=4 mean=15/4 score5=1 score4=2 score3=0 score2=1 score1=0
+late: total=5 results=4 decisions=0 charters=1
+`
+)
+
+// TestDemocracyReport checks every figure of the annual report (Law 10/2022 art. 85–86)
+// against what SeedAnnual entered, on both databases: a commune's, the next year's across
+// the new-year boundary in Vietnam's time, and the province's as the sum of its communes.
+func TestDemocracyReport(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		f := testutil.Seed(t, st)
+		testutil.SeedAnnual(t, f)
+
+		for code, want := range map[string]string{"A": annualA2026, "B": annualB2026, "P": annualP2026} {
+			r, err := f.App.DemocracyReport(ctx, code, 2026)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := annualText(r.Sections); got != want {
+				t.Errorf("%s 2026:\n got %s\nwant %s", code, got, want)
+			}
+			if r.From != time.Date(2026, 1, 1, 0, 0, 0, 0, domain.Zone) || r.To != time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Zone) {
+				t.Errorf("%s: period %v – %v", code, r.From, r.To)
+			}
+		}
+
+		// The province's view: one row per commune, each the commune's own report, and the
+		// total their sum.
+		p, err := f.App.DemocracyReport(ctx, "P", 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Communes) != 2 || p.Communes[0].Unit.Code != "A" || p.Communes[1].Unit.Code != "B" {
+			t.Fatalf("communes of P: %+v", p.Communes)
+		}
+		if got := annualText(p.Communes[0].Sections) + annualText(p.Communes[1].Sections); got != annualA2026+annualB2026 {
+			t.Errorf("province rows:\n%s", got)
+		}
+		if got := annualText(domain.SumAnnualSections(p.Communes[0].Sections, p.Communes[1].Sections)); got != annualText(p.Sections) {
+			t.Errorf("total is not the sum of the communes:\n%s", got)
+		}
+		if mean, ok := p.Sections[5].Lines[1].MeanTenths(); !ok || mean != 38 { // 15/4 = 3.75, half up
+			t.Errorf("province mean %d %v, want 3,8", mean, ok)
+		}
+
+		// The satisfaction figures are those of the satisfaction report of the same year.
+		sat, err := f.App.AnnualReport(ctx, f.Admin, "A", 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sat.Totals.Ratings.Count != 3 || sat.Totals.Ratings.Sum != 13 {
+			t.Errorf("satisfaction report of A: %+v", sat.Totals.Ratings)
+		}
+
+		// 2027: the consultation whose period began at 00:00 on 1 January (17:00 UTC on
+		// 31 December) and the meeting of 1 January are the next year's.
+		r, err := f.App.DemocracyReport(ctx, "A", 2027)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := annualText(r.Sections)
+		for _, want := range []string{
+			"consultations: total=1 consult=1 decide=0 kind.huong_uoc=0 kind.quy_uoc=0 kind.plan=1 ",
+			"decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=0 not_adopted=0 no_quorum=1 households=50 ",
+			"satisfaction: count=0 mean=0/0 ",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("A 2027: want %q in\n%s", want, text)
+			}
+		}
+
+		// Wrong input: a village, a year out of range, an unknown unit.
+		for _, tc := range []struct {
+			code string
+			year int
+			want domain.Code
+		}{{"A1", 2026, domain.CodeInvalid}, {"A", 1999, domain.CodeInvalid}, {"A", 2101, domain.CodeInvalid}, {"ZZ", 2026, domain.CodeNotFound}} {
+			if _, err := f.App.DemocracyReport(ctx, tc.code, tc.year); !domain.IsCode(err, tc.want) {
+				t.Errorf("%s %d: %v, want %s", tc.code, tc.year, err, tc.want)
+			}
+		}
+	})
+}
+
+// TestAnnualPeriod checks the edges of the report year in Vietnam's time: the calendar year,
+// since neither Law 10/2022 art. 86 nor its decrees set another reporting period.
+func TestAnnualPeriod(t *testing.T) {
+	for _, tc := range []struct {
+		at   time.Time
+		year int
+	}{
+		{time.Date(2026, 12, 31, 23, 59, 59, 0, domain.Zone), 2026},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, domain.Zone), 2027},
+		{time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC), 2027}, // 00:00 on 1 Jan in Vietnam
+		{time.Date(2026, 12, 31, 16, 59, 59, 0, time.UTC), 2026},
+		{time.Date(2026, 1, 1, 0, 0, 0, 0, domain.Zone), 2026},
+	} {
+		if !domain.InAnnualYear(tc.at, tc.year) || domain.InAnnualYear(tc.at, tc.year-1) || domain.InAnnualYear(tc.at, tc.year+1) {
+			t.Errorf("%v: want only %d", tc.at, tc.year)
+		}
+	}
+}

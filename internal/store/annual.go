@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gopy-vn/gopy/internal/domain"
+)
+
+// The figures of the annual report (app/annual.go). Each is one aggregate statement over a
+// set of units and a year [from, to): the database counts, Go receives a few rows, so the
+// report costs the same with a thousand opinions as with a million. A consultation belongs to
+// the year its period began in, as in the satisfaction report.
+
+// yearConsultations selects the IDs of the published consultations of the units whose
+// period began in [from, to).
+func (s *Store) yearConsultations(ctx context.Context, unitIDs []int64, from, to time.Time) *gorm.DB {
+	return s.conn(ctx).Table("consultations").Select("id").
+		Where("unit_id IN ? AND status IN ? AND opens_at >= ? AND opens_at < ?", unitIDs, oversightStatuses, from.UTC(), to.UTC())
+}
+
+// KindMatterCount is how many consultations of a kind and matter there were.
+type KindMatterCount struct {
+	Kind   domain.ConsultationKind
+	Matter domain.Matter
+	N      int64
+}
+
+// AnnualConsultations counts the published consultations of the units whose period began
+// in [from, to), by kind and matter.
+func (s *Store) AnnualConsultations(ctx context.Context, unitIDs []int64, from, to time.Time) ([]KindMatterCount, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	var rows []KindMatterCount
+	err := s.conn(ctx).Table("consultations").Select("kind, matter, COUNT(*) AS n").
+		Where("unit_id IN ? AND status IN ? AND opens_at >= ? AND opens_at < ?", unitIDs, oversightStatuses, from.UTC(), to.UTC()).
+		Group("kind, matter").Scan(&rows).Error
+	return rows, err
+}
+
+// TallyTotal is one counter of opinion_tallies summed over several consultations.
+type TallyTotal struct {
+	Kind string
+	Key  string
+	N    int64
+}
+
+// AnnualTallies sums the opinion counters of the kinds over the consultations of the units
+// whose period began in [from, to): the database's own counts (migration 00015), a few rows
+// per consultation whatever the number of opinions. A counter summed to zero is left out,
+// so the number of "village" keys is the number of villages heard from.
+func (s *Store) AnnualTallies(ctx context.Context, unitIDs []int64, from, to time.Time, kinds ...string) ([]TallyTotal, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	var rows []TallyTotal
+	err := s.conn(ctx).Table("opinion_tallies").Select("kind, key, SUM(n) AS n").
+		Where("consultation_id IN (?) AND kind IN ?", s.yearConsultations(ctx, unitIDs, from, to), kinds).
+		Group("kind, key").Having("SUM(n) <> 0").Scan(&rows).Error
+	return rows, err
+}
+
+// AnsweredCounts are the approved opinions that have an official answer, and those of them
+// answered from a given moment on (late).
+type AnsweredCounts struct {
+	Answered int64
+	Late     int64
+}
+
+// AnnualAnswers counts the approved opinions with an answer among the consultations of
+// lateFrom (consultation → the first moment an answer is late), and those answered at or
+// after that moment. One statement: the moments travel as a CASE over the consultations.
+func (s *Store) AnnualAnswers(ctx context.Context, lateFrom map[int64]time.Time) (AnsweredCounts, error) {
+	var out AnsweredCounts
+	if len(lateFrom) == 0 {
+		return out, nil
+	}
+	param := "?"
+	if s.dialect == Postgres {
+		param = "CAST(? AS TIMESTAMPTZ)"
+	}
+	var cases strings.Builder
+	args := make([]any, 0, 2*len(lateFrom)+2)
+	ids := make([]int64, 0, len(lateFrom))
+	cases.WriteString("CASE o.consultation_id")
+	for id, t := range lateFrom {
+		cases.WriteString(" WHEN ? THEN " + param)
+		args = append(args, id, t.UTC())
+		ids = append(ids, id)
+	}
+	cases.WriteString(" END")
+	args = append(args, ids, domain.OpinionApproved)
+	err := s.conn(ctx).Raw(`
+		SELECT COUNT(*) AS answered,
+			COALESCE(SUM(CASE WHEN r.created_at >= `+cases.String()+` THEN 1 ELSE 0 END), 0) AS late
+		FROM opinions o JOIN responses r ON r.id = o.response_id
+		WHERE o.consultation_id IN ? AND o.status = ?`, args...).Scan(&out).Error
+	return out, err
+}
+
+// AnnualRatings counts by score the satisfaction ratings of the consultations of the units
+// whose period began in [from, to).
+func (s *Store) AnnualRatings(ctx context.Context, unitIDs []int64, from, to time.Time) (domain.RatingFigures, error) {
+	var f domain.RatingFigures
+	if len(unitIDs) == 0 {
+		return f, nil
+	}
+	var rows []struct {
+		Rating int
+		N      int
+	}
+	err := s.conn(ctx).Model(&domain.Rating{}).Select("rating, COUNT(*) AS n").
+		Where("consultation_id IN (?)", s.yearConsultations(ctx, unitIDs, from, to)).
+		Group("rating").Scan(&rows).Error
+	for _, r := range rows {
+		f.Add(r.Rating, r.N)
+	}
+	return f, err
+}
+
+// AnnualCharterSteps counts the commune's decisions on the charters of the units taken in
+// [from, to), by step: the day of the decision (its document's date), or the day it was
+// recorded where the step has no document date.
+func (s *Store) AnnualCharterSteps(ctx context.Context, unitIDs []int64, from, to time.Time, steps []domain.CharterStep) (map[domain.CharterStep]int64, error) {
+	out := map[domain.CharterStep]int64{}
+	if len(unitIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Step domain.CharterStep
+		N    int64
+	}
+	err := s.conn(ctx).Raw(`
+		SELECT s.step AS step, COUNT(*) AS n
+		FROM charter_steps s JOIN consultations c ON c.id = s.consultation_id
+		WHERE c.unit_id IN ? AND s.step IN ? AND COALESCE(s.doc_date, s.created_at) >= ? AND COALESCE(s.doc_date, s.created_at) < ?
+		GROUP BY s.step`, unitIDs, steps, from.UTC(), to.UTC()).Scan(&rows).Error
+	for _, r := range rows {
+		out[r.Step] = r.N
+	}
+	return out, err
+}
+
+// CommunesUnder lists the commune-level units in the subtree of a unit (the unit itself if
+// it is one), by name.
+func (s *Store) CommunesUnder(ctx context.Context, unitID int64) ([]domain.Unit, error) {
+	ids, err := s.UnitSubtree(ctx, []int64{unitID})
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var units []domain.Unit
+	err = s.conn(ctx).Where("id IN ? AND kind IN ?", ids, communeLevel).Order("name, code").Find(&units).Error
+	return units, err
+}

@@ -1,0 +1,192 @@
+package testutil
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/gopy-vn/gopy/internal/app"
+	"github.com/gopy-vn/gopy/internal/domain"
+	"github.com/gopy-vn/gopy/internal/store"
+)
+
+// AnnualToday is the moment SeedAnnual leaves the App's clock at: Wednesday 20 January 2027,
+// 10:00 in Vietnam.
+var AnnualToday = time.Date(2027, 1, 20, 10, 0, 0, 0, domain.Zone)
+
+// SeedAnnual adds to the history of SeedOversight what the annual report of 2026 counts,
+// and leaves the clock at AnnualToday. Counted by hand (the default calendar; the
+// consultations of SeedOversight are described there):
+//
+//	PolicyA   commune A, "policy" (consult), 2–30 Nov 2026, closed at the end: on 10 Nov
+//	          an opinion naming Thôn Một and one naming Thôn Hai, online, and one from a
+//	          meeting, all approved. The period ended Mon 30 Nov, so the results were due
+//	          Mon 7 Dec and an answer is late from Tue 8 Dec: two answered on 7 Dec 16:00,
+//	          one on 8 Dec 09:00 (late). No results by 20 Jan: overdue, deadline in 2026.
+//	CharterB  commune B, hương ước, 4 May–3 Jun 2026, no opinions, results on 5 Jun,
+//	          adopted 10 Jun; dossier 11 Jun, complete 12 Jun, recognised by a decision of
+//	          15 Jun, never sent back to the village: the 2 working days to return it ran
+//	          out on 17 Jun (a late charter deadline of 2026).
+//	Ratings   of OnTimeA: 5, 4, 4 (mean 13/3 = 4.3); of LateB: 2.
+//	Village decisions on OverdueA (hương ước of A, item 3): Thôn Hai, 80 households, a
+//	          meeting on 31 Dec 2026 with 60 present, 50 for: adopted (41 needed).
+//	          Thôn Một, 120 households, a meeting on 1 Jan 2027 with 50 present: no quorum,
+//	          a decision of 2027.
+//	NewYearA  commune A, "plan", 1–31 Jan 2027: its period begins at 00:00 on 1 Jan in
+//	          Vietnam, 17:00 UTC on 31 Dec 2026, and it belongs to 2027.
+//	EveB      commune B, "plan", 31 Dec 2026–30 Jan 2027, one approved opinion sent at
+//	          23:30 on 31 Dec: a consultation of 2026, still open.
+type AnnualSet struct {
+	*OversightSet
+	PolicyA, CharterB, NewYearA, EveB *domain.Consultation
+}
+
+// SeedAnnual plays the history of AnnualSet on the fixture after SeedOversight.
+func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
+	t.Helper()
+	ctx := context.Background()
+	s := &AnnualSet{OversightSet: SeedOversight(t, f)}
+	var clock time.Time
+	f.App.Now = func() time.Time { return clock.UTC() }
+	at := func(v string) {
+		t.Helper()
+		var err error
+		if clock, err = time.ParseInLocation("2006-01-02 15:04", v, domain.Zone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	day := func(v string) time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, v, domain.Zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	must := func(c *domain.Consultation, err error) *domain.Consultation {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	create := func(who *domain.Actor, title, kind, unit, first, last string) *domain.Consultation {
+		t.Helper()
+		opens, closes := domain.PeriodFromDates(day(first), day(last))
+		c := must(f.App.CreateConsultation(ctx, who, app.NewConsultation{
+			Title: title, Kind: kind, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes,
+		}))
+		return must(f.App.Publish(ctx, who, c.ID))
+	}
+	approve := func(id int64) {
+		t.Helper()
+		if _, err := f.App.Moderate(ctx, f.Admin, id, app.Decision{Decision: "approve"}); err != nil {
+			t.Fatalf("moderate: %v", err)
+		}
+	}
+	online := func(c *domain.Consultation, body, village string) int64 {
+		t.Helper()
+		r, err := f.App.SubmitOpinion(ctx, c.ID, app.NewOpinion{Stance: "agree", Body: body, VillageCode: village}, "")
+		if err != nil {
+			t.Fatalf("opinion: %v", err)
+		}
+		approve(r.Opinion.ID)
+		return r.Opinion.ID
+	}
+	answer := func(who *domain.Actor, c *domain.Consultation, ids ...int64) {
+		t.Helper()
+		if _, err := f.App.Answer(ctx, who, c.ID, app.NewResponse{OpinionIDs: ids, Kind: "noted", Text: "Xin ghi nhận ý kiến."}); err != nil {
+			t.Fatalf("answer: %v", err)
+		}
+	}
+	rate := func(c *domain.Consultation, score int) {
+		t.Helper()
+		if _, err := f.App.Rate(ctx, c.ID, app.NewRating{Rating: score}); err != nil {
+			t.Fatalf("rate: %v", err)
+		}
+	}
+
+	// A hương ước of commune B, adopted and recognised in June.
+	at("2026-05-01 09:00")
+	s.CharterB = create(f.OfficialB, "Hương ước Bản Nà", "huong_uoc", "B", "2026-05-04", "2026-06-03")
+	s.CharterB = f.CloseAtEnd(t, f.OfficialB, s.CharterB)
+	at("2026-06-05 09:00")
+	s.CharterB = must(f.App.PublishResults(ctx, f.OfficialB, s.CharterB.ID))
+	at("2026-06-10 15:00")
+	if err := f.Store.ChangeStatus(ctx, s.CharterB.ID, domain.StatusResultsPublished, domain.StatusAdopted, &f.OfficialB.StaffID, "",
+		store.StatusStamps{DecidedAt: new(clock.UTC())}); err != nil {
+		t.Fatalf("adopt: %v", err)
+	}
+	step := func(in app.CharterInput) {
+		t.Helper()
+		if _, err := f.App.RecordCharterStep(ctx, f.OfficialB, s.CharterB.ID, in); err != nil {
+			t.Fatalf("charter step %s: %v", in.Step, err)
+		}
+	}
+	at("2026-06-11 09:00")
+	step(app.CharterInput{Step: "submit", AdoptedOn: "2026-06-10", RequestRef: "01/TTr", RequestDate: "2026-06-11",
+		MinutesRef: "02/BB", MinutesDate: "2026-06-10", HasText: true})
+	at("2026-06-12 09:00")
+	step(app.CharterInput{Step: "complete"})
+	at("2026-06-15 09:00")
+	step(app.CharterInput{Step: "recognise", DecisionNumber: "15/QĐ-UBND", DecisionDate: "2026-06-15"})
+
+	// A consult matter of commune A with a late answer.
+	at("2026-11-01 09:00")
+	s.PolicyA = create(f.OfficialA, "Chính sách hỗ trợ học sinh nghèo", "policy", "A", "2026-11-02", "2026-11-30")
+	at("2026-11-10 09:00")
+	one := online(s.PolicyA, "Đề nghị tăng mức hỗ trợ.", "A1")
+	two := online(s.PolicyA, "Nên ưu tiên học sinh vùng xa.", "A2")
+	r, err := f.App.EnterOfflineOpinion(ctx, f.OfficialA, s.PolicyA.ID, app.NewOpinion{Stance: "other",
+		Body: "Ý kiến tại cuộc họp thôn.", Channel: "meeting", Reference: "BB-01/2026"}, "")
+	if err != nil {
+		t.Fatalf("offline opinion: %v", err)
+	}
+	approve(r.Opinion.ID)
+	s.PolicyA = f.CloseAtEnd(t, f.OfficialA, s.PolicyA)
+	at("2026-12-07 16:00")
+	answer(f.OfficialA, s.PolicyA, one, r.Opinion.ID)
+	at("2026-12-08 09:00")
+	answer(f.OfficialA, s.PolicyA, two)
+
+	// Ratings of the two consultations whose results are out.
+	at("2026-11-20 09:00")
+	rate(s.OnTimeA, 5)
+	rate(s.OnTimeA, 4)
+	rate(s.OnTimeA, 4)
+	rate(s.LateB, 2)
+
+	// The two consultations on either side of the new year.
+	at("2026-12-20 09:00")
+	s.NewYearA = create(f.OfficialA, "Kế hoạch tết trồng cây", "plan", "A", "2027-01-01", "2027-01-31")
+	s.EveB = create(f.OfficialB, "Kế hoạch đón năm mới", "plan", "B", "2026-12-31", "2027-01-30")
+	at("2026-12-31 23:30")
+	online(s.EveB, "Đồng ý với kế hoạch.", "")
+
+	// The villages' decisions on the hương ước of commune A, on either side of the new year.
+	at("2027-01-02 10:00")
+	villages, err := f.App.Villages(ctx, s.OverdueA.UnitID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int64{}
+	for _, v := range villages {
+		ids[v.Code] = v.ID
+	}
+	n := func(v int) *int { return &v }
+	for _, d := range []struct {
+		village                         string
+		held                            string
+		present, agree, disagree, other int
+	}{
+		{"A2", "2026-12-31", 60, 50, 10, 0},
+		{"A1", "2027-01-01", 50, 40, 10, 0},
+	} {
+		if _, _, err := f.App.RecordVillageDecision(ctx, f.OfficialA, s.OverdueA.ID, ids[d.village], app.NewVillageDecision{
+			Form: "meeting", HeldOn: day(d.held), Present: n(d.present), Agree: n(d.agree), Disagree: n(d.disagree), Other: n(d.other),
+		}); err != nil {
+			t.Fatalf("decision of %s: %v", d.village, err)
+		}
+	}
+	clock = AnnualToday
+	return s
+}
