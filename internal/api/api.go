@@ -68,6 +68,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.GET("/initiatives/:id", a.getInitiative)
 	g.POST("/initiatives", a.proposeInitiative, a.LimitHouseholdCodes)
 	g.POST("/initiatives/:id/supports", a.supportInitiative, a.LimitHouseholdCodes)
+	g.GET("/units/:code/annual/:year", a.annualReport)
 	g.POST("/session", a.createSession)
 	g.GET("/openapi.json", serveOpenAPI)
 	g.GET("/disclosures", a.listDisclosures)

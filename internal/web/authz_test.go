@@ -372,6 +372,9 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "disclosures", "taken_down_at IS NOT NULL AND title = 'Sổ "+w.title()+"'") > 0
 			}},
+		// The way in to the annual reports of grassroots democracy: a list of links to the
+		// public reports of the units one oversees.
+		{method: "GET", path: "/staff/annual", want: expect(toLogin, s200, s200, s200, s200, s200)},
 
 		// One's own second factor: every signed-in account. The forms send a code of the
 		// wrong length, refused on the page (422) whoever asks, so nothing changes here;
@@ -595,6 +598,7 @@ var publicRoutes = []string{
 	"GET /healthz", "GET /readyz", "GET /static/*", "GET /favicon.ico",
 	"GET /", "GET /c/:id", "GET /c/:id/comment", "POST /c/:id/comment", "GET /c/:id/opinions",
 	"GET /c/:id/report", "GET /c/:id/report.csv", "GET /c/:id/report.xlsx", "GET /u/:code",
+	"GET /units/:code/annual/:year", "GET /units/:code/annual/:year/print", // counts only, no personal data
 	"GET /c/:id/changes",
 	"GET /c/:id/notice", "GET /c/:id/form", // printables: the draft's public text, a QR code and blank lines
 	"GET /feeds/consultations.atom", "GET /feeds/results.atom", "GET /feeds/charters.atom",
@@ -622,6 +626,7 @@ var publicRoutes = []string{
 	// Public; with a staff credential, POST /initiatives enters a paper proposal of the
 	// official's village (initiatives_test.go checks who may).
 	"GET /api/v1/initiatives", "GET /api/v1/initiatives/:id", "POST /api/v1/initiatives", "POST /api/v1/initiatives/:id/supports",
+	"GET /api/v1/units/:code/annual/:year",
 }
 
 // TestEveryRouteHasAnAuthzDecision fails for a registered route that is neither public nor
