@@ -88,6 +88,9 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			{"initiatives", "/u/A1/initiatives", 200},
 			{"initiative", fmt.Sprintf("/initiatives/%d", ini.ID), 200},
 			{"initiative-form-printable", fmt.Sprintf("/initiatives/%d/form", ini.ID), 200},
+			{"annual-commune", "/units/A/annual/2026", 200},
+			{"annual-province", "/units/P/annual/2026", 200},
+			{"annual-printable", "/units/A/annual/2026/print", 200},
 			{"opinions-all", fmt.Sprintf("/c/%d/opinions", c.ID), 200},
 			{"opinions-article", fmt.Sprintf("/c/%d/opinions?section=%d", c.ID, art5.ID), 200},
 			{"opinions-general", fmt.Sprintf("/c/%d/opinions?section=none", c.ID), 200},
@@ -115,7 +118,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 		}
 		staffPages("/staff", "/staff/inbox", "/staff/oversight", "/staff/audit", "/staff/moderation", "/staff/moderation/log",
 			"/staff/admin/staff", fmt.Sprintf("/staff/admin/staff/%d", env.OfficialA.StaffID), "/staff/admin/units",
-			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", "/staff/charters?unit=A", fmt.Sprintf("/staff/consultations/%d", c.ID),
+			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", "/staff/charters?unit=A", "/staff/annual", fmt.Sprintf("/staff/consultations/%d", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID),
 			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID),
 			"/staff/initiatives", fmt.Sprintf("/staff/initiatives/%d", ini.ID), "/staff/initiatives/codes?village=A1")

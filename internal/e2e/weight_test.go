@@ -219,3 +219,24 @@ func fetchCompressed(t *testing.T, url string) compressed {
 	}
 	return compressed{wire: len(raw), text: string(text)}
 }
+
+// TestAnnualReportPageWeight keeps the province's annual report (a table per section, a row
+// per commune) within the budget of a page read on a phone, on the history of
+// testutil.SeedAnnual.
+func TestAnnualReportPageWeight(t *testing.T) {
+	t.Parallel()
+	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
+		env := testutil.StartServer(t, st)
+		testutil.SeedAnnual(t, env.Fixture)
+		for _, path := range []string{"/units/P/annual/2026", "/units/A/annual/2026"} {
+			page := fetchCompressed(t, env.URL+path)
+			if !strings.Contains(page.text, "Báo cáo kết quả thực hiện dân chủ ở cơ sở năm 2026") {
+				t.Fatalf("%s is not the report", path)
+			}
+			t.Logf("%s: %d bytes compressed (%d uncompressed)", path, page.wire, len(page.text))
+			if page.wire > pageBudget {
+				t.Errorf("%s weighs %d bytes compressed, over the budget of %d", path, page.wire, pageBudget)
+			}
+		}
+	})
+}

@@ -134,7 +134,7 @@ func TestAnnualReportPages(t *testing.T) {
 				}
 			}
 			Communes []struct {
-				Unit struct{ Code string }
+				Unit     struct{ Code string }
 				Sections []struct {
 					Lines []struct{ N int64 }
 				}
