@@ -205,7 +205,7 @@ var farFuture = time.Date(9999, time.January, 1, 0, 0, 0, 0, time.UTC)
 // art. 12, as the oversight view counts it): from the start of the next working day.
 func (a *App) annualAnswers(ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error) {
 	from, to := domain.AnnualPeriod(year)
-	rows, err := a.store.OversightRows(ctx, unitIDs)
+	rows, err := a.store.ConsultationDates(ctx, unitIDs)
 	if err != nil {
 		return domain.AnnualSection{}, err
 	}
@@ -331,7 +331,7 @@ func (a *App) annualSatisfaction(ctx context.Context, unitIDs []int64, year int,
 func (a *App) annualLate(ctx context.Context, unitIDs []int64, year int, now time.Time) (domain.AnnualSection, error) {
 	var results, decisions, charters int64
 	if len(unitIDs) > 0 {
-		rows, err := a.store.OversightRows(ctx, unitIDs)
+		rows, err := a.store.ConsultationDates(ctx, unitIDs)
 		if err != nil {
 			return domain.AnnualSection{}, err
 		}

@@ -73,7 +73,10 @@ type AnsweredCounts struct {
 
 // AnnualAnswers counts the approved opinions with an answer among the consultations of
 // lateFrom (consultation → the first moment an answer is late), and those answered at or
-// after that moment. One statement: the moments travel as a CASE over the consultations.
+// after that moment. One statement: the answered opinions are grouped by answer from
+// opinions_answered_idx alone (migration 00022), then each answer's time is read once and
+// compared with its consultation's moment, which travels as a CASE. The status is written
+// out so that both databases see the index's own condition.
 func (s *Store) AnnualAnswers(ctx context.Context, lateFrom map[int64]time.Time) (AnsweredCounts, error) {
 	var out AnsweredCounts
 	if len(lateFrom) == 0 {
@@ -84,22 +87,42 @@ func (s *Store) AnnualAnswers(ctx context.Context, lateFrom map[int64]time.Time)
 		param = "CAST(? AS TIMESTAMPTZ)"
 	}
 	var cases strings.Builder
-	args := make([]any, 0, 2*len(lateFrom)+2)
+	args := make([]any, 0, 2*len(lateFrom)+1)
 	ids := make([]int64, 0, len(lateFrom))
-	cases.WriteString("CASE o.consultation_id")
+	cases.WriteString("CASE a.consultation_id")
 	for id, t := range lateFrom {
 		cases.WriteString(" WHEN ? THEN " + param)
 		args = append(args, id, t.UTC())
 		ids = append(ids, id)
 	}
 	cases.WriteString(" END")
-	args = append(args, ids, domain.OpinionApproved)
+	args = append([]any{ids}, args...)
 	err := s.conn(ctx).Raw(`
-		SELECT COUNT(*) AS answered,
-			COALESCE(SUM(CASE WHEN r.created_at >= `+cases.String()+` THEN 1 ELSE 0 END), 0) AS late
-		FROM opinions o JOIN responses r ON r.id = o.response_id
-		WHERE o.consultation_id IN ? AND o.status = ?`, args...).Scan(&out).Error
+		WITH a AS (
+			SELECT consultation_id, response_id, COUNT(*) AS n FROM opinions
+			WHERE consultation_id IN ? AND status = 'approved' AND response_id IS NOT NULL
+			GROUP BY consultation_id, response_id
+		)
+		SELECT COALESCE(SUM(a.n), 0) AS answered,
+			COALESCE(SUM(CASE WHEN r.created_at >= `+cases.String()+` THEN a.n ELSE 0 END), 0) AS late
+		FROM a JOIN responses r ON r.id = a.response_id`, args...).Scan(&out).Error
 	return out, err
+}
+
+// ConsultationDates lists the published consultations of the units with what their
+// deadlines are counted from, and no counts: OversightRow with Opinions and Households 0.
+func (s *Store) ConsultationDates(ctx context.Context, unitIDs []int64) ([]OversightRow, error) {
+	if len(unitIDs) == 0 {
+		return nil, nil
+	}
+	var rows []OversightRow
+	err := s.conn(ctx).Raw(`
+		SELECT c.id, c.title, c.kind, c.matter, c.status, c.unit_id, u.code AS unit_code, u.name AS unit_name,
+			u.kind AS unit_kind, c.opens_at, c.closes_at, c.published_at, c.closed_at, c.close_reason, c.results_published_at
+		FROM consultations c JOIN units u ON u.id = c.unit_id
+		WHERE c.unit_id IN ? AND c.status IN ?
+		ORDER BY c.id`, unitIDs, oversightStatuses).Scan(&rows).Error
+	return rows, err
 }
 
 // AnnualRatings counts by score the satisfaction ratings of the consultations of the units
