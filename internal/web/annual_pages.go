@@ -28,24 +28,19 @@ type democracyPage struct {
 	Issuer   []string
 }
 
-// democracySectionView is one section: for a commune its lines and values; for a province
-// also a table with a row per commune and the total.
+// democracySectionView is one section: its lines with the value of the commune, or for a
+// province the value of each commune (a column each) and the total.
 type democracySectionView struct {
 	Key   string
 	Title string
 	Lines []democracyLineView
-	Rows  []democracyRowView // a province's communes
 }
 
 type democracyLineView struct {
-	Label string
-	Value string
-	Depth int
-}
-
-type democracyRowView struct {
-	Name, Code string
-	Values     []string
+	Label  string
+	Value  string
+	Depth  int
+	Values []string // a province's communes, in the order of DemocracyReport.Communes
 }
 
 // annualYear reads the year of the path, with ".xlsx" asking for the spreadsheet.
@@ -77,16 +72,12 @@ func (s *Server) annualData(c echo.Context) (*democracyPage, bool, error) {
 	}
 	for i, sec := range r.Sections {
 		v := democracySectionView{Key: sec.Key, Title: i18n.T(lang, "annualreport.section."+sec.Key)}
-		for _, l := range sec.Lines {
-			v.Lines = append(v.Lines, democracyLineView{Label: i18n.T(lang, "annualreport.line."+l.Key),
-				Value: export.AnnualValue(lang, l), Depth: l.Depth})
-		}
-		for _, cu := range r.Communes {
-			row := democracyRowView{Name: cu.Unit.Name, Code: cu.Unit.Code}
-			for _, l := range cu.Sections[i].Lines {
-				row.Values = append(row.Values, export.AnnualValue(lang, l))
+		for j, l := range sec.Lines {
+			lv := democracyLineView{Label: i18n.T(lang, "annualreport.line."+l.Key), Value: export.AnnualValue(lang, l), Depth: l.Depth}
+			for _, cu := range r.Communes {
+				lv.Values = append(lv.Values, export.AnnualValue(lang, cu.Sections[i].Lines[j]))
 			}
-			v.Rows = append(v.Rows, row)
+			v.Lines = append(v.Lines, lv)
 		}
 		d.Sections = append(d.Sections, v)
 	}

@@ -62,9 +62,10 @@ func TestAnnualReportPages(t *testing.T) {
 		// The province: a row per commune and the total, their sum.
 		res = b.Get("/units/P/annual/2026?lang=vi") // the language chosen sticks
 		for _, want := range []string{
-			`<a href="/units/A/annual/2026">Xã An Bình</a></th><td class="num">9</td><td class="num">7</td>`,
-			`<a href="/units/B/annual/2026">Xã Bắc Sơn</a></th><td class="num">3</td><td class="num">3</td>`,
-			`Tổng cộng</th><td class="num">12</td><td class="num">10</td>`,
+			`<a href="/units/A/annual/2026">Xã An Bình</a></th><th scope="col" class="num"><a href="/units/B/annual/2026">Xã Bắc Sơn</a></th><th scope="col" class="num">Tổng cộng</th>`,
+			`Số ý kiến nhận được</th><td class="num">9</td><td class="num">3</td><td class="num total">12</td>`,
+			`Số ý kiến được công bố</th><td class="num">7</td><td class="num">3</td><td class="num total">10</td>`,
+			`Điểm hài lòng trung bình (thang 5)</th><td class="num">4,3</td><td class="num">2,0</td><td class="num total">3,8</td>`,
 			"Tổng hợp 2 xã, phường, đặc khu",
 		} {
 			if !strings.Contains(res.Body, want) {
