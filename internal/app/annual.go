@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -376,8 +375,5 @@ func (a *App) AnnualReportUnits(ctx context.Context, actor *domain.Actor) ([]dom
 		return nil, err
 	}
 	units, err := a.store.UnitsAboveVillages(ctx, scope)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	return slices.Clip(units), nil
+	return units, wrap(err)
 }
