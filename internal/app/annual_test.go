@@ -47,7 +47,7 @@ answers: answered=2 late=0 unanswered=1
 decisions: total=0 form.meeting=0 form.ballot=0 form.online=0 adopted=0 not_adopted=0 no_quorum=0 households=0 households_online=0
 charters: recognise=1 refuse=0 suspend=0 annul=0
 satisfaction: count=1 mean=2/1 score5=0 score4=0 score3=0 score2=1 score1=0
-late: total=3 results=2 decisions=0 charters=1
+late: total=4 results=2 decisions=0 charters=2
 `
 	// The province sums its two communes line by line; its own consultation (10 Nov–20 Dec,
 	// overdue by January) is in neither commune's report, so not in the sum either.
@@ -57,7 +57,7 @@ answers: answered=8 late=1 unanswered=2
 decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adopted=0 no_quorum=0 households=60 households_online=0
 charters: recognise=1 refuse=0 suspend=0 annul=0
 satisfaction: count=4 mean=15/4 score5=1 score4=2 score3=0 score2=1 score1=0
-late: total=5 results=4 decisions=0 charters=1
+late: total=6 results=4 decisions=0 charters=2
 `
 )
 

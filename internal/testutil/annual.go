@@ -25,8 +25,8 @@ var AnnualToday = time.Date(2027, 1, 20, 10, 0, 0, 0, domain.Zone)
 //	          one on 8 Dec 09:00 (late). No results by 20 Jan: overdue, deadline in 2026.
 //	CharterB  commune B, hương ước, 4 May–3 Jun 2026, no opinions, results on 5 Jun,
 //	          adopted 10 Jun; dossier 11 Jun, complete 12 Jun, recognised by a decision of
-//	          15 Jun, never sent back to the village: the 2 working days to return it ran
-//	          out on 17 Jun (a late charter deadline of 2026).
+//	          15 Jun, never sent back to the village nor to the commune's Front: the 2
+//	          working days for each ran out on 17 Jun (two late charter deadlines of 2026).
 //	Ratings   of OnTimeA: 5, 4, 4 (mean 13/3 = 4.3); of LateB: 2.
 //	Village decisions on OverdueA (hương ước of A, item 3): Thôn Hai, 80 households, a
 //	          meeting on 31 Dec 2026 with 60 present, 50 for: adopted (41 needed).
