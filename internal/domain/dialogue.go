@@ -24,9 +24,9 @@ const (
 
 // Dialogue is one meeting of a commune's dialogue series.
 type Dialogue struct {
-	ID     int64 `gorm:"column:id;primaryKey"`
-	UnitID int64 `gorm:"column:unit_id"`
-	Unit   *Unit `gorm:"-"`
+	ID     int64  `gorm:"column:id;primaryKey"`
+	UnitID int64  `gorm:"column:unit_id"`
+	Unit   *Unit  `gorm:"-"`
 	Title  string `gorm:"column:title"`
 	// StartsAt is the meeting's date and time (stored in UTC, shown in Zone).
 	StartsAt  time.Time      `gorm:"column:starts_at"`
