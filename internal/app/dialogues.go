@@ -855,3 +855,25 @@ func staffID(actor *domain.Actor) *int64 {
 	id := actor.StaffID
 	return &id
 }
+
+// QuestionDialogueID returns the dialogue of a question, for staff who oversee its commune.
+func (a *App) QuestionDialogueID(ctx context.Context, actor *domain.Actor, questionID int64) (int64, error) {
+	_, d, err := a.questionFor(ctx, actor, domain.PermOversee, questionID)
+	if err != nil {
+		return 0, err
+	}
+	return d.ID, nil
+}
+
+// PromiseDialogueID returns the dialogue of a promise, for staff who oversee its commune.
+func (a *App) PromiseDialogueID(ctx context.Context, actor *domain.Actor, promiseID int64) (int64, error) {
+	p, err := a.store.PromiseByID(ctx, promiseID)
+	if err != nil {
+		return 0, wrap(err)
+	}
+	d, err := a.dialogueFor(ctx, actor, domain.PermOversee, p.DialogueID)
+	if err != nil {
+		return 0, err
+	}
+	return d.ID, nil
+}

@@ -8,8 +8,8 @@ import (
 // A dialogue (hội nghị trao đổi, đối thoại) is a meeting between a commune's People's
 // Committee, chaired by its head, and the commune's residents: Law 10/2022/QH15 art. 32
 // ("Hội nghị trao đổi, đối thoại giữa Ủy ban nhân dân cấp xã với Nhân dân") sets it among the
-// ways residents check and oversee the commune's work (art. 31). The district's plan holds one
-// every month. Residents send questions ahead, by theme, and support the ones they share; the
+// ways residents check and oversee the commune's work (art. 31). The portal serves a monthly
+// series of them. Residents send questions ahead, by theme, and support the ones they share; the
 // officials answer each question in public and record what they promised, with a due date.
 
 // DialogueStatus is where a dialogue stands.
@@ -49,15 +49,15 @@ func (Dialogue) TableName() string { return "dialogues" }
 // begins the meeting's day, so the last day to ask is the day before. The officials then have
 // the whole day of the meeting to read and prepare answers, and every question is moderated
 // before the chair sees it. Support for questions closes at the same moment.
-func (d *Dialogue) QuestionsCloseAt() time.Time { return StartOfDay(d.StartsAt) }
+func (d Dialogue) QuestionsCloseAt() time.Time { return StartOfDay(d.StartsAt) }
 
 // TakesQuestions reports whether residents may still ask (and support) at now.
-func (d *Dialogue) TakesQuestions(now time.Time) bool {
+func (d Dialogue) TakesQuestions(now time.Time) bool {
 	return d.Status == DialogueScheduled && now.Before(d.QuestionsCloseAt())
 }
 
 // LastDayToAsk is the last local day on which questions are taken.
-func (d *Dialogue) LastDayToAsk() time.Time { return d.QuestionsCloseAt().Add(-time.Second).In(Zone) }
+func (d Dialogue) LastDayToAsk() time.Time { return d.QuestionsCloseAt().Add(-time.Second).In(Zone) }
 
 // Theme is one of the fixed local themes a question is sent under.
 type Theme string
@@ -119,7 +119,7 @@ type DialogueQuestion struct {
 func (DialogueQuestion) TableName() string { return "dialogue_questions" }
 
 // Answered reports whether the officials answered the question.
-func (q *DialogueQuestion) Answered() bool { return q.AnsweredAt != nil }
+func (q DialogueQuestion) Answered() bool { return q.AnsweredAt != nil }
 
 // DialoguePromise is what the officials undertook at a dialogue (on a question, or in
 // general), with the day by which it is to be done.
@@ -151,10 +151,10 @@ const (
 )
 
 // DueEnds is the moment a promise becomes overdue: midnight after its due day.
-func (p *DialoguePromise) DueEnds() time.Time { return StartOfDay(p.DueOn).AddDate(0, 0, 1) }
+func (p DialoguePromise) DueEnds() time.Time { return StartOfDay(p.DueOn).AddDate(0, 0, 1) }
 
 // StandingAt says where the promise stands at now.
-func (p *DialoguePromise) StandingAt(now time.Time) PromiseStanding {
+func (p DialoguePromise) StandingAt(now time.Time) PromiseStanding {
 	switch {
 	case p.DoneAt != nil && p.DoneAt.Before(p.DueEnds()):
 		return PromiseKept
@@ -167,7 +167,7 @@ func (p *DialoguePromise) StandingAt(now time.Time) PromiseStanding {
 }
 
 // DaysOverdue is how many whole days past its due day a promise not yet done is at now.
-func (p *DialoguePromise) DaysOverdue(now time.Time) int {
+func (p DialoguePromise) DaysOverdue(now time.Time) int {
 	if p.DoneAt != nil || now.Before(p.DueEnds()) {
 		return 0
 	}
