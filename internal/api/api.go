@@ -104,6 +104,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/initiatives/:id/paper-supports", a.enterPaperSupports, requireStaff)
 	g.POST("/initiatives/:id/moderation", a.moderateInitiative, requireStaff)
 	g.POST("/initiatives/:id/outcome", a.recordInitiativeOutcome, requireStaff)
+	a.registerDialogues(g, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

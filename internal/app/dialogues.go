@@ -338,27 +338,36 @@ func (a *App) withVillages(ctx context.Context, qs []domain.DialogueQuestion) er
 	return nil
 }
 
-// DialoguesOfUnit lists a commune's dialogues (those of the commune a village belongs to, for
-// a village), the latest meeting first; limit 0 means all.
+// DialoguesOfUnit lists a commune's dialogues, the latest meeting first, and returns the
+// commune: the unit itself, or the commune around a village (a province has none: not
+// found); limit 0 means all.
 func (a *App) DialoguesOfUnit(ctx context.Context, code string, limit int) (*domain.Unit, []domain.Dialogue, error) {
 	u, err := a.store.UnitByCode(ctx, code)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}
-	list, err := a.dialoguesAround(ctx, u, limit)
+	if !slices.Contains(communeKinds, u.Kind) {
+		if u.Kind != domain.UnitVillage || u.ParentID == nil {
+			return nil, nil, domain.ErrNotFound
+		}
+		units, err := a.store.UnitsByIDs(ctx, []int64{*u.ParentID})
+		if err != nil {
+			return nil, nil, wrap(err)
+		}
+		if u = units[*u.ParentID]; u == nil {
+			return nil, nil, domain.ErrNotFound
+		}
+	}
+	list, err := a.UnitDialogues(ctx, u, limit)
 	return u, list, err
 }
 
 // UnitDialogues lists the dialogues a unit's page shows: the commune's own, or those of the
 // commune around a village; none for a province.
 func (a *App) UnitDialogues(ctx context.Context, u *domain.Unit, limit int) ([]domain.Dialogue, error) {
-	return a.dialoguesAround(ctx, u, limit)
-}
-
-func (a *App) dialoguesAround(ctx context.Context, u *domain.Unit, limit int) ([]domain.Dialogue, error) {
 	communeID := u.ID
 	if !slices.Contains(communeKinds, u.Kind) {
-		if u.ParentID == nil || u.Kind == domain.UnitProvince {
+		if u.ParentID == nil || u.Kind != domain.UnitVillage {
 			return nil, nil
 		}
 		communeID = *u.ParentID
