@@ -437,22 +437,41 @@ func (a *App) TrackQuestion(ctx context.Context, typed string) (*TrackedQuestion
 	return t, wrap(err)
 }
 
-// StaffDialogues lists the dialogues of the units the actor oversees, latest first, and the
-// communes where the actor may schedule one.
-func (a *App) StaffDialogues(ctx context.Context, actor *domain.Actor) ([]domain.Dialogue, []domain.Unit, error) {
+// StaffDialogueList is the staff list of dialogues: the dialogues of the units the actor
+// oversees, latest first, how many questions of each wait for a moderator, and the communes
+// where the actor may schedule one.
+type StaffDialogueList struct {
+	Items    []domain.Dialogue
+	Pending  map[int64]int
+	Communes []domain.Unit
+}
+
+// StaffDialogues returns the staff list of dialogues.
+func (a *App) StaffDialogues(ctx context.Context, actor *domain.Actor) (*StaffDialogueList, error) {
 	units, err := a.scope(ctx, actor, domain.PermOversee)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	list, err := a.store.Dialogues(ctx, store.DialogueFilter{UnitIDs: units, Limit: 200})
+	out := &StaffDialogueList{Pending: map[int64]int{}}
+	if out.Items, err = a.store.Dialogues(ctx, store.DialogueFilter{UnitIDs: units, Limit: 200}); err != nil {
+		return nil, wrap(err)
+	}
+	if err := a.withUnits(ctx, out.Items); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(out.Items))
+	for _, d := range out.Items {
+		ids = append(ids, d.ID)
+	}
+	waiting, err := a.store.Questions(ctx, store.QuestionFilter{DialogueIDs: ids, Statuses: []domain.OpinionStatus{domain.OpinionPending}})
 	if err != nil {
-		return nil, nil, wrap(err)
+		return nil, wrap(err)
 	}
-	if err := a.withUnits(ctx, list); err != nil {
-		return nil, nil, err
+	for _, q := range waiting {
+		out.Pending[q.DialogueID]++
 	}
-	communes, err := a.DialogueCommunes(ctx, actor)
-	return list, communes, err
+	out.Communes, err = a.DialogueCommunes(ctx, actor)
+	return out, err
 }
 
 // DialogueCommunes lists the communes where the actor may schedule dialogues.

@@ -302,9 +302,8 @@ func (s *Server) dialoguesFeed(c echo.Context) error {
 // Staff pages.
 
 type staffDialoguesData struct {
-	Items    []domain.Dialogue
-	Communes []domain.Unit // where the staff member may schedule one
-	In       app.NewDialogue
+	*app.StaffDialogueList
+	In app.NewDialogue
 }
 
 func (s *Server) staffDialogues(c echo.Context) error {
@@ -321,11 +320,11 @@ func (s *Server) staffDialogues(c echo.Context) error {
 }
 
 func (s *Server) staffDialoguesData(c echo.Context) (*staffDialoguesData, error) {
-	list, communes, err := s.app.StaffDialogues(c.Request().Context(), httpx.Actor(c))
+	l, err := s.app.StaffDialogues(c.Request().Context(), httpx.Actor(c))
 	if err != nil {
 		return nil, err
 	}
-	return &staffDialoguesData{Items: list, Communes: communes}, nil
+	return &staffDialoguesData{StaffDialogueList: l}, nil
 }
 
 func dialogueInput(c echo.Context) app.NewDialogue {
