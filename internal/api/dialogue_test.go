@@ -41,7 +41,7 @@ func TestDialogueAPI(t *testing.T) {
 		}
 		var list struct {
 			Items []struct {
-				ID   int64 `json:"id"`
+				ID   int64                 `json:"id"`
 				Unit struct{ Code string } `json:"unit"`
 			} `json:"items"`
 		}
