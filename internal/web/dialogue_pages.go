@@ -371,7 +371,7 @@ func (s *Server) renderStaffDialogue(c echo.Context, fail error) error {
 	d := staffDialogueData{P: p, Reasons: domain.RejectReasons, In: app.NewDialogue{Title: p.Dialogue.Title,
 		Date: starts.Format(time.DateOnly), Time: starts.Format("15:04"), Place: p.Dialogue.Place, ChairedBy: p.Dialogue.ChairedBy}}
 	if fail != nil {
-		return s.formError(c, fail, "staff_dialogue", "", d)
+		return s.formError(c, fail, "staff_dialogue", "dialogue.staff_title", d)
 	}
 	v := s.view(c, "", d)
 	v.Title = p.Dialogue.Title
