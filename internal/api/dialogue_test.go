@@ -111,5 +111,25 @@ func TestDialogueAPI(t *testing.T) {
 		if tracked.Status != "approved" || len(tracked.Promises) != 1 {
 			t.Errorf("tracked: %+v", tracked)
 		}
+
+		// Overdue in the oversight answer from the midnight after its due day.
+		due := time.Now().In(domain.Zone).AddDate(0, 0, 30)
+		after := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, domain.Zone)
+		env.App.Now = func() time.Time { return after }
+		token, err := env.App.CreateToken(ctx, "observer.a@example.vn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o struct {
+			Promises []struct {
+				Text        string `json:"text"`
+				DaysOverdue int    `json:"days_overdue"`
+				Commune     struct{ Code string }
+			} `json:"overdue_promises"`
+		}
+		decode(b.JSON("GET", "/api/v1/oversight", "", map[string]string{"Authorization": "Bearer " + token}), http.StatusOK, &o)
+		if len(o.Promises) != 1 || o.Promises[0].DaysOverdue != 1 || o.Promises[0].Commune.Code != "A" {
+			t.Errorf("overdue promises in oversight: %+v", o)
+		}
 	})
 }

@@ -416,3 +416,22 @@ func (a *API) promiseDone(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, toPromise(p, a.App.Now()))
 }
+
+type overduePromiseJSON struct {
+	promiseJSON
+	DialogueID  int64             `json:"dialogue_id"`
+	Dialogue    string            `json:"dialogue"`
+	Commune     oversightUnitJSON `json:"commune"`
+	DaysOverdue int               `json:"days_overdue"`
+}
+
+// overduePromises writes the oversight view's overdue promises.
+func overduePromises(rows []app.OverduePromiseRow, now time.Time) []overduePromiseJSON {
+	out := []overduePromiseJSON{}
+	for i := range rows {
+		r := &rows[i]
+		out = append(out, overduePromiseJSON{promiseJSON: toPromise(&r.Promise, now), DialogueID: r.Dialogue.ID,
+			Dialogue: r.Dialogue.Title, Commune: oversightUnit(r.Unit), DaysOverdue: r.DaysOverdue})
+	}
+	return out
+}
