@@ -18,8 +18,8 @@ import (
 )
 
 // The monthly dialogue between a commune's People's Committee and its residents (Law
-// 10/2022 art. 32, hội nghị trao đổi, đối thoại giữa Ủy ban nhân dân cấp xã với Nhân dân; one
-// of the ways residents check and oversee the commune's work, art. 31). Officials schedule it;
+// 10/2022 art. 32, hội nghị trao đổi, đối thoại giữa Ủy ban nhân dân cấp xã với Nhân dân, in
+// the law's section on residents checking and overseeing the commune). Officials schedule it;
 // residents send questions ahead by theme and support the ones they share; moderators approve
 // or reject each question with the reasons opinions get; officials answer in public and record
 // what they promised, with a due day; a promise not kept by its day shows in oversight.

@@ -7,9 +7,9 @@ import (
 
 // A dialogue (hội nghị trao đổi, đối thoại) is a meeting between a commune's People's
 // Committee, chaired by its head, and the commune's residents: Law 10/2022/QH15 art. 32
-// ("Hội nghị trao đổi, đối thoại giữa Ủy ban nhân dân cấp xã với Nhân dân") sets it among the
-// ways residents check and oversee the commune's work (art. 31). The portal serves a monthly
-// series of them. Residents send questions ahead, by theme, and support the ones they share; the
+// ("Hội nghị trao đổi, đối thoại giữa Ủy ban nhân dân cấp xã với Nhân dân") sets it in the
+// law's section on residents checking and overseeing the commune's work (Chapter II, Section
+// 4, "Nhân dân kiểm tra, giám sát"). The portal serves a monthly series of them. Residents send questions ahead, by theme, and support the ones they share; the
 // officials answer each question in public and record what they promised, with a due date.
 
 // DialogueStatus is where a dialogue stands.
