@@ -113,7 +113,7 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
 		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword, BaseURL: cfg.BaseURL,
 		LimitHouseholdCodes: s.limitHouseholdCodes,
-		LimitQuestions: s.limitPerAddress("dialogue|"), LimitSupports: s.limitPerAddress("support|")}
+		LimitQuestions:      s.limitPerAddress("dialogue|"), LimitSupports: s.limitPerAddress("support|")}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
