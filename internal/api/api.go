@@ -39,6 +39,9 @@ type API struct {
 	// LimitRatings caps satisfaction ratings per address and consultation (shared with the
 	// consultation page's form).
 	LimitRatings echo.MiddlewareFunc
+	// LimitQuestions and LimitSupports cap the questions sent to a dialogue and the supports
+	// given, per address (shared with the dialogue's pages).
+	LimitQuestions, LimitSupports echo.MiddlewareFunc
 	// ChangePassword changes the signed-in account's password and keeps the session that asked
 	// (shared with the HTML form).
 	ChangePassword func(c echo.Context, in app.NewPassword) error
@@ -102,6 +105,7 @@ func (a *API) Register(g *echo.Group, requireStaff echo.MiddlewareFunc) {
 	g.POST("/initiatives/:id/paper-supports", a.enterPaperSupports, requireStaff)
 	g.POST("/initiatives/:id/moderation", a.moderateInitiative, requireStaff)
 	g.POST("/initiatives/:id/outcome", a.recordInitiativeOutcome, requireStaff)
+	a.registerDialogues(g, requireStaff)
 }
 
 // decode reads a JSON body strictly enough to give integrators clear errors: the content

@@ -281,6 +281,7 @@ func seedFuzzWorld(t *testing.T, env *testutil.Env) *fuzzWorld {
 		}
 		w.initiatives = append(w.initiatives, i.ID)
 	}
+	w.codes = append(w.codes, seedDialogues(t, env)...)
 	return w
 }
 
@@ -349,6 +350,8 @@ func (f *fuzzer) pathValue(path, name string) string {
 			return pick(f.rng, f.w.codes)
 		case name == "id" && strings.HasPrefix(path, "/initiatives/") && f.chance(0.9):
 			return strconv.FormatInt(pick(f.rng, f.w.initiatives), 10)
+		case name == "qid" || name == "pid": // the dialogues' questions and promises (dialogue_fuzz_test.go)
+			return strconv.Itoa(1 + f.rng.IntN(4))
 		case name == "id" && strings.HasPrefix(path, "/opinions/") && f.chance(0.9):
 			return strconv.FormatInt(pick(f.rng, f.w.opinions), 10)
 		case name == "id" && f.chance(0.9):

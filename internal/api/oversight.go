@@ -23,6 +23,9 @@ type oversightJSON struct {
 	// LateDecisions are the villages' decisions past a deadline: sent to the commune late
 	// or not yet (Law 10/2022 art. 20(3)), or not recognised in time (art. 21(2)).
 	LateDecisions []lateDecisionJSON `json:"late_decisions"`
+	// OverduePromises are the promises made at dialogues not done by the end of their due
+	// day (dialogues.go).
+	OverduePromises []overduePromiseJSON `json:"overdue_promises"`
 }
 
 type lateDecisionJSON struct {
@@ -93,7 +96,8 @@ func (a *API) oversight(c echo.Context) error {
 		return err
 	}
 	out := oversightJSON{Today: o.Today.Format(time.DateOnly), Communes: []oversightCommuneJSON{}, Overdue: []overseenJSON{},
-		ClosedEarly: []overseenJSON{}, Withdrawn: []consultationJSON{}, LateDecisions: []lateDecisionJSON{}}
+		ClosedEarly: []overseenJSON{}, Withdrawn: []consultationJSON{}, LateDecisions: []lateDecisionJSON{},
+		OverduePromises: overduePromises(o.Promises, a.App.Now())}
 	if o.Unit != nil {
 		u := oversightUnit(*o.Unit)
 		out.Unit = &u

@@ -96,10 +96,7 @@ func (a *App) addOpinion(ctx context.Context, actor *domain.Actor, consultationI
 	in.VillageCode = strings.TrimSpace(in.VillageCode)
 	in.Reference = textnorm.CleanLine(in.Reference)
 	err = a.check(in)
-	// Counted in characters, as the API documents it (the column is TEXT).
-	if !utf8.ValidString(key) || utf8.RuneCountInString(key) > domain.MaxIdempotency {
-		err = mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
-	}
+	err = checkIdempotencyKey(err, key)
 	if in.SectionID != nil {
 		if sec, ok := target.Section(*in.SectionID); !ok || !sec.Commentable() {
 			err = mergeInvalid(err, "section_id", "validation.section_unknown")
@@ -316,13 +313,28 @@ func requestHash(consultationID int64, in NewOpinion) string {
 	if in.SectionID != nil {
 		section = strconv.FormatInt(*in.SectionID, 10)
 	}
+	return hashParts(strconv.FormatInt(consultationID, 10), section, in.Stance, in.Body, in.VillageCode,
+		in.Channel, in.Reference)
+}
+
+// hashParts identifies a submission by its parts, each ended by a zero byte so that no two
+// different lists of parts hash alike.
+func hashParts(parts ...string) string {
 	h := sha256.New()
-	for _, part := range []string{strconv.FormatInt(consultationID, 10), section, in.Stance, in.Body, in.VillageCode,
-		in.Channel, in.Reference} {
+	for _, part := range parts {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// checkIdempotencyKey adds the key's message to a validation error when the key is too long:
+// counted in characters, as the API documents it (the column is TEXT).
+func checkIdempotencyKey(err error, key string) error {
+	if !utf8.ValidString(key) || utf8.RuneCountInString(key) > domain.MaxIdempotency {
+		return mergeInvalid(err, "idempotency_key", "validation.max", domain.MaxIdempotency)
+	}
+	return err
 }
 
 // flagsOf lists the kinds of automatic flags a text raises, for filtering the queue.

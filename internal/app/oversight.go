@@ -134,6 +134,9 @@ type Oversight struct {
 	// Decisions lists the villages' decisions past a deadline: sent to the commune late or
 	// not yet, or not recognised in time (household_deadlines.go).
 	Decisions []DecisionDeadlineRow
+	// Promises lists what officials promised at a dialogue and did not do by its due day
+	// (dialogues.go).
+	Promises []OverduePromiseRow
 }
 
 // Oversight lists the published consultations in the units the actor oversees (or in one
@@ -261,6 +264,9 @@ func (a *App) Oversight(ctx context.Context, actor *domain.Actor, unitCode strin
 		return nil, err
 	}
 	if out.Decisions, err = a.decisionDeadlines(ctx, units, now); err != nil {
+		return nil, err
+	}
+	if out.Promises, err = a.overduePromises(ctx, units, now); err != nil {
 		return nil, err
 	}
 	return out, nil

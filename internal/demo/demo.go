@@ -198,6 +198,9 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := initiatives(ctx, a, official, moderator); err != nil {
 		return nil, err
 	}
+	if err := loadDialogues(ctx, a, official, moderator); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

@@ -75,6 +75,7 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		dlg := seedDialogue(t, env)
 		resident := newTab(t, browser, env.URL)
 		for _, p := range []struct {
 			name, path string
@@ -101,6 +102,11 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			{"track-unknown-code", "/track?code=00000-00000", 404},
 			{"track-bad-code", "/track?code=abc", 422},
 			{"login", "/login", 200},
+			{"dialogues", "/u/A/dialogues", 200},
+			{"dialogue", fmt.Sprintf("/d/%d", dlg.ID), 200},
+			{"dialogue-ask", fmt.Sprintf("/d/%d/ask", dlg.ID), 200},
+			{"dialogue-track", "/d/track/" + dlg.Code, 200},
+			{"dialogue-minutes", fmt.Sprintf("/d/%d/minutes", dlg.ID), 200},
 		} {
 			res := get(resident, chromedp.NavigateResponse(resident.base+p.path), "open "+p.path)
 			resident.wantStatus(res, p.status, "GET "+p.path)
@@ -121,7 +127,8 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			"/staff/account/totp", "/staff/consultations/new", "/staff/satisfaction", "/staff/charters?unit=A", "/staff/annual", fmt.Sprintf("/staff/consultations/%d", c.ID),
 			fmt.Sprintf("/staff/consultations/%d/versions/new", c.ID), fmt.Sprintf("/staff/consultations/%d/offline", c.ID),
 			"/staff/disclosures", "/staff/disclosures/new", fmt.Sprintf("/staff/disclosures/%d/edit", disc.ID),
-			"/staff/initiatives", fmt.Sprintf("/staff/initiatives/%d", ini.ID), "/staff/initiatives/codes?village=A1")
+			"/staff/initiatives", fmt.Sprintf("/staff/initiatives/%d", ini.ID), "/staff/initiatives/codes?village=A1",
+			"/staff/dialogues", fmt.Sprintf("/staff/dialogues/%d", dlg.ID))
 
 		// Closed: answers and decisions are made on their pages.
 		env.CloseAtEnd(t, env.OfficialA, c)

@@ -97,7 +97,7 @@ const (
 
 // staffPageRoutes are the pages and forms under /staff.
 func staffPageRoutes() []authzRoute {
-	return []authzRoute{
+	return append(dialoguePageRoutes(), []authzRoute{
 		// expect(anonymous, officialA, officialB, moderatorA, observerA, admin)
 		{method: "GET", path: "/staff", want: expect(toLogin, s200, s200, s200, s200, s200)},
 		{method: "GET", path: "/staff/consultations/new", want: expect(toLogin, s200, s200, s403, s403, s200)},
@@ -454,12 +454,12 @@ func staffPageRoutes() []authzRoute {
 				return url.Values{"new": {"mật khẩu do quản trị đặt"}}
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.targetStaff(t).SessionEpoch > 0 }},
-	}
+	}...)
 }
 
 // staffAPIRoutes are the API endpoints that need a staff member. Anonymous callers get 401.
 func staffAPIRoutes() []authzRoute {
-	return []authzRoute{
+	return append(dialogueAPIRoutes(), []authzRoute{
 		// expect(anonymous, officialA, officialB, moderatorA, observerA, admin)
 		{method: "POST", path: "/api/v1/account/password", want: expect(s401, s422, s422, s422, s422, s422),
 			json: func(*testing.T, *authzWorld) string {
@@ -588,7 +588,7 @@ func staffAPIRoutes() []authzRoute {
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
 			json:    func(*testing.T, *authzWorld) string { return `{"decision":"approve"}` },
 			changed: func(t *testing.T, w *authzWorld) bool { return w.opinionStatus(t) != domain.OpinionPending }},
-	}
+	}...)
 }
 
 // publicRoutes need no account: residents' pages and forms, the login steps, health checks,
@@ -627,6 +627,11 @@ var publicRoutes = []string{
 	// official's village (initiatives_test.go checks who may).
 	"GET /api/v1/initiatives", "GET /api/v1/initiatives/:id", "POST /api/v1/initiatives", "POST /api/v1/initiatives/:id/supports",
 	"GET /api/v1/units/:code/annual/:year",
+	// The monthly dialogue (dialogue_pages.go): residents' pages, forms and feed, and the public API.
+	"GET /u/:code/dialogues", "GET /d/:id", "GET /d/:id/ask", "POST /d/:id/ask", "POST /d/:id/questions/:qid/support",
+	"GET /d/:id/minutes", "GET /d/track/:code", "GET /feeds/dialogues.atom",
+	"GET /api/v1/dialogues", "GET /api/v1/dialogues/:id", "POST /api/v1/dialogues/:id/questions",
+	"POST /api/v1/dialogues/:id/questions/:qid/supports", "GET /api/v1/dialogue-questions/:code",
 }
 
 // TestEveryRouteHasAnAuthzDecision fails for a registered route that is neither public nor
@@ -848,6 +853,10 @@ type authzWorld struct {
 	// Citizens' initiatives of village A1, pending and open; a village for household codes.
 	pendingIni, openIni int64
 	codesVillageCode    string
+
+	// A dialogue of commune A, a question to it and a promise (dialogue_authz_test.go).
+	dialogueD             *domain.Dialogue
+	questionID, promiseID int64
 }
 
 // initiative is a paper proposal of village A1 entered by official A, approved when open.

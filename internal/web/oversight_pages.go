@@ -26,6 +26,8 @@ type oversightData struct {
 	Withdrawn   []domain.Consultation
 	// Decisions are the villages' decisions past a deadline (household_pages.go).
 	Decisions []app.DecisionDeadlineRow
+	// Promises are the dialogues' promises past their due day (dialogue_pages.go).
+	Promises []app.OverduePromiseRow
 }
 
 type oversightCommune struct {
@@ -74,7 +76,8 @@ func (s *Server) oversight(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Withdrawn: o.Withdrawn, Decisions: o.Decisions}
+	d := oversightData{Units: o.Units, Today: o.Today, Charters: o.Charters, Withdrawn: o.Withdrawn, Decisions: o.Decisions,
+		Promises: o.Promises}
 	if o.Unit != nil {
 		d.Selected = o.Unit.Code
 	}

@@ -24,8 +24,15 @@ const formMaxAge = 24 * time.Hour
 // was shown and the consultation it is for, signed so a bot can neither backdate it nor reuse
 // it on another consultation.
 func (s *Server) signStart(t time.Time, consultationID int64) string {
+	return s.signStartFor(t, strconv.FormatInt(consultationID, 10))
+}
+
+// signStartFor signs the time a public form was shown for what it is about: a consultation
+// (its number) or anything else a resident sends a form to (its own scope, such as
+// "dialogue:7"), so a signature for one never passes for another.
+func (s *Server) signStartFor(t time.Time, scope string) string {
 	ts := strconv.FormatInt(t.Unix(), 10)
-	return ts + "." + s.mac(ts+"|"+strconv.FormatInt(consultationID, 10))
+	return ts + "." + s.mac(ts+"|"+scope)
 }
 
 func (s *Server) mac(msg string) string {
@@ -37,8 +44,13 @@ func (s *Server) mac(msg string) string {
 // verifyStart returns when a form for this consultation was shown, if its signature holds
 // and it is not too old.
 func (s *Server) verifyStart(v string, consultationID int64) (time.Time, bool) {
+	return s.verifyStartFor(v, strconv.FormatInt(consultationID, 10))
+}
+
+// verifyStartFor is verifyStart for a form signed with signStartFor.
+func (s *Server) verifyStartFor(v, scope string) (time.Time, bool) {
 	ts, sig, ok := strings.Cut(v, ".")
-	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(ts+"|"+strconv.FormatInt(consultationID, 10)))) {
+	if !ok || !hmac.Equal([]byte(sig), []byte(s.mac(ts+"|"+scope))) {
 		return time.Time{}, false
 	}
 	n, err := strconv.ParseInt(ts, 10, 64)
@@ -61,10 +73,15 @@ func (s *Server) ratingCheck(c echo.Context, consultationID int64) error {
 }
 
 func (s *Server) formCheck(c echo.Context, consultationID int64, minFill time.Duration) error {
+	return s.formCheckFor(c, strconv.FormatInt(consultationID, 10), minFill)
+}
+
+// formCheckFor applies the quiet defences to a form signed with signStartFor.
+func (s *Server) formCheckFor(c echo.Context, scope string, minFill time.Duration) error {
 	if c.FormValue("website") != "" {
 		return domain.Errorf(domain.CodeInvalid, "error.bot")
 	}
-	started, ok := s.verifyStart(c.FormValue("started"), consultationID)
+	started, ok := s.verifyStartFor(c.FormValue("started"), scope)
 	if !ok {
 		return domain.Errorf(domain.CodeInvalid, "error.form_expired")
 	}

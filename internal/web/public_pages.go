@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -349,6 +350,12 @@ func (s *Server) track(c echo.Context) error {
 		return s.views.render(c, http.StatusOK, "track", s.view(c, "track.title", d))
 	}
 	t, err := s.app.Track(c.Request().Context(), code)
+	if domain.IsCode(err, domain.CodeNotFound) {
+		// The code of a question to a dialogue (dialogue_pages.go) is looked up here too.
+		if q, qerr := s.app.TrackQuestion(c.Request().Context(), code); qerr == nil {
+			return c.Redirect(http.StatusSeeOther, "/d/track/"+url.PathEscape(q.Question.TrackingCode))
+		}
+	}
 	if err != nil {
 		return s.trackLookupError(c, err, d)
 	}

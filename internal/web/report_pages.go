@@ -84,6 +84,10 @@ type unitData struct {
 	P *app.UnitPage
 	// KindKey names the unit's kind: a village in a ward is a tổ dân phố, in a commune a thôn.
 	KindKey string
+	// Dialogues are the commune's monthly dialogues (dialogue_pages.go); DialogueUnit is the
+	// commune, nil on a province's page.
+	Dialogues    []domain.Dialogue
+	DialogueUnit *domain.Unit
 }
 
 // unitKindKey is the message key of a unit's kind, the parent's kind telling a thôn from a
@@ -105,7 +109,11 @@ func (s *Server) unitPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.view(c, "", unitData{P: p, KindKey: unitKindKey(p.Unit, p.Above)})
+	d := unitData{P: p, KindKey: unitKindKey(p.Unit, p.Above)}
+	if d.Dialogues, d.DialogueUnit, err = s.unitPageDialogues(c, p); err != nil {
+		return err
+	}
+	v := s.view(c, "", d)
 	v.Title = p.Unit.Name
 	return s.views.render(c, http.StatusOK, "unit", v)
 }

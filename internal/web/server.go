@@ -112,7 +112,8 @@ func New(cfg config.Config, a *app.App) (*Server, error) {
 	}
 	s.api = &api.API{App: a, Login: s.apiLogin, LimitOpinions: s.limitOpinions, LimitCodeGuesses: s.limitCodeGuesses,
 		LimitRatings: s.limitRatings, ChangePassword: s.apiChangePassword, BaseURL: cfg.BaseURL,
-		LimitHouseholdCodes: s.limitHouseholdCodes}
+		LimitHouseholdCodes: s.limitHouseholdCodes,
+		LimitQuestions:      s.limitPerAddress("dialogue|"), LimitSupports: s.limitPerAddress("support|")}
 	e.HTTPErrorHandler = s.handleError
 	s.middleware()
 	s.routes()
@@ -268,16 +269,25 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 // limitOpinions caps opinion submissions per address and consultation, answering 429 with
 // Retry-After once the hour's allowance is used.
 func (s *Server) limitOpinions(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		// The consultation as a number, so "01" or "+1" is not a fresh allowance.
-		id := c.Param("id")
-		if n, err := strconv.ParseInt(id, 10, 64); err == nil {
-			id = strconv.FormatInt(n, 10)
+	return s.limitPerAddress("")(next)
+}
+
+// limitPerAddress caps, in the opinion limiter's window, what an address sends to the object
+// of the path's :id; prefix keeps one kind of submission (questions to a dialogue, support)
+// from using up another's allowance.
+func (s *Server) limitPerAddress(prefix string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			// The object as a number, so "01" or "+1" is not a fresh allowance.
+			id := c.Param("id")
+			if n, err := strconv.ParseInt(id, 10, 64); err == nil {
+				id = strconv.FormatInt(n, 10)
+			}
+			if ok, retry, _ := s.opinionLimit.Allow(c.Request().Context(), prefix+clientKey(c)+"|"+id); !ok {
+				return rateLimited(c, retry)
+			}
+			return next(c)
 		}
-		if ok, retry, _ := s.opinionLimit.Allow(c.Request().Context(), clientKey(c)+"|"+id); !ok {
-			return rateLimited(c, retry)
-		}
-		return next(c)
 	}
 }
 
