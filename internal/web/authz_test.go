@@ -288,6 +288,22 @@ func staffPageRoutes() []authzRoute {
 			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.opinionStatus(t) != domain.OpinionPending }},
 		{method: "GET", path: "/staff/moderation/log", want: expect(toLogin, s200, s200, s200, s200, s200)},
+		// The plan of a consult matter and its report to the Council (Law 10/2022 art. 28):
+		// read by whoever oversees the commune, recorded by its officials (plans_test.go).
+		{method: "GET", path: "/staff/consultations/:id/plan", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) }},
+		{method: "POST", path: "/staff/consultations/:id/plan", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"council_sent_on": {today(0)}, "front_sent_on": {""}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "council_sent_on") }},
+		{method: "GET", path: "/staff/consultations/:id/council-report", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) }},
+		{method: "GET", path: "/staff/consultations/:id/council-report.docx", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) }},
+		{method: "POST", path: "/staff/consultations/:id/council-report", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"submitted_on": {today(0)}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "report_submitted_on") }},
 		{method: "GET", path: "/staff/audit", want: expect(toLogin, s403, s403, s403, s200, s200)},
 		// Oversight of the communes: every role oversees the units it is assigned (PermOversee),
 		// each seeing its own communes only (oversight_test.go checks who sees what).
@@ -515,6 +531,16 @@ func staffAPIRoutes() []authzRoute {
 		{method: "GET", path: "/api/v1/consultations/:id/report.xlsx", want: expect(s401, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.closed(t).ID) }},
 		{method: "GET", path: "/api/v1/oversight", want: expect(s401, s200, s200, s200, s200, s200)},
+		{method: "GET", path: "/api/v1/consultations/:id/plan", want: expect(s401, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) }},
+		{method: "POST", path: "/api/v1/consultations/:id/plan", want: expect(s401, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
+			json:    func(*testing.T, *authzWorld) string { return fmt.Sprintf(`{"front_sent_on":%q}`, today(0)) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "front_sent_on") }},
+		{method: "POST", path: "/api/v1/consultations/:id/council-report", want: expect(s401, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) },
+			json:    func(*testing.T, *authzWorld) string { return fmt.Sprintf(`{"submitted_on":%q}`, today(0)) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "report_submitted_on") }},
 		{method: "GET", path: "/api/v1/moderation/queue", want: expect(s401, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/api/v1/opinions/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -531,6 +557,7 @@ var publicRoutes = []string{
 	"GET /", "GET /c/:id", "GET /c/:id/comment", "POST /c/:id/comment", "GET /c/:id/opinions",
 	"GET /c/:id/report", "GET /c/:id/report.csv", "GET /c/:id/report.xlsx", "GET /u/:code",
 	"GET /c/:id/changes",
+	"GET /c/:id/council-report", "GET /api/v1/consultations/:id/council-report", // once submitted (plans_test.go)
 	"GET /c/:id/notice", "GET /c/:id/form", // printables: the draft's public text, a QR code and blank lines
 	"GET /feeds/consultations.atom", "GET /feeds/results.atom", "GET /feeds/charters.atom",
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
@@ -767,6 +794,8 @@ type authzWorld struct {
 
 	// household makes the decide matters of commune A (household_test.go).
 	household *householdWorld
+	// plans makes the consult matters of commune A with their plans (plans_test.go).
+	plans *plansWorld
 }
 
 func (w *authzWorld) id(id int64) map[string]string { return map[string]string{"id": fmt.Sprint(id)} }
