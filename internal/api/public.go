@@ -43,13 +43,13 @@ type unitRef struct {
 }
 
 type consultationJSON struct {
-	ID       int64     `json:"id"`
-	Title    string    `json:"title"`
-	Kind     string    `json:"kind"`
-	Matter   string    `json:"matter"`
-	Item     int       `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Kind   string `json:"kind"`
+	Matter string `json:"matter"`
+	Item   int    `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
 	// Topic is the item of Law art. 25 a consult matter is about; null when not stated.
-	Topic *int `json:"topic"`
+	Topic    *int      `json:"topic"`
 	Unit     unitRef   `json:"unit"`
 	Status   string    `json:"status"`
 	Phase    string    `json:"phase"`

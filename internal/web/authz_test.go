@@ -293,8 +293,10 @@ func staffPageRoutes() []authzRoute {
 		{method: "GET", path: "/staff/consultations/:id/plan", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) }},
 		{method: "POST", path: "/staff/consultations/:id/plan", want: expect(toLogin, s303, s403, s403, s403, s303),
-			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
-			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"council_sent_on": {today(0)}, "front_sent_on": {""}} },
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"council_sent_on": {today(0)}, "front_sent_on": {""}}
+			},
 			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "council_sent_on") }},
 		{method: "GET", path: "/staff/consultations/:id/council-report", want: expect(toLogin, s200, s403, s200, s200, s200),
 			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) }},

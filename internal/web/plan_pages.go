@@ -16,7 +16,7 @@ import (
 // planData is the plan page of a consult matter (Law 10/2022 art. 28(1), 28(5)): the form
 // values are kept as typed when the page comes back with an error.
 type planData struct {
-	P                         *app.PlanView
+	P                          *app.PlanView
 	CouncilSentOn, FrontSentOn string
 	SubmittedOn, Session       string
 	Today                      string
