@@ -195,6 +195,9 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := recognisedCharter(ctx, a, official, ids["VD-HB-BAC"]); err != nil {
 		return nil, fmt.Errorf("demo charter: %w", err)
 	}
+	if err := consultMatter(ctx, a, official, moderator); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 
