@@ -43,6 +43,9 @@ func (t Topic) Valid() bool { return t >= TopicDevelopmentPlan && t <= TopicOthe
 // Key is the message key naming the item ("plans.topic.3"); Short names it briefly.
 func (t Topic) Key() string { return "plans.topic." + strconv.Itoa(int(t)) }
 
+// Int is the item's number, for messages that cite it.
+func (t Topic) Int() int { return int(t) }
+
 // Short is the message key of the item's short name, for lists and headings.
 func (t Topic) Short() string { return "plans.topic_short." + strconv.Itoa(int(t)) }
 
