@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,8 +23,6 @@ type planData struct {
 	Today                      string
 }
 
-func dayValue(t interface{ Format(string) string }) string { return t.Format("2006-01-02") }
-
 // consultationPlan shows the plan of a consult matter and its report to the Council.
 func (s *Server) consultationPlan(c echo.Context) error {
 	id, err := pathID(c)
@@ -34,21 +33,25 @@ func (s *Server) consultationPlan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderPlan(c, planDataOf(p), nil)
+}
+
+// planDataOf fills the plan page's forms with what is recorded.
+func planDataOf(p *app.PlanView) *planData {
 	d := &planData{P: p, Session: p.Plan.ReportSession}
-	if p.Plan.CouncilSentOn != nil {
-		d.CouncilSentOn = dayValue(p.Plan.CouncilSentOn.In(domain.Zone))
+	for _, f := range []struct {
+		day  *time.Time
+		into *string
+	}{{p.Plan.CouncilSentOn, &d.CouncilSentOn}, {p.Plan.FrontSentOn, &d.FrontSentOn}, {p.Plan.ReportSubmittedOn, &d.SubmittedOn}} {
+		if f.day != nil {
+			*f.into = f.day.In(domain.Zone).Format(time.DateOnly)
+		}
 	}
-	if p.Plan.FrontSentOn != nil {
-		d.FrontSentOn = dayValue(p.Plan.FrontSentOn.In(domain.Zone))
-	}
-	if p.Plan.ReportSubmittedOn != nil {
-		d.SubmittedOn = dayValue(p.Plan.ReportSubmittedOn.In(domain.Zone))
-	}
-	return s.renderPlan(c, d, nil)
+	return d
 }
 
 func (s *Server) renderPlan(c echo.Context, d *planData, err error) error {
-	d.Today = dayValue(s.app.Now().In(domain.Zone))
+	d.Today = s.app.Now().In(domain.Zone).Format(time.DateOnly)
 	if err != nil {
 		return s.formError(c, err, "plan", "plans.title", d)
 	}
@@ -89,16 +92,7 @@ func (s *Server) planAct(c echo.Context, flash string, do func(ctx context.Conte
 		if perr != nil {
 			return perr
 		}
-		d := &planData{P: p, Session: p.Plan.ReportSession}
-		if p.Plan.CouncilSentOn != nil {
-			d.CouncilSentOn = dayValue(p.Plan.CouncilSentOn.In(domain.Zone))
-		}
-		if p.Plan.FrontSentOn != nil {
-			d.FrontSentOn = dayValue(p.Plan.FrontSentOn.In(domain.Zone))
-		}
-		if p.Plan.ReportSubmittedOn != nil {
-			d.SubmittedOn = dayValue(p.Plan.ReportSubmittedOn.In(domain.Zone))
-		}
+		d := planDataOf(p)
 		kept(d)
 		return s.renderPlan(c, d, err)
 	}
