@@ -82,6 +82,14 @@ func TestConsultationTopicAndPlanAPI(t *testing.T) {
 		if p.FrontSentOn != nil || p.FrontSending != "missing" {
 			t.Errorf("front cleared: %+v", p)
 		}
+		// A consultation that stated no item of art. 25 may state it once with its plan.
+		villagePlan := fmt.Sprintf("%s/consultations/%d/plan", api, int64(village["id"].(float64)))
+		wantInvalid(t, official.post(villagePlan, map[string]any{"topic": 9}), "topic")
+		if p := decodeAs[planBody](t, official.post(villagePlan, map[string]any{"topic": 2}), http.StatusOK); p.Topic == nil || *p.Topic != 2 {
+			t.Errorf("stated topic: %+v", p)
+		}
+		wantError(t, official.post(villagePlan, map[string]any{"topic": 3}), http.StatusConflict, "conflict", "", "plans.error.topic_stated")
+
 		reportPath := fmt.Sprintf("%s/consultations/%d/council-report", api, id)
 		wantError(t, official.post(reportPath, map[string]any{"submitted_on": today}), http.StatusConflict, "conflict", "", "plans.error.results_not_published")
 		wantError(t, anon(t, env).get(reportPath), http.StatusNotFound, "not_found", "", "")

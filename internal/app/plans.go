@@ -90,9 +90,12 @@ func (a *App) planView(ctx context.Context, c *domain.Consultation) (*PlanView, 
 
 // PlanInput is what an official records about the sending of a plan: for each recipient, a
 // day (YYYY-MM-DD), "" to clear a day recorded by mistake, or nil to keep what is recorded.
+// Topic states the item of art. 25 of a consultation that named none (created before it
+// was asked); one already stated is not changed here.
 type PlanInput struct {
 	CouncilSentOn *string `json:"council_sent_on"`
 	FrontSentOn   *string `json:"front_sent_on"`
+	Topic         *int    `json:"topic"`
 }
 
 // RecordPlan records the days the plan of a consult matter was sent to the commune People's
@@ -117,11 +120,38 @@ func (a *App) RecordPlan(ctx context.Context, actor *domain.Actor, id int64, in 
 	if in.FrontSentOn != nil {
 		p.FrontSentOn, verr = pastDay(verr, "front_sent_on", *in.FrontSentOn, now)
 	}
+	var topic domain.Topic
+	if in.Topic != nil && *in.Topic != 0 {
+		topic = domain.Topic(*in.Topic)
+		switch {
+		case !topic.Valid():
+			verr = mergeInvalid(verr, "topic", "plans.validation.topic_unknown")
+		case c.Topic != nil && *c.Topic != topic:
+			return nil, domain.Errorf(domain.CodeConflict, "plans.error.topic_stated")
+		case c.Topic != nil:
+			topic = 0 // the same item again: nothing to change
+		}
+	}
 	if verr != nil {
 		return nil, verr
 	}
 	detail := fmt.Sprintf("council %s, front %s", dayText(p.CouncilSentOn), dayText(p.FrontSentOn))
-	if err := a.savePlan(ctx, actor, c, p, "consultation.plan", detail); err != nil {
+	if topic != 0 {
+		detail += fmt.Sprintf(", art. 25 item %d", topic)
+	}
+	p.UpdatedBy, p.UpdatedAt = &actor.StaffID, a.Now()
+	err = wrap(a.inTx(ctx, func(ctx context.Context) error {
+		if topic != 0 {
+			if err := a.store.StateTopic(ctx, c.ID, topic, a.Now()); err != nil {
+				return err
+			}
+		}
+		if err := a.store.SavePlan(ctx, p); err != nil {
+			return err
+		}
+		return a.audit(ctx, actor, "consultation.plan", "consultation", c.ID, c.UnitID, detail)
+	}))
+	if err != nil {
 		return nil, err
 	}
 	return a.ConsultationPlan(ctx, actor, id)

@@ -42,6 +42,22 @@ func (s *Store) SavePlan(ctx context.Context, p *domain.ConsultationPlan) error 
 	})
 }
 
+// StateTopic records the art. 25 item of a consultation that stated none (one created
+// before it was asked); one already stated is left alone (conflict).
+func (s *Store) StateTopic(ctx context.Context, consultationID int64, topic domain.Topic, at time.Time) error {
+	return s.InTx(ctx, func(ctx context.Context) error {
+		res := s.conn(ctx).Model(&domain.Consultation{}).Where("id = ? AND topic IS NULL", consultationID).
+			Updates(map[string]any{"topic": topic, "updated_at": at})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return domain.Errorf(domain.CodeConflict, "plans.error.topic_stated")
+		}
+		return s.changed(ctx, cache.TopicConsultation(consultationID), cache.TopicConsultations)
+	})
+}
+
 // PlanRow is a consult matter with what was recorded about its plan and Council report.
 type PlanRow struct {
 	ConsultationID    int64         `gorm:"column:id"`

@@ -20,6 +20,7 @@ type planData struct {
 	P                          *app.PlanView
 	CouncilSentOn, FrontSentOn string
 	SubmittedOn, Session       string
+	Topics                     []domain.Topic
 	Today                      string
 }
 
@@ -38,7 +39,7 @@ func (s *Server) consultationPlan(c echo.Context) error {
 
 // planDataOf fills the plan page's forms with what is recorded.
 func planDataOf(p *app.PlanView) *planData {
-	d := &planData{P: p, Session: p.Plan.ReportSession}
+	d := &planData{P: p, Session: p.Plan.ReportSession, Topics: domain.Topics}
 	for _, f := range []struct {
 		day  *time.Time
 		into *string
@@ -64,8 +65,16 @@ func (s *Server) renderPlan(c echo.Context, d *planData, err error) error {
 // recordPlan saves the days the plan was sent to the Council and the Front.
 func (s *Server) recordPlan(c echo.Context) error {
 	council, front := c.FormValue("council_sent_on"), c.FormValue("front_sent_on")
+	in := app.PlanInput{CouncilSentOn: &council, FrontSentOn: &front}
+	if v := c.FormValue("topic"); v != "" {
+		topic, err := strconv.Atoi(v)
+		if err != nil || topic < 1 {
+			topic = -1 // refused by the app as an unknown item of art. 25
+		}
+		in.Topic = &topic
+	}
 	return s.planAct(c, "plans.flash.plan", func(ctx context.Context, actor *domain.Actor, id int64) error {
-		_, err := s.app.RecordPlan(ctx, actor, id, app.PlanInput{CouncilSentOn: &council, FrontSentOn: &front})
+		_, err := s.app.RecordPlan(ctx, actor, id, in)
 		return err
 	}, func(d *planData) { d.CouncilSentOn, d.FrontSentOn = council, front })
 }
