@@ -58,7 +58,11 @@ func TestDemo(t *testing.T) {
 		}
 		// The commune's consult matter names its item of art. 25 and shows a plan not yet sent
 		// to the Front (Law 10/2022 art. 25, 28(1)).
-		plan, err := a.Consultation(ctx, nil, 2)
+		var planID int64
+		if err := st.SQLDB().QueryRowContext(ctx, "SELECT id FROM consultations WHERE matter = 'consult' ORDER BY id LIMIT 1").Scan(&planID); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := a.Consultation(ctx, nil, planID)
 		if err != nil || plan.Topic == nil || *plan.Topic != domain.TopicDevelopmentPlan {
 			t.Fatalf("demo consult matter: %+v %v", plan, err)
 		}
