@@ -268,6 +268,7 @@ func consultation(t *testing.T, env *testutil.Env, who *domain.Actor, unitCode, 
 	opens, closes := domain.PeriodFromDates(time.Now(), time.Now().AddDate(0, 0, 35))
 	c, err := env.App.CreateConsultation(ctx, who, app.NewConsultation{
 		Title: title, Kind: kind, UnitCode: unitCode, Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+		Topic: testutil.TopicFor(kind, ""),
 	})
 	if err != nil {
 		t.Fatalf("create %q: %v", title, err)

@@ -58,6 +58,13 @@ func decodeDocumentForm(c echo.Context, in *newConsultationJSON) error {
 		}
 		in.Item = item
 	}
+	if v := strings.TrimSpace(get("topic")); v != "" {
+		topic, err := strconv.Atoi(v)
+		if err != nil {
+			return domain.InvalidField("topic", "validation.type")
+		}
+		in.Topic = topic
+	}
 	files := form.File["document"]
 	if len(files) == 0 {
 		return nil

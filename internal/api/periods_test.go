@@ -55,6 +55,7 @@ func published(t *testing.T, env *testutil.Env, kind, matter, first, last string
 	opens, closes := domain.PeriodFromDates(local(t, first+" 00:00"), local(t, last+" 00:00"))
 	c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
 		Title: "Dự thảo " + kind, Kind: kind, Matter: matter, UnitCode: "A", Text: testutil.Draft,
+		Topic:   testutil.TopicFor(kind, matter),
 		OpensAt: opens, ClosesAt: closes,
 	})
 	if err != nil {

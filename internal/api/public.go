@@ -43,11 +43,13 @@ type unitRef struct {
 }
 
 type consultationJSON struct {
-	ID       int64     `json:"id"`
-	Title    string    `json:"title"`
-	Kind     string    `json:"kind"`
-	Matter   string    `json:"matter"`
-	Item     int       `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
+	ID     int64  `json:"id"`
+	Title  string `json:"title"`
+	Kind   string `json:"kind"`
+	Matter string `json:"matter"`
+	Item   int    `json:"item,omitempty"` // the item of Law art. 15, for a decide matter
+	// Topic is the item of Law art. 25 a consult matter is about; null when not stated.
+	Topic    *int      `json:"topic"`
 	Unit     unitRef   `json:"unit"`
 	Status   string    `json:"status"`
 	Phase    string    `json:"phase"`
@@ -76,7 +78,7 @@ type sectionJSON struct {
 
 func toConsultationJSON(c *domain.Consultation, now time.Time, withSections bool) consultationJSON {
 	j := consultationJSON{
-		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Item: int(c.Item), Status: string(c.Status),
+		ID: c.ID, Title: c.Title, Kind: string(c.Kind), Matter: string(c.Matter), Item: int(c.Item), Topic: topicJSON(c.Topic), Status: string(c.Status),
 		Phase: string(c.PhaseAt(now)), OpensAt: c.OpensAt.In(domain.Zone), ClosesAt: c.ClosesAt.In(domain.Zone),
 		Summary: c.Summary, Version: c.Version,
 		ClosedAt: inZone(c.ClosedAt), ClosedEarly: c.ClosedEarly(), CloseReason: c.CloseReason,

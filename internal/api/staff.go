@@ -106,7 +106,7 @@ func (a *API) updateDraft(c echo.Context) error {
 		return err
 	}
 	in := newConsultationJSON{NewConsultation: app.NewConsultation{
-		Title: cur.Title, Kind: string(cur.Kind), Matter: string(cur.Matter), Item: int(cur.Item),
+		Title: cur.Title, Kind: string(cur.Kind), Matter: string(cur.Matter), Item: int(cur.Item), Topic: int(deref(cur.Topic)),
 		Moderation: string(cur.Moderation), Summary: cur.Summary, Text: text,
 	}, OpensAt: cur.OpensAt.Format(time.RFC3339), ClosesAt: cur.ClosesAt.Format(time.RFC3339)}
 	if cur.Unit != nil {

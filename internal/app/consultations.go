@@ -26,6 +26,9 @@ type NewConsultation struct {
 	// Item is the item of Law art. 15 a decide matter is about (1–6); a hương ước or quy
 	// ước is always item 3, so it may be left out for them.
 	Item int `json:"item"`
+	// Topic is the item of Law art. 25 a consult matter is about (1–6), required for one of
+	// a commune, ward or special zone (plans.go).
+	Topic int `json:"topic"`
 	// Moderation is "pre" (the default: opinions wait for a moderator) or "post".
 	Moderation string         `json:"moderation" validate:"omitempty,oneof=pre post"`
 	UnitCode   string         `json:"unit_code" validate:"required,max=64"`
@@ -212,6 +215,14 @@ func (a *App) draftFrom(ctx context.Context, actor *domain.Actor, inp *NewConsul
 			err = mergeInvalid(err, "unit_code", "validation.unit_unknown")
 		}
 	}
+	var unitKind domain.UnitKind
+	if unit != nil {
+		unitKind = unit.Kind
+	}
+	topic, terr := topicFor(matter, unitKind, domain.Topic(in.Topic))
+	if terr != "" {
+		err = mergeInvalid(err, "topic", terr)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +237,7 @@ func (a *App) draftFrom(ctx context.Context, actor *domain.Actor, inp *NewConsul
 	return &domain.Consultation{
 		UnitID: unit.ID, Kind: kind, Matter: matter, Title: in.Title, Summary: in.Summary,
 		SearchText: textnorm.Fold(in.Title + " " + in.Summary),
-		Status:     domain.StatusDraft, Moderation: mode, Version: 1, Item: item,
+		Status:     domain.StatusDraft, Moderation: mode, Version: 1, Item: item, Topic: topic,
 		OpensAt: in.OpensAt.UTC(), ClosesAt: in.ClosesAt.UTC(),
 		CreatedAt: now, UpdatedAt: now,
 		Sections: sections, Unit: unit,

@@ -159,7 +159,7 @@ func TestPostModeration(t *testing.T) {
 		ctx := context.Background()
 		f := testutil.Seed(t, st)
 		opens, closes := domain.PeriodFromDates(time.Now(), time.Now().AddDate(0, 0, 40))
-		c, err := f.App.CreateConsultation(ctx, f.OfficialA, app.NewConsultation{Title: "Kế hoạch làm đường", Kind: "plan",
+		c, err := f.App.CreateConsultation(ctx, f.OfficialA, app.NewConsultation{Title: "Kế hoạch làm đường", Kind: "plan", Topic: 1,
 			UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes, Moderation: "post"})
 		if err != nil {
 			t.Fatal(err)

@@ -26,7 +26,7 @@ type NewOpinion struct {
 	Contact     string `json:"contact" validate:"max=200"`
 	Consent     bool   `json:"consent"`
 	VillageCode string `json:"village_code" validate:"max=64"`
-	Channel     string `json:"channel" validate:"omitempty,oneof=online meeting form box phone social"`
+	Channel     string `json:"channel" validate:"omitempty,oneof=online meeting form box phone social front dialogue"`
 	// Reference names the paper of an offline opinion (minutes number, form batch); offline
 	// entries only, required for meetings and forms (offline.go).
 	Reference string `json:"reference" validate:"max=100"`

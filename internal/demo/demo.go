@@ -201,6 +201,9 @@ func Load(ctx context.Context, a *app.App) ([]Login, error) {
 	if err := loadDialogues(ctx, a, official, moderator); err != nil {
 		return nil, err
 	}
+	if err := consultMatter(ctx, a, official, moderator); err != nil {
+		return nil, err
+	}
 	return logins, nil
 }
 

@@ -42,15 +42,29 @@ func TestDemo(t *testing.T) {
 			t.Fatalf("the demo hương ước belongs to unit %d (item %d), want Thôn Đông (%d), item 3", c.UnitID, c.Item, village.ID)
 		}
 		var elsewhere int
-		if err := st.SQLDB().QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM opinions WHERE village_id IS NOT NULL AND village_id <> %d", village.ID)).Scan(&elsewhere); err != nil {
+		if err := st.SQLDB().QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM opinions WHERE consultation_id = %d AND village_id IS NOT NULL AND village_id <> %d", c.ID, village.ID)).Scan(&elsewhere); err != nil {
 			t.Fatal(err)
 		}
 		if elsewhere != 0 {
 			t.Errorf("%d opinions on Thôn Đông's hương ước come from other villages", elsewhere)
 		}
 		page, err := a.Unit(ctx, demo.HuongUocUnit, 1)
-		if err != nil || len(page.Items) != 1 || page.Items[0].ID != c.ID {
+		listed := false
+		for _, it := range page.Items {
+			listed = listed || it.ID == c.ID
+		}
+		if err != nil || !listed {
 			t.Fatalf("Thôn Đông's page does not list its hương ước: %v", err)
+		}
+		// The commune's consult matter names its item of art. 25 and shows a plan not yet sent
+		// to the Front (Law 10/2022 art. 25, 28(1)).
+		var planID int64
+		if err := st.SQLDB().QueryRowContext(ctx, "SELECT id FROM consultations WHERE matter = 'consult' ORDER BY id LIMIT 1").Scan(&planID); err != nil {
+			t.Fatal(err)
+		}
+		plan, err := a.Consultation(ctx, nil, planID)
+		if err != nil || plan.Topic == nil || *plan.Topic != domain.TopicDevelopmentPlan {
+			t.Fatalf("demo consult matter: %+v %v", plan, err)
 		}
 
 		// Thôn Bắc's initiatives: one public with 7 of the 10 supports its 98 households need

@@ -106,6 +106,9 @@ type Consultation struct {
 	UpdatedAt          time.Time  `gorm:"column:updated_at"`
 	// Item is the item of Law art. 15 a decide matter is about; 0 for a consult matter.
 	Item Item `gorm:"column:item"`
+	// Topic is the item of Law art. 25 a consult matter is about; nil where none was stated
+	// (consultations created before it was asked, and decide matters).
+	Topic *Topic `gorm:"column:topic"`
 	// DecidedAt is the day the households decided a decide matter (that of the last village
 	// to decide), set when it is concluded adopted or rejected.
 	DecidedAt *time.Time `gorm:"column:decided_at"`

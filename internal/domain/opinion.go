@@ -29,10 +29,16 @@ const (
 	ChannelBox     Channel = "box"
 	ChannelPhone   Channel = "phone"
 	ChannelSocial  Channel = "social"
+	// ChannelFront is an opinion gathered and passed on by the commune Fatherland Front and
+	// the socio-political organisations (Law 10/2022 art. 26).
+	ChannelFront Channel = "front"
+	// ChannelDialogue is an opinion heard at a dialogue with the citizens a matter directly
+	// affects (Law 10/2022 art. 27).
+	ChannelDialogue Channel = "dialogue"
 )
 
 // Channels lists every channel in report order.
-var Channels = []Channel{ChannelOnline, ChannelMeeting, ChannelForm, ChannelBox, ChannelPhone, ChannelSocial}
+var Channels = []Channel{ChannelOnline, ChannelMeeting, ChannelForm, ChannelBox, ChannelPhone, ChannelSocial, ChannelFront, ChannelDialogue}
 
 // OpinionStatus is where an opinion stands in moderation.
 type OpinionStatus string

@@ -12,8 +12,11 @@ func EnteredChannels() []Channel {
 }
 
 // ReferenceRequired reports whether an opinion of the channel must name its paper: minutes
-// are numbered and household forms come in batches, so a reviewer can find the original.
-func ReferenceRequired(c Channel) bool { return c == ChannelMeeting || c == ChannelForm }
+// are numbered and household forms come in batches, so a reviewer can find the original; a
+// dialogue with the citizens affected (Law 10/2022 art. 27) has its minutes too.
+func ReferenceRequired(c Channel) bool {
+	return c == ChannelMeeting || c == ChannelForm || c == ChannelDialogue
+}
 
 // Limits on offline entries and satisfaction ratings.
 const (

@@ -160,6 +160,16 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			resident.open(p)
 			resident.checkPhone(pageName(p))
 		}
+
+		// A consult matter of the commune (Law 10/2022 art. 25): its plan (art. 28(1)) and the
+		// report on its results to the People's Council (art. 28(5)), for staff and residents.
+		plan := consultMatterWithReport(t, env)
+		staffPages(fmt.Sprintf("/staff/consultations/%d", plan), fmt.Sprintf("/staff/consultations/%d/plan", plan),
+			fmt.Sprintf("/staff/consultations/%d/council-report", plan))
+		for _, p := range []string{fmt.Sprintf("/c/%d", plan), fmt.Sprintf("/c/%d/council-report", plan)} {
+			resident.open(p)
+			resident.checkPhone(pageName(p))
+		}
 	})
 }
 
@@ -189,4 +199,32 @@ func pageName(path string) string {
 		out = out[:len(out)-1]
 	}
 	return string(out)
+}
+
+// consultMatterWithReport makes a consult matter of commune A (art. 25(1)) whose results are
+// published, its plan sent and its report submitted to the Council today.
+func consultMatterWithReport(t *testing.T, env *testutil.Env) int64 {
+	t.Helper()
+	ctx := context.Background()
+	opens, closes := domain.PeriodFromDates(time.Now(), time.Now().AddDate(0, 0, 25))
+	c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{Title: "Kế hoạch phát triển kinh tế - xã hội năm 2027",
+		Kind: "plan", Topic: 1, UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = env.App.Publish(ctx, env.OfficialA, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	today := time.Now().In(domain.Zone).Format(time.DateOnly)
+	if _, err := env.App.RecordPlan(ctx, env.OfficialA, c.ID, app.PlanInput{CouncilSentOn: &today, FrontSentOn: &today}); err != nil {
+		t.Fatal(err)
+	}
+	env.CloseAtEnd(t, env.OfficialA, c)
+	if _, err := env.App.PublishResults(ctx, env.OfficialA, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.App.RecordCouncilReport(ctx, env.OfficialA, c.ID, app.CouncilReportInput{SubmittedOn: today}); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
 }

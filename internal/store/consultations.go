@@ -43,7 +43,7 @@ func (s *Store) ReplaceDraft(ctx context.Context, c *domain.Consultation, source
 		res := s.conn(ctx).Model(&domain.Consultation{}).
 			Where("id = ? AND status = ? AND published_at IS NULL", c.ID, domain.StatusDraft).
 			Updates(map[string]any{
-				"unit_id": c.UnitID, "kind": c.Kind, "matter": c.Matter, "item": c.Item, "title": c.Title, "summary": c.Summary,
+				"unit_id": c.UnitID, "kind": c.Kind, "matter": c.Matter, "item": c.Item, "topic": c.Topic, "title": c.Title, "summary": c.Summary,
 				"search_text": c.SearchText, "moderation": c.Moderation, "opens_at": c.OpensAt, "closes_at": c.ClosesAt,
 				"updated_at": c.UpdatedAt,
 			})

@@ -69,7 +69,7 @@ func SeedOversight(t testing.TB, f *Fixture) *OversightSet {
 		d2, _ := time.ParseInLocation(time.DateOnly, last, domain.Zone)
 		opens, closes := domain.PeriodFromDates(d1, d2)
 		c := must(f.App.CreateConsultation(ctx, who, app.NewConsultation{
-			Title: title, Kind: kind, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes,
+			Title: title, Kind: kind, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes, Topic: TopicFor(kind, ""),
 		}))
 		if publish {
 			c = must(f.App.Publish(ctx, who, c.ID))

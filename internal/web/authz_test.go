@@ -331,6 +331,24 @@ func staffPageRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'put'", w.initiative(t, true))) > 0
 			}},
+		// The plan of a consult matter and its report to the Council (Law 10/2022 art. 28):
+		// read by whoever oversees the commune, recorded by its officials (plans_test.go).
+		{method: "GET", path: "/staff/consultations/:id/plan", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) }},
+		{method: "POST", path: "/staff/consultations/:id/plan", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
+			form: func(*testing.T, *authzWorld) url.Values {
+				return url.Values{"council_sent_on": {today(0)}, "front_sent_on": {""}}
+			},
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "council_sent_on") }},
+		{method: "GET", path: "/staff/consultations/:id/council-report", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) }},
+		{method: "GET", path: "/staff/consultations/:id/council-report.docx", want: expect(toLogin, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) }},
+		{method: "POST", path: "/staff/consultations/:id/council-report", want: expect(toLogin, s303, s403, s403, s403, s303),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) },
+			form:    func(*testing.T, *authzWorld) url.Values { return url.Values{"submitted_on": {today(0)}} },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "report_submitted_on") }},
 		{method: "GET", path: "/staff/audit", want: expect(toLogin, s403, s403, s403, s200, s200)},
 		// Oversight of the communes: every role oversees the units it is assigned (PermOversee),
 		// each seeing its own communes only (oversight_test.go checks who sees what).
@@ -583,6 +601,16 @@ func staffAPIRoutes() []authzRoute {
 			changed: func(t *testing.T, w *authzWorld) bool {
 				return w.count(t, "initiatives", fmt.Sprintf("id = %d AND status = 'declined'", w.initiative(t, true))) > 0
 			}},
+		{method: "GET", path: "/api/v1/consultations/:id/plan", want: expect(s401, s200, s403, s200, s200, s200),
+			params: func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) }},
+		{method: "POST", path: "/api/v1/consultations/:id/plan", want: expect(s401, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).open(t)) },
+			json:    func(*testing.T, *authzWorld) string { return fmt.Sprintf(`{"front_sent_on":%q}`, today(0)) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "front_sent_on") }},
+		{method: "POST", path: "/api/v1/consultations/:id/council-report", want: expect(s401, s200, s403, s403, s403, s200),
+			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pl(t).results(t)) },
+			json:    func(*testing.T, *authzWorld) string { return fmt.Sprintf(`{"submitted_on":%q}`, today(0)) },
+			changed: func(t *testing.T, w *authzWorld) bool { return w.pl(t).planRecorded(t, "report_submitted_on") }},
 		{method: "GET", path: "/api/v1/moderation/queue", want: expect(s401, s403, s403, s200, s403, s200)},
 		{method: "POST", path: "/api/v1/opinions/:id/moderation", want: expect(s401, s403, s403, s200, s403, s200),
 			params:  func(t *testing.T, w *authzWorld) map[string]string { return w.id(w.pending(t)) },
@@ -600,6 +628,7 @@ var publicRoutes = []string{
 	"GET /c/:id/report", "GET /c/:id/report.csv", "GET /c/:id/report.xlsx", "GET /u/:code",
 	"GET /units/:code/annual/:year", "GET /units/:code/annual/:year/print", // counts only, no personal data
 	"GET /c/:id/changes",
+	"GET /c/:id/council-report", "GET /api/v1/consultations/:id/council-report", // once submitted (plans_test.go)
 	"GET /c/:id/notice", "GET /c/:id/form", // printables: the draft's public text, a QR code and blank lines
 	"GET /feeds/consultations.atom", "GET /feeds/results.atom", "GET /feeds/charters.atom",
 	"GET /track", "GET /track/:code", "POST /track/:code/withdraw", "POST /track/:code/erase", "POST /track/:code/appeal",
@@ -857,6 +886,8 @@ type authzWorld struct {
 	// A dialogue of commune A, a question to it and a promise (dialogue_authz_test.go).
 	dialogueD             *domain.Dialogue
 	questionID, promiseID int64
+	// plans makes the consult matters of commune A with their plans (plans_test.go).
+	plans *plansWorld
 }
 
 // initiative is a paper proposal of village A1 entered by official A, approved when open.

@@ -97,6 +97,7 @@ func TestAtomFeeds(t *testing.T) {
 		tick()
 		c, err := env.App.CreateConsultation(ctx, env.OfficialB, app.NewConsultation{
 			Title: "Dự thảo của xã Bắc Sơn", Kind: "plan", UnitCode: "B", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+			Topic: testutil.TopicFor("plan", ""),
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -134,6 +134,7 @@ func closedMatter(t *testing.T, env *testutil.Env, title, kind, matter string, i
 	opens, closes := domain.PeriodFromDates(now, now.AddDate(0, 0, 35))
 	c, err := env.App.CreateConsultation(ctx, env.OfficialA, app.NewConsultation{
 		Title: title, Kind: kind, Matter: matter, Item: item, UnitCode: "A", Text: testutil.Draft, OpensAt: opens, ClosesAt: closes,
+		Topic: testutil.TopicFor(kind, matter),
 	})
 	if err != nil {
 		t.Fatalf("create: %v", err)

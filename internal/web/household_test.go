@@ -302,15 +302,16 @@ func TestNewConsultationAsksForTheItem(t *testing.T) {
 		for _, tc := range []struct {
 			kind, matter, item string
 			want               string
+			topic              string // the item of art. 25 a consult matter of a commune names
 		}{
-			{"budget", "decide", "1", "1"},
-			{"huong_uoc", "", "", "3"}, // implied
-			{"quy_uoc", "decide", "3", "3"},
-			{"plan", "", "", "NULL"}, // a consultation
+			{"budget", "decide", "1", "1", ""},
+			{"huong_uoc", "", "", "3", ""}, // implied
+			{"quy_uoc", "decide", "3", "3", ""},
+			{"plan", "", "", "NULL", "1"}, // a consultation
 		} {
 			title := "Dự thảo " + tc.kind + tc.item
 			res := b.Submit("/staff/consultations/new", "/staff/consultations",
-				with("title", title, "kind", tc.kind, "matter", tc.matter, "item", tc.item))
+				with("title", title, "kind", tc.kind, "matter", tc.matter, "item", tc.item, "topic", tc.topic))
 			if res.Status != http.StatusSeeOther {
 				t.Fatalf("%s: status %d", title, res.Status)
 			}

@@ -195,7 +195,7 @@ func TestClosePageBoundaries(t *testing.T) {
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {
 		env := testutil.StartServer(t, st)
 		at := periodClock(t, env, "2026-11-30 15:00")
-		_, official, page := publishedNow(t, env, app.NewConsultation{Title: "Kế hoạch làm đường", Kind: "plan", UnitCode: "A"},
+		_, official, page := publishedNow(t, env, app.NewConsultation{Title: "Kế hoạch làm đường", Kind: "plan", UnitCode: "A", Topic: 3},
 			"2026-12-01", "2026-12-31")
 		form := url.Values{"confirm": {"yes"}, "reason": {"Đã đủ ý kiến."}}
 

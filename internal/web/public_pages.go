@@ -64,6 +64,8 @@ type consultationData struct {
 	// quy ước stands with the commune (version_pages.go, charter_pages.go).
 	Earlier map[int64][]app.EarlierSection
 	Charter *charterBox
+	// Plan is the art. 25 item of a consult matter and its report to the Council (plan_pages.go).
+	Plan *app.PublicPlan
 	// Short is the link officials copy onto notices and read out (print_pages.go); nil when
 	// BASE_URL cannot make one.
 	Short *shortLink
@@ -139,6 +141,9 @@ func (s *Server) consultationView(c echo.Context, rating *ratingBox) (View, erro
 		return View{}, err
 	}
 	d.Charter = charterBoxOf(c, ch, false)
+	if d.Plan, err = s.app.PublicPlan(ctx, cons); err != nil {
+		return View{}, err
+	}
 	v := s.view(c, "", d)
 	v.Title = cons.Title
 	v.Description = describe(cons.Summary)

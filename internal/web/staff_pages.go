@@ -137,6 +137,9 @@ type consultationForm struct {
 	MinPeriod map[domain.ConsultationKind]int
 	Items     []domain.Item
 	ItemValue string // the item as typed, kept when the form comes back
+	// Topics are the items of Law art. 25 a consult matter names; TopicValue as typed.
+	Topics     []domain.Topic
+	TopicValue string
 	// Edit is the draft being edited (nil on a new one): the form posts to its address.
 	Edit *domain.Consultation
 }
@@ -146,7 +149,8 @@ func (s *Server) consultationFormData(c echo.Context) (*consultationForm, error)
 	if err != nil {
 		return nil, err
 	}
-	f := &consultationForm{Units: units, Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}, Items: domain.Items}
+	f := &consultationForm{Units: units, Kinds: domain.ConsultationKinds, MinPeriod: map[domain.ConsultationKind]int{}, Items: domain.Items,
+		Topics: domain.Topics}
 	for _, k := range domain.ConsultationKinds {
 		f.MinPeriod[k] = domain.MinPeriodDays(k, app.DefaultMatter(k))
 	}
@@ -197,6 +201,9 @@ func (s *Server) editConsultation(c echo.Context) error {
 	}
 	if cons.Item != 0 {
 		f.ItemValue = strconv.Itoa(int(cons.Item))
+	}
+	if cons.Topic != nil {
+		f.TopicValue = strconv.Itoa(int(*cons.Topic))
 	}
 	text, err := s.app.DraftText(c.Request().Context(), httpx.Actor(c), cons.ID)
 	if err != nil {
@@ -275,6 +282,14 @@ func (s *Server) saveConsultation(c echo.Context, f *consultationForm,
 		}
 		f.In.Item = item
 	}
+	f.TopicValue = c.FormValue("topic")
+	if f.TopicValue != "" {
+		topic, terr := strconv.Atoi(f.TopicValue)
+		if terr != nil || topic < 1 {
+			topic = -1 // refused by the app as an unknown item of art. 25
+		}
+		f.In.Topic = topic
+	}
 	f.FirstDay, f.LastDay = c.FormValue("first_day"), c.FormValue("last_day")
 	first, ferr := time.ParseInLocation(time.DateOnly, f.FirstDay, domain.Zone)
 	last, lerr := time.ParseInLocation(time.DateOnly, f.LastDay, domain.Zone)
@@ -324,6 +339,8 @@ type staffConsultationData struct {
 	Structure string
 	// Counts are its opinions by status.
 	Counts *domain.ModerationStats
+	// Plan is the plan of a consult matter and its report to the Council (plan_pages.go).
+	Plan *app.PlanView
 }
 
 func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
@@ -358,6 +375,11 @@ func (s *Server) staffConsultationView(c echo.Context, id int64) (View, error) {
 	}
 	if d.Deadlines, err = s.app.ConsultationDeadlines(ctx, cons); err != nil {
 		return View{}, err
+	}
+	if cons.Matter == domain.MatterConsult {
+		if d.Plan, err = s.app.ConsultationPlan(ctx, actor, cons.ID); err != nil {
+			return View{}, err
+		}
 	}
 	v := s.view(c, "", d)
 	v.Title = cons.Title
