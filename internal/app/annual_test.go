@@ -34,7 +34,7 @@ func annualText(sections []domain.AnnualSection) string {
 // and SeedOversight.
 const (
 	annualA2026 = `consultations: total=3 consult=2 decide=1 kind.huong_uoc=1 kind.quy_uoc=0 kind.plan=1 kind.policy=1 kind.budget=0 kind.other=0
-participation: received=9 published=7 channel.online=6 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=2
+participation: received=9 published=7 channel.online=6 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 channel.front=0 channel.dialogue=0 villages=2
 answers: answered=6 late=1 unanswered=1
 decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adopted=0 no_quorum=0 households=60 households_online=0
 charters: recognise=0 refuse=0 suspend=0 annul=0
@@ -42,7 +42,7 @@ satisfaction: count=3 mean=13/3 score5=1 score4=2 score3=0 score2=0 score1=0
 late: total=2 results=2 decisions=0 charters=0
 `
 	annualB2026 = `consultations: total=4 consult=3 decide=1 kind.huong_uoc=1 kind.quy_uoc=0 kind.plan=3 kind.policy=0 kind.budget=0 kind.other=0
-participation: received=3 published=3 channel.online=3 channel.meeting=0 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=0
+participation: received=3 published=3 channel.online=3 channel.meeting=0 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 channel.front=0 channel.dialogue=0 villages=0
 answers: answered=2 late=0 unanswered=1
 decisions: total=0 form.meeting=0 form.ballot=0 form.online=0 adopted=0 not_adopted=0 no_quorum=0 households=0 households_online=0
 charters: recognise=1 refuse=0 suspend=0 annul=0
@@ -52,7 +52,7 @@ late: total=4 results=2 decisions=0 charters=2
 	// The province sums its two communes line by line; its own consultation (10 Nov–20 Dec,
 	// overdue by January) is in neither commune's report, so not in the sum either.
 	annualP2026 = `consultations: total=7 consult=5 decide=2 kind.huong_uoc=2 kind.quy_uoc=0 kind.plan=4 kind.policy=1 kind.budget=0 kind.other=0
-participation: received=12 published=10 channel.online=9 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 villages=2
+participation: received=12 published=10 channel.online=9 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 channel.front=0 channel.dialogue=0 villages=2
 answers: answered=8 late=1 unanswered=2
 decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adopted=0 no_quorum=0 households=60 households_online=0
 charters: recognise=1 refuse=0 suspend=0 annul=0

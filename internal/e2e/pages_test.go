@@ -111,6 +111,13 @@ func TestEveryPageIsAccessible(t *testing.T) {
 			res := get(resident, chromedp.NavigateResponse(resident.base+p.path), "open "+p.path)
 			resident.wantStatus(res, p.status, "GET "+p.path)
 			resident.checkPhone(p.name)
+			// Every public page a resident opens on a phone keeps to the page budget, not only
+			// the consultation page TestConsultationPageWeight fills to the brim.
+			if p.status == 200 {
+				if page := fetchCompressed(t, env.URL+p.path); page.wire > pageBudget {
+					t.Errorf("%s weighs %d bytes compressed, over the budget of %d", p.path, page.wire, pageBudget)
+				}
+			}
 		}
 
 		admin := newTab(t, browser, env.URL)

@@ -74,6 +74,7 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 		opens, closes := domain.PeriodFromDates(day(first), day(last))
 		c := must(f.App.CreateConsultation(ctx, who, app.NewConsultation{
 			Title: title, Kind: kind, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes,
+			Topic: TopicFor(kind, ""),
 		}))
 		return must(f.App.Publish(ctx, who, c.ID))
 	}

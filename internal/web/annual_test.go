@@ -51,6 +51,14 @@ func TestAnnualReportPages(t *testing.T) {
 			}
 		}
 
+		// Every line has its label: a raw key means a figure the reader cannot name.
+		for _, lang := range []string{"vi", "en"} {
+			if page := b.Get("/units/P/annual/2026?lang=" + lang).Body; strings.Contains(page, "annualreport.") {
+				i := strings.Index(page, "annualreport.")
+				t.Errorf("the %s report shows an untranslated key: %q", lang, page[i:min(len(page), i+80)])
+			}
+		}
+
 		res = b.Get("/units/A/annual/2026?lang=en")
 		for _, want := range []string{"Report on grassroots democracy in 2026", `Opinions received</th><td class="num">9</td>`,
 			`Average satisfaction (out of 5)</th><td class="num">4.3</td>`} {
