@@ -45,9 +45,10 @@ import (
 	"github.com/gopy-vn/gopy/internal/testutil"
 )
 
-// fuzzRequests is how many requests the fuzzer sends per database by default: enough to
-// reach every operation many times over, few enough for a few seconds.
-const fuzzRequests = 800
+// fuzzRequestsPerOperation sets how many requests the fuzzer sends per database by default,
+// per operation of the document: enough to reach every operation many times over as the
+// document grows, few enough for a few seconds.
+const fuzzRequestsPerOperation = 40
 
 // fuzzOp is one operation of the document.
 type fuzzOp struct {
@@ -124,6 +125,7 @@ func TestAPIFollowsItsDocument(t *testing.T) {
 	t.Parallel()
 	doc := loadDocument(t)
 	ops := operationsOf(doc)
+	fuzzRequests := fuzzRequestsPerOperation * len(ops)
 	n := fuzzEnv("GOPY_APIFUZZ_REQUESTS", fuzzRequests)
 	seed := uint64(fuzzEnv("GOPY_APIFUZZ_SEED", 1))
 	testutil.EachDB(t, func(t *testing.T, st *store.Store) {

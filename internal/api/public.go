@@ -197,8 +197,10 @@ func (a *API) listOpinions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Present but empty is refused like the other parameters: the document allows a number or
+	// "none", and leaving the parameter out means every section.
 	f, ok := httpx.SectionFilter(c.QueryParam("section_id"))
-	if !ok {
+	if !ok || (c.QueryParams().Has("section_id") && c.QueryParam("section_id") == "") {
 		return domain.InvalidField("section_id", "validation.section_unknown")
 	}
 	list, more, err := a.App.ApprovedOpinions(c.Request().Context(), id, f, page)
