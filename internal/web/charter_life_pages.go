@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -247,9 +246,5 @@ func (s *Server) chartersFeed(c echo.Context) error {
 		})
 	}
 	f.Updated = rfc3339(newest)
-	out, err := xml.MarshalIndent(f, "", " ")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return writeAtom(c, f)
 }

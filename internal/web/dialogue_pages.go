@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -292,11 +291,7 @@ func (s *Server) dialoguesFeed(c echo.Context) error {
 		}
 	}
 	f.Updated = rfc3339(newest)
-	out, err := xml.MarshalIndent(f, "", " ")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return writeAtom(c, f)
 }
 
 // Staff pages.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"fmt"
 	"mime"
 	"net/http"
@@ -231,11 +230,7 @@ func (s *Server) disclosuresFeed(c echo.Context) error {
 		})
 	}
 	f.Updated = rfc3339(newest)
-	out, err := xml.MarshalIndent(f, "", " ")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return writeAtom(c, f)
 }
 
 // staffDisclosuresData is the officials' register.

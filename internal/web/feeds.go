@@ -72,6 +72,11 @@ func (s *Server) feed(c echo.Context, results bool) error {
 		return err
 	}
 	f := buildFeed(s.cfg.BaseURL, c.Request().URL.Path, unit, list, results, s.started)
+	return writeAtom(c, f)
+}
+
+// writeAtom sends a feed as Atom XML, the one way every feed of the portal is written.
+func writeAtom(c echo.Context, f *atomFeed) error {
 	out, err := xml.MarshalIndent(f, "", " ")
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net/http"
@@ -183,11 +182,7 @@ func (s *Server) initiativesFeed(c echo.Context) error {
 		})
 	}
 	f.Updated = rfc3339(newest)
-	out, err := xml.MarshalIndent(f, "", " ")
-	if err != nil {
-		return err
-	}
-	return c.Blob(http.StatusOK, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), out...))
+	return writeAtom(c, f)
 }
 
 // Staff pages.
