@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,6 +49,8 @@ var annualSections = []annualSection{
 	(*App).annualAnswers,
 	(*App).annualDecisions,
 	(*App).annualCharters,
+	(*App).annualDisclosures,
+	(*App).annualInitiatives,
 	(*App).annualSatisfaction,
 	(*App).annualLate,
 }
@@ -286,23 +289,80 @@ func (a *App) annualDecisions(ctx context.Context, unitIDs []int64, year int, no
 	}}, nil
 }
 
-// annualCharterSteps are the commune's decisions on hương ước and quy ước the report counts
-// (Decree 61/2023 art. 11–12), in its order.
-var annualCharterSteps = []domain.CharterStep{domain.StepRecognise, domain.StepRefuse, domain.StepSuspend, domain.StepAnnul}
-
-// annualCharters counts the commune's decisions on the villages' charters dated in the
-// year: recognised, refused, suspended, annulled.
+// annualCharters counts the villages' charters (hương ước, quy ước) as Decree 61/2023 art.
+// 16(1) asks the commune to, from the charters' own year figures: the commune's decisions
+// dated in the year (recognised, of which a new recognition of an amended charter, art.
+// 12(5); refused; suspended and annulled, of which in part, art. 12–14), the amendments
+// the villages adopted, and where things stood at the end of the year (or today for the
+// current year): the communities and those with a charter in force, the charters in force,
+// suspended and annulled, those due for the annual review (art. 15(4)) and the reviews.
 func (a *App) annualCharters(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
-	from, to := domain.AnnualPeriod(year)
-	m, err := a.store.AnnualCharterSteps(ctx, unitIDs, from, to, annualCharterSteps)
+	f, err := a.CharterYearFigures(ctx, unitIDs, year)
 	if err != nil {
 		return domain.AnnualSection{}, err
 	}
-	s := domain.AnnualSection{Key: "charters"}
-	for _, st := range annualCharterSteps {
-		s.Lines = append(s.Lines, line("charters."+string(st), m[st]))
+	n := func(v ...int) (s int64) {
+		for _, x := range v {
+			s += int64(x)
+		}
+		return s
+	}
+	return domain.AnnualSection{Key: "charters", Lines: []domain.AnnualLine{
+		line("charters.recognise", n(f.Recognised, f.Rerecognised)),
+		sub("charters.rerecognise", n(f.Rerecognised)),
+		line("charters.refuse", n(f.Refused)),
+		line("charters.suspend", n(f.SuspendedWhole, f.SuspendedPart)),
+		sub("charters.suspend_part", n(f.SuspendedPart)),
+		line("charters.annul", n(f.AnnulledWhole, f.AnnulledPart)),
+		sub("charters.annul_part", n(f.AnnulledPart)),
+		line("charters.amend", n(f.Amended)),
+		line("charters.communities", n(f.Communities)),
+		sub("charters.with_charter", n(f.WithCharter)),
+		line("charters.in_force", n(f.InForce)),
+		line("charters.suspended", n(f.Suspended)),
+		line("charters.annulled", n(f.Annulled)),
+		line("charters.due_review", n(f.DueReview)),
+		line("charters.reviewed", n(f.Reviewed)),
+	}}, nil
+}
+
+// annualDisclosures counts what the units made public in the year (Law 10/2022 art. 11–12):
+// the postings that began in the year, those posted after the time art. 12(3) allows, and
+// each item of art. 11, every item always listed so that a province sums the same lines.
+// The consultation results published on the portal count under item 8.
+func (a *App) annualDisclosures(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f, err := a.DisclosureYearFigures(ctx, unitIDs, year)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	s := domain.AnnualSection{Key: "disclosures", Lines: []domain.AnnualLine{
+		line("disclosures.posted", int64(f.Posted)),
+		sub("disclosures.late", int64(f.Late)),
+	}}
+	for _, c := range domain.AllDisclosureCategories() {
+		s.Lines = append(s.Lines, sub(fmt.Sprintf("disclosures.item%d", c), int64(f.ByCategory[c-1])))
 	}
 	return s, nil
+}
+
+// annualInitiatives counts the residents' proposals of matters for the villages to decide
+// made in the year (Law 10/2022 art. 16(3)): proposed, those that reached the support of
+// the share of households the law sets, those put to the community and those declined, and
+// the supports they gathered online and on paper.
+func (a *App) annualInitiatives(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f, err := a.InitiativeYearFigures(ctx, unitIDs, year)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	return domain.AnnualSection{Key: "initiatives", Lines: []domain.AnnualLine{
+		line("initiatives.proposed", int64(f.Proposed)),
+		line("initiatives.reached", int64(f.Reached)),
+		line("initiatives.put", int64(f.Put)),
+		line("initiatives.declined", int64(f.Declined)),
+		line("initiatives.supports", int64(f.SupportsOnline+f.SupportsPaper)),
+		sub("initiatives.supports_online", int64(f.SupportsOnline)),
+		sub("initiatives.supports_paper", int64(f.SupportsPaper)),
+	}}, nil
 }
 
 // annualSatisfaction counts the residents' ratings of the year's consultations (Law 10/2022

@@ -36,6 +36,20 @@ var AnnualToday = time.Date(2027, 1, 20, 10, 0, 0, 0, domain.Zone)
 //	          Vietnam, 17:00 UTC on 31 Dec 2026, and it belongs to 2027.
 //	EveB      commune B, "plan", 31 Dec 2026–30 Jan 2027, one approved opinion sent at
 //	          23:30 on 31 Dec: a consultation of 2026, still open.
+//
+// Disclosures (Law 10/2022 art. 11–12), besides the results the portal published (item 8,
+// counted from the consultations above): commune A's budget estimate (item 2), document of
+// Mon 2 Mar 2026 posted 3 Mar, on time; Thôn Một's fund accounts (item 5), document of
+// Mon 1 Jun posted 30 Jun, late; a notice of A (item 4) posted 10 May and taken down, not
+// counted; commune B's plan (item 1), document of 30 Dec posted 31 Dec 2026; B's list of
+// poor households (item 6) posted Mon 4 Jan 2027, a posting of 2027.
+//
+// Initiatives (art. 16(3)), each with the proposer's household as a paper support:
+// Thôn Hai (80 households, 8 needed), proposed 2 Mar 2026, households 2–7 on paper and
+// two online with codes (9 supports: reached), put to the community on 30 Mar; Thôn Một,
+// proposed 4 May, declined 11 May; Thôn Một, proposed 23:59 on 31 Dec 2026, not yet
+// moderated; Bản Nà (60, 6 needed), proposed 3 Aug, households 2–3 on paper, still open;
+// Bản Nà, proposed 00:00 on 1 Jan 2027, a proposal of 2027.
 type AnnualSet struct {
 	*OversightSet
 	PolicyA, CharterB, NewYearA, EveB *domain.Consultation
@@ -188,6 +202,95 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 			t.Fatalf("decision of %s: %v", d.village, err)
 		}
 	}
+
+	seedAnnualDisclosures(t, f, at)
+	seedAnnualInitiatives(t, f, at)
 	clock = AnnualToday
 	return s
+}
+
+// seedAnnualDisclosures enters the postings SeedAnnual describes, at the moments given.
+func seedAnnualDisclosures(t testing.TB, f *Fixture, at func(string)) {
+	t.Helper()
+	ctx := context.Background()
+	post := func(who *domain.Actor, unit string, item int, title, doc, from, until string) *domain.Disclosure {
+		t.Helper()
+		at(from + " 08:00")
+		d, err := f.App.CreateDisclosure(ctx, who, app.DisclosureInput{UnitCode: unit, Category: item, Title: title,
+			Body: "Nội dung công khai.", DocNumber: "01/TB", DocDate: doc, DocIssuer: "UBND", PostedFrom: from, PostedUntil: until,
+			Forms: []string{"notice_board", "portal"}})
+		if err != nil {
+			t.Fatalf("disclosure %q: %v", title, err)
+		}
+		return d
+	}
+	post(f.OfficialA, "A", 2, "Dự toán ngân sách xã năm 2026", "2026-03-02", "2026-03-03", "2026-04-10")
+	post(f.OfficialA, "A1", 5, "Quyết toán quỹ xây dựng nhà văn hóa thôn", "2026-06-01", "2026-06-30", "2026-08-01")
+	gone := post(f.OfficialA, "A", 4, "Thông báo lịch tiếp công dân", "2026-05-08", "2026-05-10", "2026-06-30")
+	if _, err := f.App.TakeDownDisclosure(ctx, f.OfficialA, gone.ID, "Đăng nhầm nội dung."); err != nil {
+		t.Fatalf("take down: %v", err)
+	}
+	post(f.OfficialB, "B", 1, "Kế hoạch phát triển kinh tế - xã hội năm 2027", "2026-12-30", "2026-12-31", "2027-02-15")
+	post(f.OfficialB, "B", 6, "Danh sách hộ nghèo năm 2027", "2027-01-04", "2027-01-04", "2027-02-15")
+}
+
+// seedAnnualInitiatives enters the proposals SeedAnnual describes, at the moments given.
+func seedAnnualInitiatives(t testing.TB, f *Fixture, at func(string)) {
+	t.Helper()
+	ctx := context.Background()
+	one := 1
+	propose := func(who *domain.Actor, village, when, title string, moderate bool) *domain.Initiative {
+		t.Helper()
+		at(when)
+		last := f.App.Now().In(domain.Zone).AddDate(0, 0, 30).Format(time.DateOnly)
+		i, err := f.App.ProposeInitiative(ctx, who, village, app.NewInitiative{Kind: "matter", Title: title,
+			Body: "Đề nghị thôn bàn và quyết định.", LastDay: last, Household: &one})
+		if err != nil {
+			t.Fatalf("initiative %q: %v", title, err)
+		}
+		if moderate {
+			if err := f.App.ModerateInitiative(ctx, f.Admin, i.ID, app.InitiativeModeration{Decision: "approve"}); err != nil {
+				t.Fatalf("moderate initiative: %v", err)
+			}
+		}
+		return i
+	}
+	paper := func(who *domain.Actor, id int64, households, on string) {
+		t.Helper()
+		at(on + " 17:00")
+		if _, err := f.App.EnterPaperSupports(ctx, who, id, app.PaperSupports{Households: households, SignedOn: on}); err != nil {
+			t.Fatalf("paper supports: %v", err)
+		}
+	}
+	outcome := func(who *domain.Actor, id int64, in app.InitiativeOutcome) {
+		t.Helper()
+		if err := f.App.RecordInitiativeOutcome(ctx, who, id, in); err != nil {
+			t.Fatalf("outcome: %v", err)
+		}
+	}
+
+	canal := propose(f.OfficialA, "A2", "2026-03-02 09:00", "Nạo vét kênh tưới đầu thôn", true)
+	paper(f.OfficialA, canal.ID, "2-7", "2026-03-05")
+	sheet, err := f.App.IssueHouseholdCodes(ctx, f.OfficialA, "A2", "")
+	if err != nil {
+		t.Fatalf("household codes: %v", err)
+	}
+	at("2026-03-10 20:00")
+	for _, c := range sheet.Codes[7:9] { // households 8 and 9
+		if _, err := f.App.SupportInitiative(ctx, canal.ID, c.Code); err != nil {
+			t.Fatalf("online support: %v", err)
+		}
+	}
+	at("2026-03-30 15:00")
+	outcome(f.OfficialA, canal.ID, app.InitiativeOutcome{Outcome: "put", On: "2026-03-30"})
+
+	lights := propose(f.OfficialA, "A1", "2026-05-04 09:00", "Lắp đèn đường ngõ xóm", true)
+	at("2026-05-11 09:00")
+	outcome(f.OfficialA, lights.ID, app.InitiativeOutcome{Outcome: "declined", Note: "Việc này đã có trong kế hoạch của xã năm 2026."})
+
+	propose(f.OfficialA, "A1", "2026-12-31 23:59", "Tổ chức giải bóng đá thôn", false)
+
+	road := propose(f.OfficialB, "B1", "2026-08-03 09:00", "Bê tông hóa đường vào bản", true)
+	paper(f.OfficialB, road.ID, "2-3", "2026-08-05")
+	propose(f.OfficialB, "B1", "2027-01-01 00:00", "Trồng cây ven đường", true)
 }
