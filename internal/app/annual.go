@@ -51,6 +51,8 @@ var annualSections = []annualSection{
 	(*App).annualCharters,
 	(*App).annualDisclosures,
 	(*App).annualInitiatives,
+	(*App).annualPlans,
+	(*App).annualDialogues,
 	(*App).annualSatisfaction,
 	(*App).annualLate,
 }
@@ -362,6 +364,71 @@ func (a *App) annualInitiatives(ctx context.Context, unitIDs []int64, year int, 
 		line("initiatives.supports", int64(f.SupportsOnline+f.SupportsPaper)),
 		sub("initiatives.supports_online", int64(f.SupportsOnline)),
 		sub("initiatives.supports_paper", int64(f.SupportsPaper)),
+	}}, nil
+}
+
+// annualPlans counts the consult matters (Law 10/2022 art. 25) published in the year, by
+// item of art. 25 (every item listed, and those naming none), whether their plans were sent
+// to the commune People's Council and the commune Front before publication or late or not
+// at all (art. 28(1)), and the reports on their results to the Council (art. 28(5), 14(3)):
+// those submitted in the year, and the year's matters with results whose report is owed.
+// A matter counts here in the year it was published, in the first section in the year its
+// period began: a matter published in December to open in January is in each of two years.
+func (a *App) annualPlans(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f := PlanFigures{Year: year}
+	if len(unitIDs) > 0 {
+		var err error
+		if f, err = a.PlanYearFigures(ctx, unitIDs, year); err != nil {
+			return domain.AnnualSection{}, err
+		}
+	}
+	byTopic := map[domain.Topic]int{}
+	for _, t := range f.ByTopic {
+		byTopic[t.Topic] = t.N
+	}
+	s := domain.AnnualSection{Key: "plans", Lines: []domain.AnnualLine{line("plans.matters", int64(f.ConsultMatters))}}
+	for _, t := range domain.Topics {
+		s.Lines = append(s.Lines, sub(fmt.Sprintf("plans.topic%d", t), int64(byTopic[t])))
+	}
+	s.Lines = append(s.Lines,
+		sub("plans.topic_none", int64(f.TopicNotStated)),
+		line("plans.council_sent", int64(f.Council.OnTime+f.Council.Late)),
+		sub("plans.council_late", int64(f.Council.Late)),
+		line("plans.council_missing", int64(f.Council.Missing)),
+		line("plans.front_sent", int64(f.Front.OnTime+f.Front.Late)),
+		sub("plans.front_late", int64(f.Front.Late)),
+		line("plans.front_missing", int64(f.Front.Missing)),
+		line("plans.reports_submitted", int64(f.CouncilReportsSubmitted)),
+		line("plans.reports_pending", int64(f.CouncilReportsPending)),
+	)
+	return s, nil
+}
+
+// annualDialogues counts the dialogues between the commune People's Committee and its
+// residents whose meeting fell in the year (Law 10/2022 art. 32): scheduled, held and
+// cancelled; the questions sent to them, approved, rejected and answered; and the promises
+// made at them as they stand now: kept by their due day, done late, overdue, not yet due.
+func (a *App) annualDialogues(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	var f DialogueFigures
+	if len(unitIDs) > 0 {
+		var err error
+		if f, err = a.DialogueYearFigures(ctx, unitIDs, year); err != nil {
+			return domain.AnnualSection{}, err
+		}
+	}
+	return domain.AnnualSection{Key: "dialogues", Lines: []domain.AnnualLine{
+		line("dialogues.scheduled", int64(f.Scheduled)),
+		sub("dialogues.held", int64(f.Held)),
+		sub("dialogues.cancelled", int64(f.Cancelled)),
+		line("dialogues.questions", int64(f.Questions)),
+		sub("dialogues.approved", int64(f.Approved)),
+		sub("dialogues.rejected", int64(f.Rejected)),
+		line("dialogues.answered", int64(f.Answered)),
+		line("dialogues.promises", int64(f.Promises)),
+		sub("dialogues.promises_kept", int64(f.PromisesKept)),
+		sub("dialogues.promises_late", int64(f.PromisesDoneLate)),
+		sub("dialogues.promises_overdue", int64(f.PromisesOverdue)),
+		sub("dialogues.promises_pending", int64(f.PromisesPending)),
 	}}, nil
 }
 

@@ -40,7 +40,12 @@ func annualText(sections []domain.AnnualSection) string {
 // LateB's results (late) and CharterB's (on time); its posting of 4 Jan 2027 is the next
 // year's. Initiatives (art. 16(3)): A's three of 2026, the one not yet moderated included;
 // Thôn Hai's reached 9 of the 8 supports needed (7 on paper, 2 online) and was put; B's one
-// of 2026 has 3 paper supports of the 6 needed.
+// of 2026 has 3 paper supports of the 6 needed. Plans (art. 25, 28): the consult matters
+// published in 2026 – A's OnTimeA, PolicyA and NewYearA (published 20 Dec to open in
+// January), B's LateB, NeverClosedB and EveB – by item; PolicyA's plan went to the Council
+// before its publication and to the Front after it, no other was sent; OnTimeA's report went
+// to the Council, LateB's is owed. The dialogue of A (art. 32): held, 3 questions (2
+// approved, 1 rejected, 1 answered), 2 promises, one kept, one overdue on 20 Jan 2027.
 const (
 	annualA2026 = `consultations: total=3 consult=2 decide=1 kind.huong_uoc=1 kind.quy_uoc=0 kind.plan=1 kind.policy=1 kind.budget=0 kind.other=0
 participation: received=9 published=7 channel.online=6 channel.meeting=1 channel.form=0 channel.box=0 channel.phone=0 channel.social=0 channel.front=0 channel.dialogue=0 villages=2
@@ -49,6 +54,8 @@ decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adop
 charters: recognise=0 rerecognise=0 refuse=0 suspend=0 suspend_part=0 annul=0 annul_part=0 amend=0 communities=2 with_charter=0 in_force=0 suspended=0 annulled=0 due_review=0 reviewed=0
 disclosures: posted=3 late=1 item1=0 item2=1 item3=0 item4=0 item5=1 item6=0 item7=0 item8=1 item9=0 item10=0 item11=0 item12=0 item13=0 item14=0
 initiatives: proposed=3 reached=1 put=1 declined=1 supports=11 supports_online=2 supports_paper=9
+plans: matters=3 topic1=2 topic2=0 topic3=0 topic4=0 topic5=0 topic6=1 topic_none=0 council_sent=1 council_late=0 council_missing=2 front_sent=1 front_late=1 front_missing=2 reports_submitted=1 reports_pending=0
+dialogues: scheduled=1 held=1 cancelled=0 questions=3 approved=2 rejected=1 answered=1 promises=2 promises_kept=1 promises_late=0 promises_overdue=1 promises_pending=0
 satisfaction: count=3 mean=13/3 score5=1 score4=2 score3=0 score2=0 score1=0
 late: total=2 results=2 decisions=0 charters=0
 `
@@ -59,6 +66,8 @@ decisions: total=0 form.meeting=0 form.ballot=0 form.online=0 adopted=0 not_adop
 charters: recognise=1 rerecognise=0 refuse=0 suspend=0 suspend_part=0 annul=0 annul_part=0 amend=0 communities=1 with_charter=0 in_force=1 suspended=0 annulled=0 due_review=1 reviewed=0
 disclosures: posted=3 late=1 item1=1 item2=0 item3=0 item4=0 item5=0 item6=0 item7=0 item8=2 item9=0 item10=0 item11=0 item12=0 item13=0 item14=0
 initiatives: proposed=1 reached=0 put=0 declined=0 supports=3 supports_online=0 supports_paper=3
+plans: matters=3 topic1=3 topic2=0 topic3=0 topic4=0 topic5=0 topic6=0 topic_none=0 council_sent=0 council_late=0 council_missing=3 front_sent=0 front_late=0 front_missing=3 reports_submitted=0 reports_pending=1
+dialogues: scheduled=0 held=0 cancelled=0 questions=0 approved=0 rejected=0 answered=0 promises=0 promises_kept=0 promises_late=0 promises_overdue=0 promises_pending=0
 satisfaction: count=1 mean=2/1 score5=0 score4=0 score3=0 score2=1 score1=0
 late: total=4 results=2 decisions=0 charters=2
 `
@@ -71,6 +80,8 @@ decisions: total=1 form.meeting=1 form.ballot=0 form.online=0 adopted=1 not_adop
 charters: recognise=1 rerecognise=0 refuse=0 suspend=0 suspend_part=0 annul=0 annul_part=0 amend=0 communities=3 with_charter=0 in_force=1 suspended=0 annulled=0 due_review=1 reviewed=0
 disclosures: posted=6 late=2 item1=1 item2=1 item3=0 item4=0 item5=1 item6=0 item7=0 item8=3 item9=0 item10=0 item11=0 item12=0 item13=0 item14=0
 initiatives: proposed=4 reached=1 put=1 declined=1 supports=14 supports_online=2 supports_paper=12
+plans: matters=6 topic1=5 topic2=0 topic3=0 topic4=0 topic5=0 topic6=1 topic_none=0 council_sent=1 council_late=0 council_missing=5 front_sent=1 front_late=1 front_missing=5 reports_submitted=1 reports_pending=1
+dialogues: scheduled=1 held=1 cancelled=0 questions=3 approved=2 rejected=1 answered=1 promises=2 promises_kept=1 promises_late=0 promises_overdue=1 promises_pending=0
 satisfaction: count=4 mean=15/4 score5=1 score4=2 score3=0 score2=1 score1=0
 late: total=6 results=4 decisions=0 charters=2
 `

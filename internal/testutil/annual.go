@@ -50,6 +50,15 @@ var AnnualToday = time.Date(2027, 1, 20, 10, 0, 0, 0, domain.Zone)
 // proposed 4 May, declined 11 May; Thôn Một, proposed 23:59 on 31 Dec 2026, not yet
 // moderated; Bản Nà (60, 6 needed), proposed 3 Aug, households 2–3 on paper, still open;
 // Bản Nà, proposed 00:00 on 1 Jan 2027, a proposal of 2027.
+//
+// Consult matters name their item of art. 25: PolicyA item 6, every other item 1. Their
+// plans (art. 28(1)): PolicyA's went to the Council on 30 Oct, before its publication on
+// 1 Nov, and to the Front on 2 Nov, after it; no other plan was recorded as sent. The report
+// on OnTimeA's results went to the Council on 15 Dec 2026 (art. 28(5)).
+//
+// A dialogue of commune A (art. 32) on Fri 18 Dec 2026, held: three questions sent on 5 Dec,
+// two approved and one rejected; one answered on 18 Dec with a promise due 31 Dec, never
+// kept (overdue by 20 Jan); another promise due 25 Dec, kept on 24 Dec.
 type AnnualSet struct {
 	*OversightSet
 	PolicyA, CharterB, NewYearA, EveB *domain.Consultation
@@ -83,12 +92,12 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 		}
 		return c
 	}
-	create := func(who *domain.Actor, title, kind, unit, first, last string) *domain.Consultation {
+	// topic is the item of art. 25 of a consult matter, 0 for a matter the households decide.
+	create := func(who *domain.Actor, title, kind string, topic int, unit, first, last string) *domain.Consultation {
 		t.Helper()
 		opens, closes := domain.PeriodFromDates(day(first), day(last))
 		c := must(f.App.CreateConsultation(ctx, who, app.NewConsultation{
-			Title: title, Kind: kind, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes,
-			Topic: TopicFor(kind, ""),
+			Title: title, Kind: kind, Topic: topic, UnitCode: unit, Text: Draft, OpensAt: opens, ClosesAt: closes,
 		}))
 		return must(f.App.Publish(ctx, who, c.ID))
 	}
@@ -122,7 +131,7 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 
 	// A hương ước of commune B, adopted and recognised in June.
 	at("2026-05-01 09:00")
-	s.CharterB = create(f.OfficialB, "Hương ước Bản Nà", "huong_uoc", "B", "2026-05-04", "2026-06-03")
+	s.CharterB = create(f.OfficialB, "Hương ước Bản Nà", "huong_uoc", 0, "B", "2026-05-04", "2026-06-03")
 	s.CharterB = f.CloseAtEnd(t, f.OfficialB, s.CharterB)
 	at("2026-06-05 09:00")
 	s.CharterB = must(f.App.PublishResults(ctx, f.OfficialB, s.CharterB.ID))
@@ -147,7 +156,7 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 
 	// A consult matter of commune A with a late answer.
 	at("2026-11-01 09:00")
-	s.PolicyA = create(f.OfficialA, "Chính sách hỗ trợ học sinh nghèo", "policy", "A", "2026-11-02", "2026-11-30")
+	s.PolicyA = create(f.OfficialA, "Chính sách hỗ trợ học sinh nghèo", "policy", 6, "A", "2026-11-02", "2026-11-30")
 	at("2026-11-10 09:00")
 	one := online(s.PolicyA, "Đề nghị tăng mức hỗ trợ.", "A1")
 	two := online(s.PolicyA, "Nên ưu tiên học sinh vùng xa.", "A2")
@@ -172,8 +181,8 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 
 	// The two consultations on either side of the new year.
 	at("2026-12-20 09:00")
-	s.NewYearA = create(f.OfficialA, "Kế hoạch tết trồng cây", "plan", "A", "2027-01-01", "2027-01-31")
-	s.EveB = create(f.OfficialB, "Kế hoạch đón năm mới", "plan", "B", "2026-12-31", "2027-01-30")
+	s.NewYearA = create(f.OfficialA, "Kế hoạch tết trồng cây", "plan", 1, "A", "2027-01-01", "2027-01-31")
+	s.EveB = create(f.OfficialB, "Kế hoạch đón năm mới", "plan", 1, "B", "2026-12-31", "2027-01-30")
 	at("2026-12-31 23:30")
 	online(s.EveB, "Đồng ý với kế hoạch.", "")
 
@@ -205,6 +214,8 @@ func SeedAnnual(t testing.TB, f *Fixture) *AnnualSet {
 
 	seedAnnualDisclosures(t, f, at)
 	seedAnnualInitiatives(t, f, at)
+	seedAnnualPlans(t, f, s, at)
+	seedAnnualDialogue(t, f, at)
 	clock = AnnualToday
 	return s
 }
@@ -293,4 +304,62 @@ func seedAnnualInitiatives(t testing.TB, f *Fixture, at func(string)) {
 	road := propose(f.OfficialB, "B1", "2026-08-03 09:00", "Bê tông hóa đường vào bản", true)
 	paper(f.OfficialB, road.ID, "2-3", "2026-08-05")
 	propose(f.OfficialB, "B1", "2027-01-01 00:00", "Trồng cây ven đường", true)
+}
+
+// seedAnnualPlans records the plans and the report SeedAnnual describes.
+func seedAnnualPlans(t testing.TB, f *Fixture, s *AnnualSet, at func(string)) {
+	t.Helper()
+	ctx := context.Background()
+	str := func(v string) *string { return &v }
+	at("2026-12-16 09:00")
+	if _, err := f.App.RecordPlan(ctx, f.OfficialA, s.PolicyA.ID, app.PlanInput{CouncilSentOn: str("2026-10-30"),
+		FrontSentOn: str("2026-11-02")}); err != nil {
+		t.Fatalf("plan of PolicyA: %v", err)
+	}
+	if _, err := f.App.RecordCouncilReport(ctx, f.OfficialA, s.OnTimeA.ID, app.CouncilReportInput{SubmittedOn: "2026-12-15",
+		Session: "Kỳ họp thường lệ cuối năm 2026"}); err != nil {
+		t.Fatalf("council report of OnTimeA: %v", err)
+	}
+}
+
+// seedAnnualDialogue plays the dialogue SeedAnnual describes.
+func seedAnnualDialogue(t testing.TB, f *Fixture, at func(string)) {
+	t.Helper()
+	ctx := context.Background()
+	at("2026-12-01 08:00")
+	d, err := f.App.ScheduleDialogue(ctx, f.OfficialA, app.NewDialogue{UnitCode: "A", Date: "2026-12-18", Time: "14:00",
+		Place: "Hội trường UBND xã", ChairedBy: "Chủ tịch UBND xã"})
+	if err != nil {
+		t.Fatalf("dialogue: %v", err)
+	}
+	at("2026-12-05 10:00")
+	var ids []int64
+	for _, body := range []string{"Khi nào đo đạc lại đất ven kênh?", "Đề nghị lắp đèn đường ngõ 3.", "Câu hỏi không thuộc phạm vi đối thoại."} {
+		r, err := f.App.AskQuestion(ctx, d.ID, app.NewQuestion{Theme: "land", Body: body}, "")
+		if err != nil {
+			t.Fatalf("question: %v", err)
+		}
+		ids = append(ids, r.Question.ID)
+	}
+	for k, dec := range []app.Decision{{Decision: "approve"}, {Decision: "approve"}, {Decision: "reject", Reason: "off_topic"}} {
+		if _, err := f.App.ModerateQuestion(ctx, f.ModeratorA, ids[k], dec); err != nil {
+			t.Fatalf("moderate question: %v", err)
+		}
+	}
+	at("2026-12-18 17:00")
+	if _, _, err := f.App.AnswerQuestion(ctx, f.OfficialA, ids[0], app.NewAnswer{Answer: "Xã sẽ đo đạc lại trong tháng.",
+		Promise: "Đo đạc lại đất ven kênh", DueOn: "2026-12-31"}); err != nil {
+		t.Fatalf("answer: %v", err)
+	}
+	lights, err := f.App.AddPromise(ctx, f.OfficialA, d.ID, app.NewPromise{Text: "Lắp đèn đường ngõ 3", DueOn: "2026-12-25"})
+	if err != nil {
+		t.Fatalf("promise: %v", err)
+	}
+	if _, err := f.App.RecordDialogueOutcome(ctx, f.OfficialA, d.ID, app.DialogueOutcome{Attendance: 60}); err != nil {
+		t.Fatalf("dialogue held: %v", err)
+	}
+	at("2026-12-24 16:00")
+	if _, err := f.App.PromiseDone(ctx, f.OfficialA, lights.ID, "Đã lắp 6 bóng đèn."); err != nil {
+		t.Fatalf("promise kept: %v", err)
+	}
 }
