@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,6 +49,10 @@ var annualSections = []annualSection{
 	(*App).annualAnswers,
 	(*App).annualDecisions,
 	(*App).annualCharters,
+	(*App).annualDisclosures,
+	(*App).annualInitiatives,
+	(*App).annualPlans,
+	(*App).annualDialogues,
 	(*App).annualSatisfaction,
 	(*App).annualLate,
 }
@@ -286,23 +291,145 @@ func (a *App) annualDecisions(ctx context.Context, unitIDs []int64, year int, no
 	}}, nil
 }
 
-// annualCharterSteps are the commune's decisions on hương ước and quy ước the report counts
-// (Decree 61/2023 art. 11–12), in its order.
-var annualCharterSteps = []domain.CharterStep{domain.StepRecognise, domain.StepRefuse, domain.StepSuspend, domain.StepAnnul}
-
-// annualCharters counts the commune's decisions on the villages' charters dated in the
-// year: recognised, refused, suspended, annulled.
+// annualCharters counts the villages' charters (hương ước, quy ước) as Decree 61/2023 art.
+// 16(1) asks the commune to, from the charters' own year figures: the commune's decisions
+// dated in the year (recognised, of which a new recognition of an amended charter, art.
+// 12(5); refused; suspended and annulled, of which in part, art. 12–14), the amendments
+// the villages adopted, and where things stood at the end of the year (or today for the
+// current year): the communities and those with a charter in force, the charters in force,
+// suspended and annulled, those due for the annual review (art. 15(4)) and the reviews.
 func (a *App) annualCharters(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
-	from, to := domain.AnnualPeriod(year)
-	m, err := a.store.AnnualCharterSteps(ctx, unitIDs, from, to, annualCharterSteps)
+	f, err := a.CharterYearFigures(ctx, unitIDs, year)
 	if err != nil {
 		return domain.AnnualSection{}, err
 	}
-	s := domain.AnnualSection{Key: "charters"}
-	for _, st := range annualCharterSteps {
-		s.Lines = append(s.Lines, line("charters."+string(st), m[st]))
+	n := func(v ...int) (s int64) {
+		for _, x := range v {
+			s += int64(x)
+		}
+		return s
+	}
+	return domain.AnnualSection{Key: "charters", Lines: []domain.AnnualLine{
+		line("charters.recognise", n(f.Recognised, f.Rerecognised)),
+		sub("charters.rerecognise", n(f.Rerecognised)),
+		line("charters.refuse", n(f.Refused)),
+		line("charters.suspend", n(f.SuspendedWhole, f.SuspendedPart)),
+		sub("charters.suspend_part", n(f.SuspendedPart)),
+		line("charters.annul", n(f.AnnulledWhole, f.AnnulledPart)),
+		sub("charters.annul_part", n(f.AnnulledPart)),
+		line("charters.amend", n(f.Amended)),
+		line("charters.communities", n(f.Communities)),
+		sub("charters.with_charter", n(f.WithCharter)),
+		line("charters.in_force", n(f.InForce)),
+		line("charters.suspended", n(f.Suspended)),
+		line("charters.annulled", n(f.Annulled)),
+		line("charters.due_review", n(f.DueReview)),
+		line("charters.reviewed", n(f.Reviewed)),
+	}}, nil
+}
+
+// annualDisclosures counts what the units made public in the year (Law 10/2022 art. 11–12):
+// the postings that began in the year, those posted after the time art. 12(3) allows, and
+// each item of art. 11, every item always listed so that a province sums the same lines.
+// The consultation results published on the portal count under item 8.
+func (a *App) annualDisclosures(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f, err := a.DisclosureYearFigures(ctx, unitIDs, year)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	s := domain.AnnualSection{Key: "disclosures", Lines: []domain.AnnualLine{
+		line("disclosures.posted", int64(f.Posted)),
+		sub("disclosures.late", int64(f.Late)),
+	}}
+	for _, c := range domain.AllDisclosureCategories() {
+		s.Lines = append(s.Lines, sub(fmt.Sprintf("disclosures.item%d", c), int64(f.ByCategory[c-1])))
 	}
 	return s, nil
+}
+
+// annualInitiatives counts the residents' proposals of matters for the villages to decide
+// made in the year (Law 10/2022 art. 16(3)): proposed, those that reached the support of
+// the share of households the law sets, those put to the community and those declined, and
+// the supports they gathered online and on paper.
+func (a *App) annualInitiatives(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f, err := a.InitiativeYearFigures(ctx, unitIDs, year)
+	if err != nil {
+		return domain.AnnualSection{}, err
+	}
+	return domain.AnnualSection{Key: "initiatives", Lines: []domain.AnnualLine{
+		line("initiatives.proposed", int64(f.Proposed)),
+		line("initiatives.reached", int64(f.Reached)),
+		line("initiatives.put", int64(f.Put)),
+		line("initiatives.declined", int64(f.Declined)),
+		line("initiatives.supports", int64(f.SupportsOnline+f.SupportsPaper)),
+		sub("initiatives.supports_online", int64(f.SupportsOnline)),
+		sub("initiatives.supports_paper", int64(f.SupportsPaper)),
+	}}, nil
+}
+
+// annualPlans counts the consult matters (Law 10/2022 art. 25) published in the year, by
+// item of art. 25 (every item listed, and those naming none), whether their plans were sent
+// to the commune People's Council and the commune Front before publication or late or not
+// at all (art. 28(1)), and the reports on their results to the Council (art. 28(5), 14(3)):
+// those submitted in the year, and the year's matters with results whose report is owed.
+// A matter counts here in the year it was published, in the first section in the year its
+// period began: a matter published in December to open in January is in each of two years.
+func (a *App) annualPlans(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	f := PlanFigures{Year: year}
+	if len(unitIDs) > 0 {
+		var err error
+		if f, err = a.PlanYearFigures(ctx, unitIDs, year); err != nil {
+			return domain.AnnualSection{}, err
+		}
+	}
+	byTopic := map[domain.Topic]int{}
+	for _, t := range f.ByTopic {
+		byTopic[t.Topic] = t.N
+	}
+	s := domain.AnnualSection{Key: "plans", Lines: []domain.AnnualLine{line("plans.matters", int64(f.ConsultMatters))}}
+	for _, t := range domain.Topics {
+		s.Lines = append(s.Lines, sub(fmt.Sprintf("plans.topic%d", t), int64(byTopic[t])))
+	}
+	s.Lines = append(s.Lines,
+		sub("plans.topic_none", int64(f.TopicNotStated)),
+		line("plans.council_sent", int64(f.Council.OnTime+f.Council.Late)),
+		sub("plans.council_late", int64(f.Council.Late)),
+		line("plans.council_missing", int64(f.Council.Missing)),
+		line("plans.front_sent", int64(f.Front.OnTime+f.Front.Late)),
+		sub("plans.front_late", int64(f.Front.Late)),
+		line("plans.front_missing", int64(f.Front.Missing)),
+		line("plans.reports_submitted", int64(f.CouncilReportsSubmitted)),
+		line("plans.reports_pending", int64(f.CouncilReportsPending)),
+	)
+	return s, nil
+}
+
+// annualDialogues counts the dialogues between the commune People's Committee and its
+// residents whose meeting fell in the year (Law 10/2022 art. 32): scheduled, held and
+// cancelled; the questions sent to them, approved, rejected and answered; and the promises
+// made at them as they stand now: kept by their due day, done late, overdue, not yet due.
+func (a *App) annualDialogues(ctx context.Context, unitIDs []int64, year int, _ time.Time) (domain.AnnualSection, error) {
+	var f DialogueFigures
+	if len(unitIDs) > 0 {
+		var err error
+		if f, err = a.DialogueYearFigures(ctx, unitIDs, year); err != nil {
+			return domain.AnnualSection{}, err
+		}
+	}
+	return domain.AnnualSection{Key: "dialogues", Lines: []domain.AnnualLine{
+		line("dialogues.scheduled", int64(f.Scheduled)),
+		sub("dialogues.held", int64(f.Held)),
+		sub("dialogues.cancelled", int64(f.Cancelled)),
+		line("dialogues.questions", int64(f.Questions)),
+		sub("dialogues.approved", int64(f.Approved)),
+		sub("dialogues.rejected", int64(f.Rejected)),
+		line("dialogues.answered", int64(f.Answered)),
+		line("dialogues.promises", int64(f.Promises)),
+		sub("dialogues.promises_kept", int64(f.PromisesKept)),
+		sub("dialogues.promises_late", int64(f.PromisesDoneLate)),
+		sub("dialogues.promises_overdue", int64(f.PromisesOverdue)),
+		sub("dialogues.promises_pending", int64(f.PromisesPending)),
+	}}, nil
 }
 
 // annualSatisfaction counts the residents' ratings of the year's consultations (Law 10/2022

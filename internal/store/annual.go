@@ -145,29 +145,6 @@ func (s *Store) AnnualRatings(ctx context.Context, unitIDs []int64, from, to tim
 	return f, err
 }
 
-// AnnualCharterSteps counts the commune's decisions on the charters of the units taken in
-// [from, to), by step: the day of the decision (its document's date), or the day it was
-// recorded where the step has no document date.
-func (s *Store) AnnualCharterSteps(ctx context.Context, unitIDs []int64, from, to time.Time, steps []domain.CharterStep) (map[domain.CharterStep]int64, error) {
-	out := map[domain.CharterStep]int64{}
-	if len(unitIDs) == 0 {
-		return out, nil
-	}
-	var rows []struct {
-		Step domain.CharterStep
-		N    int64
-	}
-	err := s.conn(ctx).Raw(`
-		SELECT s.step AS step, COUNT(*) AS n
-		FROM charter_steps s JOIN consultations c ON c.id = s.consultation_id
-		WHERE c.unit_id IN ? AND s.step IN ? AND COALESCE(s.doc_date, s.created_at) >= ? AND COALESCE(s.doc_date, s.created_at) < ?
-		GROUP BY s.step`, unitIDs, steps, from.UTC(), to.UTC()).Scan(&rows).Error
-	for _, r := range rows {
-		out[r.Step] = r.N
-	}
-	return out, err
-}
-
 // CommunesUnder lists the commune-level units in the subtree of a unit (the unit itself if
 // it is one), by name.
 func (s *Store) CommunesUnder(ctx context.Context, unitID int64) ([]domain.Unit, error) {

@@ -38,6 +38,9 @@ func TestAnnualReportPages(t *testing.T) {
 			`Trong đó trả lời quá thời hạn công bố kết quả</th><td class="num">1</td>`,
 			`Điểm hài lòng trung bình (thang 5)</th><td class="num">4,3</td>`,
 			`Được thông qua</th><td class="num">1</td>`,
+			`Số lượt công khai thông tin</th><td class="num">3</td>`,
+			`Số đề xuất đạt đủ số hộ gia đình ủng hộ theo quy định</th><td class="num">1</td>`,
+			`Số cuộc đối thoại theo lịch trong năm</th><td class="num">1</td>`,
 			"/units/A/annual/2026/print", "/units/A/annual/2026.xlsx", "/units/A/annual/2025", "/units/A/annual/2027",
 		} {
 			if !strings.Contains(res.Body, want) {
@@ -61,7 +64,9 @@ func TestAnnualReportPages(t *testing.T) {
 
 		res = b.Get("/units/A/annual/2026?lang=en")
 		for _, want := range []string{"Report on grassroots democracy in 2026", `Opinions received</th><td class="num">9</td>`,
-			`Average satisfaction (out of 5)</th><td class="num">4.3</td>`} {
+			`Average satisfaction (out of 5)</th><td class="num">4.3</td>`,
+			`Items made public</th><td class="num">3</td>`, `Proposals received</th><td class="num">3</td>`,
+			`Dialogues scheduled in the year</th><td class="num">1</td>`, `Overdue, not kept</th><td class="num">1</td>`} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("English page lacks %q", want)
 			}
@@ -75,6 +80,9 @@ func TestAnnualReportPages(t *testing.T) {
 			`Số ý kiến được công bố</th><td class="num">7</td><td class="num">3</td><td class="num total">10</td>`,
 			`Điểm hài lòng trung bình (thang 5)</th><td class="num">4,3</td><td class="num">2,0</td><td class="num total">3,8</td>`,
 			"Tổng hợp 2 xã, phường, đặc khu",
+			`Số đề xuất nhận được</th><td class="num">3</td><td class="num">1</td><td class="num total">4</td>`,
+			`Số thôn, tổ dân phố</th><td class="num">2</td><td class="num">1</td><td class="num total">3</td>`,
+			`Số việc đã công bố kết quả nhưng chưa báo cáo Hội đồng nhân dân xã</th><td class="num">0</td><td class="num">1</td><td class="num total">1</td>`,
 		} {
 			if !strings.Contains(res.Body, want) {
 				t.Errorf("province page lacks %q", want)
