@@ -25,6 +25,21 @@ type UnitPage struct {
 	InForce []InForceCharter
 }
 
+// SlicedReport reports whether a consultation of the unit unitID links to the commune's own slice
+// of its report: only one of a unit above the commune has one. A consultation of one of the
+// commune's villages has no slice for the commune, and its report opens whole.
+func (p *UnitPage) SlicedReport(unitID int64) bool {
+	if !p.Slice {
+		return false
+	}
+	for _, u := range p.Above {
+		if u.ID == unitID {
+			return true
+		}
+	}
+	return false
+}
+
 // Unit returns a unit's public page: its consultations (drafts never), newest first, and
 // those of the units above and below it.
 func (a *App) Unit(ctx context.Context, code string, page int) (*UnitPage, error) {
