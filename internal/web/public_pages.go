@@ -36,6 +36,9 @@ type homeData struct {
 	Items []domain.Consultation
 	Page  int
 	More  bool
+	// Units are the top of the unit tree: the way in to a commune's own page, where its
+	// register of disclosures, dialogues, initiatives and annual report are.
+	Units []domain.Unit
 }
 
 func (s *Server) home(c echo.Context) error {
@@ -43,6 +46,9 @@ func (s *Server) home(c echo.Context) error {
 	var err error
 	d.Items, d.More, err = s.app.ListConsultations(c.Request().Context(), app.ConsultationQuery{Q: d.Q, Page: d.Page, OpenFirst: true})
 	if err != nil {
+		return err
+	}
+	if d.Units, err = s.app.Units(c.Request().Context(), ""); err != nil {
 		return err
 	}
 	return s.views.render(c, http.StatusOK, "home", s.view(c, "home.title", d))
