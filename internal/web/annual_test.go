@@ -30,6 +30,10 @@ func TestAnnualReportPages(t *testing.T) {
 		if res.Status != http.StatusOK {
 			t.Fatalf("commune page: %d", res.Status)
 		}
+		// A year of a province is many statements: the answer is shared by every visitor.
+		if cc := res.Header.Get("Cache-Control"); cc != "public, max-age=5, stale-while-revalidate=30" {
+			t.Errorf("commune page: Cache-Control %q, want the shared answers' one", cc)
+		}
 		for _, want := range []string{
 			"Báo cáo kết quả thực hiện dân chủ ở cơ sở năm 2026", "Xã An Bình",
 			"từ ngày 01/01/2026 đến hết ngày 31/12/2026",

@@ -55,18 +55,21 @@ const (
 
 // publicCacheRoutes are the routes whose answers are cached, by registered path.
 var publicCacheRoutes = map[string]bool{
-	"/":                                  true,
-	"/c/:id":                             true,
-	"/c/:id/opinions":                    true,
-	"/c/:id/changes":                     true,
-	"/c/:id/report":                      true,
-	"/u/:code":                           true,
-	"/feeds/consultations.atom":          true,
-	"/feeds/results.atom":                true,
-	"/api/v1/consultations":              true,
-	"/api/v1/consultations/:id":          true,
-	"/api/v1/consultations/:id/summary":  true,
-	"/api/v1/consultations/:id/opinions": true,
+	"/":               true,
+	"/c/:id":          true,
+	"/c/:id/opinions": true,
+	"/c/:id/changes":  true,
+	"/c/:id/report":   true,
+	"/u/:code":        true,
+	// The annual report adds up a year of a commune, or of every commune of a province.
+	"/units/:code/annual/:year":                  true,
+	"/api/v1/units/:code/annual/:year":           true,
+	"/feeds/consultations.atom":                  true,
+	"/feeds/results.atom":                        true,
+	"/api/v1/consultations":                      true,
+	"/api/v1/consultations/:id":                  true,
+	"/api/v1/consultations/:id/summary":          true,
+	"/api/v1/consultations/:id/opinions":         true,
 	"/api/v1/consultations/:id/moderation-stats": true,
 	"/api/v1/consultations/:id/report":           true,
 }
