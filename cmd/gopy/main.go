@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -149,7 +150,18 @@ func openApp(ctx context.Context, cfg config.Config) (*app.App, func(), error) {
 	return a, func() { a.Shutdown(); _ = st.Close() }, nil
 }
 
+// defaultMemoryLimit is the soft memory limit the portal gives Go's collector when
+// GOMEMLIMIT is not set. A serving portal's heap is tens of MiB; what can push it far above
+// is a burst of logins, each password check leaving its hash's 64 MiB behind as garbage
+// (app/passwords.go runs two at once), which the collector's pacing alone lets pile up to
+// several checks' worth. Near this limit the collector runs sooner instead. The limit is
+// soft: a heap that really needs more gets it.
+const defaultMemoryLimit = 320 << 20
+
 func serve(ctx context.Context, cfg config.Config) error {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	if cfg.IsSQLite() {
 		// The embedded database is the zero-setup default: bring its schema up to date.
 		st, err := store.Open(ctx, cfg.DatabaseURL)

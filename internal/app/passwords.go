@@ -36,14 +36,7 @@ func (a *App) passwordSlot(ctx context.Context) (release func(), err error) {
 	defer wait.Stop()
 	select {
 	case a.passwordSlots <- struct{}{}:
-		// The check's hash memory is garbage once it returns. Collecting it then lets the
-		// next check reuse those pages; left to the collector's pacing, a burst of logins
-		// grows the heap to several hashes' worth before a collection runs. A collection of
-		// the portal's small live heap costs far less than the check itself.
-		return func() {
-			<-a.passwordSlots
-			runtime.GC()
-		}, nil
+		return func() { <-a.passwordSlots }, nil
 	case <-wait.C:
 		return nil, domain.Errorf(domain.CodeUnavailable, "error.unavailable")
 	case <-ctx.Done():
